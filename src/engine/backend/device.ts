@@ -1,0 +1,140 @@
+/**
+ * The gpu.js device: which mode runs, kernel creation, and whole-step plans (`createPipeline`).
+ * A silent fall back to another mode is an error here, never a surprise in a benchmark.
+ */
+import { GPU } from 'gpu.js';
+import type { KArr, KernelCall, KernelThis } from '../layers/spec';
+
+export const BACKENDS = ['auto', 'webgpu', 'webgl2', 'webasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type ConcreteBackend = Exclude<BackendName, 'auto'>;
+
+export interface PlanRun {
+  (...args: Float32Array[]): Promise<Float32Array[]>;
+  /** The mode whose kernels actually executed, after the first call. */
+  readonly backend: string;
+  readonly executorKind: string;
+  destroy(): void;
+}
+
+export interface Device {
+  readonly requested: BackendName;
+  readonly mode: ConcreteBackend;
+  /** e.g. "SwiftShader (software Vulkan)" when known. */
+  readonly adapter: string | null;
+  kernel<C extends Record<string, number>>(fn: (this: KernelThis<C>, ...args: KArr[]) => number, size: number, constants?: C): KernelCall;
+  /** Compile a traced plan: `body` receives one handle per argument and returns an array of handles. */
+  plan(arity: number, body: (...args: unknown[]) => unknown[], options?: { threads?: boolean }): PlanRun;
+  destroy(): void;
+}
+
+export class BackendUnavailableError extends Error {
+  constructor(backend: string, reason: string) {
+    super(`backend ${backend} is not available here: ${reason}`);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+/** gpu.js reads the orchestration function's declared parameter count; give it exactly `n`. */
+function withArity<F extends (...args: unknown[]) => unknown>(n: number, impl: F): F {
+  const names = Array.from({ length: n }, (_, i) => `a${i}`).join(',');
+  return new Function('impl', `return function (${names}) { return impl.apply(this, arguments); }`)(impl) as F;
+}
+
+export interface GpuEnvironment {
+  /** Whether an adapter answers, and what it is (Node installs navigator.gpu before this). */
+  webgpuAdapter(): Promise<{ ok: boolean; name: string | null; software: boolean }>;
+  webgl2(): boolean;
+}
+
+const defaultEnvironment: GpuEnvironment = {
+  async webgpuAdapter() {
+    const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
+    if (!nav?.gpu) return { ok: false, name: null, software: false };
+    try {
+      const adapter = (await nav.gpu.requestAdapter()) as { info?: { vendor?: string; architecture?: string; description?: string } } | null;
+      if (!adapter) return { ok: false, name: null, software: false };
+      const info = adapter.info ?? {};
+      const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+      return { ok: true, name, software: /swiftshader|llvmpipe|lavapipe|software/i.test(name) };
+    } catch {
+      return { ok: false, name: null, software: false };
+    }
+  },
+  webgl2() {
+    return GPU.isWebGL2Supported;
+  },
+};
+
+/**
+ * Pick the mode for `requested`. `auto` prefers a hardware WebGPU adapter, then WebGL2, then
+ * WebAssembly; a software WebGPU adapter (SwiftShader) loses to WebAssembly.
+ */
+export async function resolveBackend(requested: BackendName, env: GpuEnvironment = defaultEnvironment): Promise<{ mode: ConcreteBackend; adapter: string | null }> {
+  if (requested === 'cpu') return { mode: 'cpu', adapter: null };
+  if (requested === 'webasm') {
+    if (!GPU.isWebAssemblySupported) throw new BackendUnavailableError('webasm', 'WebAssembly is not supported');
+    return { mode: 'webasm', adapter: null };
+  }
+  if (requested === 'webgl2') {
+    if (!env.webgl2()) throw new BackendUnavailableError('webgl2', 'no WebGL2 context');
+    return { mode: 'webgl2', adapter: null };
+  }
+  const gpuInfo = await env.webgpuAdapter();
+  if (requested === 'webgpu') {
+    if (!gpuInfo.ok) throw new BackendUnavailableError('webgpu', 'no WebGPU adapter answered');
+    return { mode: 'webgpu', adapter: gpuInfo.name };
+  }
+  if (gpuInfo.ok && !gpuInfo.software) return { mode: 'webgpu', adapter: gpuInfo.name };
+  if (env.webgl2()) return { mode: 'webgl2', adapter: null };
+  if (GPU.isWebAssemblySupported) return { mode: 'webasm', adapter: null };
+  return { mode: 'cpu', adapter: null };
+}
+
+export async function createDevice(requested: BackendName = 'auto', env?: GpuEnvironment): Promise<Device> {
+  const { mode, adapter } = await resolveBackend(requested, env);
+  const gpu = new GPU({ mode });
+  const kernels: { destroy?: () => void }[] = [];
+  const plans: PlanRun[] = [];
+  return {
+    requested,
+    mode,
+    adapter,
+    kernel(fn, size, constants) {
+      if (!Number.isInteger(size) || size <= 0) throw new Error(`kernel output size must be a positive integer, got ${size}`);
+      const k = gpu.createKernel(fn as never, {
+        output: [size],
+        constants: constants ?? {},
+        tactic: 'precision',
+        precision: 'single',
+      } as never);
+      kernels.push(k as never);
+      return k as unknown as KernelCall;
+    },
+    plan(arity, body, options = {}) {
+      const pipeline = gpu.createPipeline(withArity(arity, body) as never, options as never) as unknown as {
+        (...a: Float32Array[]): Promise<unknown>;
+        backend: string;
+        executorKind: string;
+        fallbackReason: string | null;
+        destroy(): void;
+      };
+      const run = (async (...args: Float32Array[]) => {
+        const out = await pipeline(...args);
+        if (pipeline.backend !== mode) {
+          throw new Error(`gpu.js ran this plan on ${pipeline.backend}, not ${mode}: ${pipeline.fallbackReason ?? 'no reason given'}`);
+        }
+        return out as Float32Array[];
+      }) as PlanRun;
+      Object.defineProperty(run, 'backend', { get: () => pipeline.backend });
+      Object.defineProperty(run, 'executorKind', { get: () => pipeline.executorKind });
+      (run as { destroy: () => void }).destroy = () => pipeline.destroy();
+      plans.push(run);
+      return run;
+    },
+    destroy() {
+      for (const p of plans) p.destroy();
+      gpu.destroy();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The one registry of layer types. Add a layer: write its file, add one line here. Nothing else
+ * in the code base switches on layer type.
+ */
+import type { LayerSpec } from './spec';
+import { Input } from './input';
+import { Conv2D } from './conv2d';
+import { ReLU } from './relu';
+
+export const LAYERS: readonly LayerSpec[] = [
+  Input,
+  Conv2D,
+  ReLU,
+];
+
+const byType = new Map(LAYERS.map((l) => [l.type, l]));
+
+export function getLayer(type: string): LayerSpec | undefined {
+  return byType.get(type);
+}
+
+export const LAYER_TYPES = LAYERS.map((l) => l.type);

@@ -1,0 +1,148 @@
+/**
+ * The contract every layer file fulfils. One `LayerSpec` per file, one line in `layers/index.ts`;
+ * the shape checker, the compiler, the file loaders, the CLI and the canvas palette all read it.
+ *
+ * Tensors are float32, NCHW, flattened row-major; a per-sample `Shape` excludes the batch.
+ * Kernels are gpu.js functions over 1-D buffers (one thread per output element), created through
+ * `CompileCtx.kernel` with the layer's sizes as constants, and called during the trace of a
+ * `createPipeline` plan: what flows between them are opaque device handles.
+ */
+import type { Shape } from '../graph/types';
+import type { ParamDef } from './params';
+
+export type Category =
+  | 'Input'
+  | 'Convolution'
+  | 'Pooling'
+  | 'Activation'
+  | 'Dense'
+  | 'Normalisation'
+  | 'Regularisation'
+  | 'Merge'
+  | 'Output';
+
+/** An opaque device buffer: a pipeline handle while tracing. Never read it in layer code. */
+export type Handle = { readonly __handle: unique symbol };
+
+export type KernelCall = (...args: (Handle | Float32Array)[]) => Handle;
+
+/** What a gpu.js kernel function sees as `this`. Constants are numbers frozen at compile time. */
+export interface KernelThis<C extends Record<string, number> = Record<string, number>> {
+  thread: { x: number; y: number; z: number };
+  constants: C;
+}
+/** What a kernel argument looks like inside the kernel body: a flat float array. */
+export type KArr = { readonly [i: number]: number };
+
+export interface CompileCtx {
+  nodeId: string;
+  batch: number;
+  inShapes: readonly Shape[];
+  outShape: Shape;
+  /** A kernel over `size` output elements; `fn` must be a plain `function` (gpu.js parses it). */
+  kernel<C extends Record<string, number>>(fn: (this: KernelThis<C>, ...args: KArr[]) => number, size: number, constants?: C): KernelCall;
+}
+
+export interface ForwardArgs {
+  /** One per input port: [batch, ...inShape]. */
+  inputs: Handle[];
+  /** Trainable tensors by PyTorch name (`weight`, `bias`). */
+  params: Record<string, Handle>;
+  /** Non-trainable buffers (BatchNorm `running_mean`, `running_var`). */
+  state: Record<string, Handle>;
+  /** Uniform [0, 1) draws from the engine's seeded generator, sized by `randomInputs` (training only). */
+  random: Record<string, Handle>;
+  training: boolean;
+}
+
+export interface ForwardResult {
+  output: Handle;
+  /** Intermediates that backward needs beyond the inputs and the output. */
+  saved?: Record<string, Handle>;
+  /** Updated state (training mode only), same names as `stateShapes`. */
+  state?: Record<string, Handle>;
+}
+
+export interface BackwardArgs extends ForwardArgs {
+  output: Handle;
+  saved: Record<string, Handle>;
+  gradOutput: Handle;
+  /** Per input port: whether its gradient is needed (false for the Input node's data). */
+  needInputGrad: boolean[];
+}
+
+export interface BackwardResult {
+  /** Per input port, gradient w.r.t. that input, or null where not needed. */
+  inputs: (Handle | null)[];
+  /** Gradient per trainable tensor, same names as `paramShapes`. */
+  params: Record<string, Handle>;
+}
+
+export interface LossArgs {
+  input: Handle;
+  output: Handle;
+  /** Softmax: class index per sample [batch]; Regression: [batch, ...shape]. */
+  targets: Handle;
+}
+
+export interface LossResult {
+  /** [1]: the loss averaged over the batch. */
+  loss: Handle;
+  /** [1]: how many samples were classified correctly (classifiers only). */
+  correct?: Handle;
+  /** Gradient of the loss w.r.t. this layer's input. */
+  gradInput: Handle;
+}
+
+export interface LayerProgram {
+  forward(a: ForwardArgs): ForwardResult;
+  /** Absent on output layers, whose gradient comes from `loss`. */
+  backward?(a: BackwardArgs): BackwardResult;
+  loss?(a: LossArgs): LossResult;
+}
+
+export interface InitContext {
+  /** Uniform [0,1) from the run's seeded generator. */
+  random(): number;
+  /** Standard normal from the same generator. */
+  normal(): number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface LayerSpec<P = any> {
+  type: string;
+  label: string;
+  category: Category;
+  description: string;
+  /** How many input ports: 0 for Input, 1 for most layers, 2..∞ for merges. */
+  inputs: { min: number; max: number };
+  params: readonly ParamDef[];
+  /** Key parameters in a few characters, for the node face: `8 × 5×5, s1`. */
+  summary(p: P): string;
+  /** Per-sample output shape; throws ShapeError naming the parameter and the numbers. */
+  outputShape(inShapes: readonly Shape[], p: P): Shape;
+  /** Trainable tensors, with PyTorch's names and layouts. */
+  paramShapes?(inShapes: readonly Shape[], p: P): Record<string, number[]>;
+  /** Non-trainable buffers saved with the weights. */
+  stateShapes?(inShapes: readonly Shape[], p: P): Record<string, number[]>;
+  /** Initial value of a state buffer (e.g. running_var = 1); zeros when absent. */
+  initState?(name: string, size: number): Float32Array;
+  /**
+   * Initial value of a trainable tensor when the layer has a fixed rule (BatchNorm weight = 1);
+   * return undefined to use the run's initializer (weights) or zeros (biases).
+   */
+  initParam?(name: string, size: number): Float32Array | undefined;
+  /** Floating-point operations per sample for the forward pass (a multiply-add counts 2). */
+  flops(inShapes: readonly Shape[], outShape: Shape, p: P): number;
+  /** Sizes (per batch) of uniform random draws needed in training, e.g. a dropout mask. */
+  randomInputs?(inShapes: readonly Shape[], p: P, batch: number): Record<string, number>;
+  /** Output layers only: what the targets look like. */
+  output?: { targets: 'class' | 'same'; lossName: string };
+  compile(ctx: CompileCtx, p: P): LayerProgram;
+}
+
+export function size(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
