@@ -6,11 +6,17 @@ import type { LayerSpec } from './spec';
 import { Input } from './input';
 import { Conv2D } from './conv2d';
 import { ReLU } from './relu';
+import { LeakyReLU } from './leakyrelu';
+import { Sigmoid } from './sigmoid';
+import { Tanh } from './tanh';
 
 export const LAYERS: readonly LayerSpec[] = [
   Input,
   Conv2D,
   ReLU,
+  LeakyReLU,
+  Sigmoid,
+  Tanh,
 ];
 
 const byType = new Map(LAYERS.map((l) => [l.type, l]));
