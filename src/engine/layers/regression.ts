@@ -1,0 +1,48 @@
+/**
+ * Regression — identity output trained with mean squared error, averaged over every element of
+ * the batch (PyTorch's MSELoss with reduction 'mean'), so the loss does not grow with the
+ * output size.
+ */
+import type { KArr, KernelThis, LayerSpec } from './spec';
+import { size } from './spec';
+
+type MseConsts = { count: number };
+
+/** mean of (z − y)² over all `count` elements. One thread. */
+function mseLoss(this: KernelThis<MseConsts>, z: KArr, y: KArr): number {
+  let s = 0;
+  for (let i = 0; i < this.constants.count; i++) {
+    const d = z[i] - y[i];
+    s += d * d;
+  }
+  return s / this.constants.count;
+}
+
+/** dL/dz = 2 (z − y) / count. */
+function mseGrad(this: KernelThis<MseConsts>, z: KArr, y: KArr): number {
+  const i = this.thread.x;
+  return (2 * (z[i] - y[i])) / this.constants.count;
+}
+
+export const Regression: LayerSpec<Record<string, never>> = {
+  type: 'Regression',
+  label: 'Regression',
+  category: 'Output',
+  description: 'Regression output: passes values through unchanged; trained with mean squared error against targets of the same shape.',
+  inputs: { min: 1, max: 1 },
+  params: [],
+  summary: () => 'MSE',
+  outputShape: (inShapes) => inShapes[0],
+  flops: () => 0,
+  output: { targets: 'same', lossName: 'mean squared error' },
+  compile(ctx) {
+    const k: MseConsts = { count: ctx.batch * size(ctx.outShape) };
+    const loss = ctx.kernel(mseLoss, 1, k);
+    const grad = ctx.kernel(mseGrad, k.count, k);
+    return {
+      // the output is the input handle itself (plans pass handles through, as Input does)
+      forward: ({ inputs }) => ({ output: inputs[0] }),
+      loss: ({ input, targets }) => ({ loss: loss(input, targets), gradInput: grad(input, targets) }),
+    };
+  },
+};
