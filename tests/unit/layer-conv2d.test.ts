@@ -7,4 +7,8 @@ layerSuite('Conv2D', [
   { type: 'Conv2D', params: { filters: 2, kernelSize: [3, 3], stride: [3, 3], padding: 'same', useBias: false }, inShapes: [[2, 10, 8]] },
   { type: 'Conv2D', params: { filters: 2, kernelSize: [7, 7], stride: [2, 3], padding: 'same' }, inShapes: [[1, 9, 13]], batch: 3 },
   { type: 'Conv2D', params: { filters: 3, kernelSize: [3, 5], stride: [1, 2], padding: [1, 0] }, inShapes: [[2, 8, 11]] },
+  // 9,216 weights → the weight gradient splits the batch of 3 into 2 uneven slices
+  { type: 'Conv2D', params: { filters: 64, kernelSize: [3, 3], padding: 'same' }, inShapes: [[16, 5, 5]], batch: 3 },
+  { type: 'Conv2D', params: { filters: 4, kernelSize: [1, 1], stride: [2, 2], useBias: false }, inShapes: [[3, 7, 7]], batch: 3 },
+  { type: 'Conv2D', params: { filters: 2, kernelSize: [2, 4], stride: [2, 2], padding: 'same' }, inShapes: [[3, 6, 9]] },
 ]);

@@ -7,8 +7,17 @@
  * gradient is the input correlated with the delta; the bias gradient is the summed delta.
  */
 import type { Padding } from './params';
-import type { KArr, KernelThis, LayerSpec } from './spec';
+import type { LayerSpec } from './spec';
 import { expectImage, windowGeometry } from './geometry';
+import {
+  convBackwardBiasSource,
+  convBackwardDataSource,
+  convBackwardWeightSource,
+  convForwardSource,
+  sumSlicesSource,
+  weightGradGroups,
+  type ConvGeometry,
+} from './conv-codegen';
 
 export interface Conv2DParams {
   filters: number;
@@ -16,110 +25,6 @@ export interface Conv2DParams {
   stride: [number, number];
   padding: Padding;
   useBias: boolean;
-}
-
-type ConvConsts = {
-  C: number; H: number; W: number; F: number; KH: number; KW: number;
-  OH: number; OW: number; SH: number; SW: number; PT: number; PL: number; N: number; bias: number;
-};
-
-function convForward(this: KernelThis<ConvConsts>, x: KArr, w: KArr, b: KArr): number {
-  const i = this.thread.x;
-  const ow = i % this.constants.OW;
-  const t1 = Math.floor(i / this.constants.OW);
-  const oh = t1 % this.constants.OH;
-  const t2 = Math.floor(t1 / this.constants.OH);
-  const f = t2 % this.constants.F;
-  const n = Math.floor(t2 / this.constants.F);
-  let s = 0;
-  if (this.constants.bias > 0) s = b[f];
-  for (let c = 0; c < this.constants.C; c++) {
-    for (let kh = 0; kh < this.constants.KH; kh++) {
-      const ih = oh * this.constants.SH - this.constants.PT + kh;
-      if (ih >= 0 && ih < this.constants.H) {
-        const xRow = ((n * this.constants.C + c) * this.constants.H + ih) * this.constants.W;
-        const wRow = ((f * this.constants.C + c) * this.constants.KH + kh) * this.constants.KW;
-        for (let kw = 0; kw < this.constants.KW; kw++) {
-          const iw = ow * this.constants.SW - this.constants.PL + kw;
-          if (iw >= 0 && iw < this.constants.W) {
-            s += x[xRow + iw] * w[wRow + kw];
-          }
-        }
-      }
-    }
-  }
-  return s;
-}
-
-/** dX[n,c,ih,iw] = Σ dY[n,f,oh,ow]·W[f,c,kh,kw] over taps where oh·SH − PT + kh = ih. */
-function convBackwardData(this: KernelThis<ConvConsts>, dy: KArr, w: KArr): number {
-  const i = this.thread.x;
-  const iw = i % this.constants.W;
-  const t1 = Math.floor(i / this.constants.W);
-  const ih = t1 % this.constants.H;
-  const t2 = Math.floor(t1 / this.constants.H);
-  const c = t2 % this.constants.C;
-  const n = Math.floor(t2 / this.constants.C);
-  let s = 0;
-  for (let f = 0; f < this.constants.F; f++) {
-    for (let kh = 0; kh < this.constants.KH; kh++) {
-      const th = ih + this.constants.PT - kh;
-      const oh = Math.floor(th / this.constants.SH);
-      if (th >= 0 && oh * this.constants.SH === th && oh < this.constants.OH) {
-        const dyRow = ((n * this.constants.F + f) * this.constants.OH + oh) * this.constants.OW;
-        const wRow = ((f * this.constants.C + c) * this.constants.KH + kh) * this.constants.KW;
-        for (let kw = 0; kw < this.constants.KW; kw++) {
-          const tw = iw + this.constants.PL - kw;
-          const ow = Math.floor(tw / this.constants.SW);
-          if (tw >= 0 && ow * this.constants.SW === tw && ow < this.constants.OW) {
-            s += dy[dyRow + ow] * w[wRow + kw];
-          }
-        }
-      }
-    }
-  }
-  return s;
-}
-
-/** dW[f,c,kh,kw] = Σ over n, oh, ow of dY[n,f,oh,ow]·X[n,c,oh·SH−PT+kh, ow·SW−PL+kw]. */
-function convBackwardWeight(this: KernelThis<ConvConsts>, x: KArr, dy: KArr): number {
-  const i = this.thread.x;
-  const kw = i % this.constants.KW;
-  const t1 = Math.floor(i / this.constants.KW);
-  const kh = t1 % this.constants.KH;
-  const t2 = Math.floor(t1 / this.constants.KH);
-  const c = t2 % this.constants.C;
-  const f = Math.floor(t2 / this.constants.C);
-  let s = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    for (let oh = 0; oh < this.constants.OH; oh++) {
-      const ih = oh * this.constants.SH - this.constants.PT + kh;
-      if (ih >= 0 && ih < this.constants.H) {
-        const xRow = ((n * this.constants.C + c) * this.constants.H + ih) * this.constants.W;
-        const dyRow = ((n * this.constants.F + f) * this.constants.OH + oh) * this.constants.OW;
-        for (let ow = 0; ow < this.constants.OW; ow++) {
-          const iw = ow * this.constants.SW - this.constants.PL + kw;
-          if (iw >= 0 && iw < this.constants.W) {
-            s += dy[dyRow + ow] * x[xRow + iw];
-          }
-        }
-      }
-    }
-  }
-  return s;
-}
-
-/** dB[f] = Σ over n, oh, ow of dY[n,f,oh,ow]. */
-function convBackwardBias(this: KernelThis<ConvConsts>, dy: KArr): number {
-  const f = this.thread.x;
-  let s = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    const base = (n * this.constants.F + f) * this.constants.OH * this.constants.OW;
-    for (let j = 0; j < this.constants.OH * this.constants.OW; j++) {
-      s += dy[base + j];
-    }
-  }
-  return s;
 }
 
 export const Conv2D: LayerSpec<Conv2DParams> = {
@@ -151,21 +56,23 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
   },
   compile(ctx, p) {
     const [C, H, W] = ctx.inShapes[0];
-    const g = windowGeometry('kernel', H, W, p.kernelSize, p.stride, p.padding, 'kernelSize');
-    const k: ConvConsts = {
-      C, H, W, F: p.filters, KH: p.kernelSize[0], KW: p.kernelSize[1], OH: g.oh, OW: g.ow,
-      SH: p.stride[0], SW: p.stride[1], PT: g.pt, PL: g.pl, N: ctx.batch, bias: p.useBias ? 1 : 0,
+    const win = windowGeometry('kernel', H, W, p.kernelSize, p.stride, p.padding, 'kernelSize');
+    const g: ConvGeometry = {
+      N: ctx.batch, C, H, W, F: p.filters, KH: p.kernelSize[0], KW: p.kernelSize[1], OH: win.oh, OW: win.ow,
+      SH: p.stride[0], SW: p.stride[1], PT: win.pt, PL: win.pl,
     };
-    const N = ctx.batch;
-    const forward = ctx.kernel(convForward, N * k.F * k.OH * k.OW, k);
-    const backData = ctx.kernel(convBackwardData, N * C * H * W, k);
-    const backWeight = ctx.kernel(convBackwardWeight, k.F * C * k.KH * k.KW, k);
-    const backBias = ctx.kernel(convBackwardBias, k.F, k);
-    const noBias = new Float32Array(1);
+    const forward = ctx.kernel(convForwardSource(g, p.useBias), g.N * g.F * g.OH * g.OW);
+    const backData = ctx.kernel(convBackwardDataSource(g), g.N * C * H * W);
+    const weightSize = g.F * C * g.KH * g.KW;
+    const groups = weightGradGroups(g);
+    const backWeight = ctx.kernel(convBackwardWeightSource(g), groups * weightSize);
+    const sumGroups = groups > 1 ? ctx.kernel(sumSlicesSource(groups, weightSize), weightSize) : null;
+    const backBias = ctx.kernel(convBackwardBiasSource(g), g.F);
     return {
-      forward: ({ inputs, params }) => ({ output: forward(inputs[0], params.weight, p.useBias ? params.bias : noBias) }),
+      forward: ({ inputs, params }) => ({ output: p.useBias ? forward(inputs[0], params.weight, params.bias) : forward(inputs[0], params.weight) }),
       backward: ({ inputs, params, gradOutput, needInputGrad }) => {
-        const grads: Record<string, ReturnType<typeof forward>> = { weight: backWeight(inputs[0], gradOutput) };
+        const partial = backWeight(inputs[0], gradOutput);
+        const grads: Record<string, typeof partial> = { weight: sumGroups ? sumGroups(partial) : partial };
         if (p.useBias) grads.bias = backBias(gradOutput);
         return { inputs: [needInputGrad[0] ? backData(gradOutput, params.weight) : null], params: grads };
       },
