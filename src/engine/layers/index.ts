@@ -11,6 +11,7 @@ import { Sigmoid } from './sigmoid';
 import { Tanh } from './tanh';
 import { Softmax } from './softmax';
 import { Regression } from './regression';
+import { BatchNorm } from './batchnorm';
 
 export const LAYERS: readonly LayerSpec[] = [
   Input,
@@ -21,6 +22,7 @@ export const LAYERS: readonly LayerSpec[] = [
   Tanh,
   Softmax,
   Regression,
+  BatchNorm,
 ];
 
 const byType = new Map(LAYERS.map((l) => [l.type, l]));

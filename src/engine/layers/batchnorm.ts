@@ -1,0 +1,175 @@
+/**
+ * BatchNorm — per feature after a Dense layer (input [F]), per channel after a convolution
+ * (input C×H×W), as PyTorch's BatchNorm1d / BatchNorm2d.
+ *
+ * Training: normalise with the batch mean and the biased batch variance; update the running
+ * statistics as PyTorch does — new = (1 − momentum)·old + momentum·batch, where the running
+ * variance takes the *unbiased* batch variance (m / (m − 1), m = values per channel).
+ * Inference: normalise with the running statistics, so the layer is a fixed affine map.
+ *
+ * Backward in training mode (x̂ = (x − μ)/σ, m values per channel):
+ *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ/(σ·m) · (m·dy − dβ − x̂·dγ);
+ * in inference mode μ and σ are constants: dx = γ·dy/σ.
+ */
+import { GraphError } from '../graph/errors';
+import type { Handle, KArr, KernelThis, LayerSpec } from './spec';
+
+export interface BatchNormParams {
+  momentum: number;
+  epsilon: number;
+}
+
+type BnConsts = {
+  /** Batch, channels, positions per channel per sample (H·W, or 1 after Dense). */
+  N: number; C: number; HW: number;
+  momentum: number; eps: number;
+  /** m / (m − 1): biased → unbiased variance for the running estimate. */
+  unbias: number;
+};
+
+/** μ[c]: mean over the batch and the spatial positions of channel c. */
+function channelMean(this: KernelThis<BnConsts>, x: KArr): number {
+  const c = this.thread.x;
+  let s = 0;
+  for (let n = 0; n < this.constants.N; n++) {
+    const base = (n * this.constants.C + c) * this.constants.HW;
+    for (let j = 0; j < this.constants.HW; j++) s += x[base + j];
+  }
+  return s / (this.constants.N * this.constants.HW);
+}
+
+/** σ²[c]: biased variance, two-pass (Σ(x − μ)²) so large means do not cancel precision away. */
+function channelVariance(this: KernelThis<BnConsts>, x: KArr, mean: KArr): number {
+  const c = this.thread.x;
+  const mu = mean[c];
+  let s = 0;
+  for (let n = 0; n < this.constants.N; n++) {
+    const base = (n * this.constants.C + c) * this.constants.HW;
+    for (let j = 0; j < this.constants.HW; j++) {
+      const d = x[base + j] - mu;
+      s += d * d;
+    }
+  }
+  return s / (this.constants.N * this.constants.HW);
+}
+
+/** y = γ·(x − μ)/√(σ² + ε) + β, with μ, σ² the batch or the running statistics. */
+function normalise(this: KernelThis<BnConsts>, x: KArr, mean: KArr, variance: KArr, gamma: KArr, beta: KArr): number {
+  const i = this.thread.x;
+  const c = Math.floor(i / this.constants.HW) % this.constants.C;
+  return (gamma[c] * (x[i] - mean[c])) / Math.sqrt(variance[c] + this.constants.eps) + beta[c];
+}
+
+function updateRunningMean(this: KernelThis<BnConsts>, running: KArr, batchMean: KArr): number {
+  const c = this.thread.x;
+  return (1 - this.constants.momentum) * running[c] + this.constants.momentum * batchMean[c];
+}
+
+function updateRunningVar(this: KernelThis<BnConsts>, running: KArr, batchVar: KArr): number {
+  const c = this.thread.x;
+  return (1 - this.constants.momentum) * running[c] + this.constants.momentum * batchVar[c] * this.constants.unbias;
+}
+
+/** dβ[c] = Σ dy over the batch and positions of channel c. */
+function gradBeta(this: KernelThis<BnConsts>, dy: KArr): number {
+  const c = this.thread.x;
+  let s = 0;
+  for (let n = 0; n < this.constants.N; n++) {
+    const base = (n * this.constants.C + c) * this.constants.HW;
+    for (let j = 0; j < this.constants.HW; j++) s += dy[base + j];
+  }
+  return s;
+}
+
+/** dγ[c] = Σ dy·x̂, x̂ = (x − μ)/√(σ² + ε). */
+function gradGamma(this: KernelThis<BnConsts>, dy: KArr, x: KArr, mean: KArr, variance: KArr): number {
+  const c = this.thread.x;
+  const mu = mean[c];
+  let s = 0;
+  for (let n = 0; n < this.constants.N; n++) {
+    const base = (n * this.constants.C + c) * this.constants.HW;
+    for (let j = 0; j < this.constants.HW; j++) s += dy[base + j] * (x[base + j] - mu);
+  }
+  return s / Math.sqrt(variance[c] + this.constants.eps);
+}
+
+/** Training: dx = γ/(σ·m) · (m·dy − dβ − x̂·dγ). */
+function gradInputTraining(this: KernelThis<BnConsts>, dy: KArr, x: KArr, mean: KArr, variance: KArr, gamma: KArr, dBeta: KArr, dGamma: KArr): number {
+  const i = this.thread.x;
+  const c = Math.floor(i / this.constants.HW) % this.constants.C;
+  const m = this.constants.N * this.constants.HW;
+  const invStd = 1 / Math.sqrt(variance[c] + this.constants.eps);
+  const xhat = (x[i] - mean[c]) * invStd;
+  return ((gamma[c] * invStd) / m) * (m * dy[i] - dBeta[c] - xhat * dGamma[c]);
+}
+
+/** Inference: the statistics are constants, so dx = γ·dy/√(σ² + ε). */
+function gradInputInference(this: KernelThis<BnConsts>, dy: KArr, variance: KArr, gamma: KArr): number {
+  const i = this.thread.x;
+  const c = Math.floor(i / this.constants.HW) % this.constants.C;
+  return (gamma[c] * dy[i]) / Math.sqrt(variance[c] + this.constants.eps);
+}
+
+export const BatchNorm: LayerSpec<BatchNormParams> = {
+  type: 'BatchNorm',
+  label: 'BatchNorm',
+  category: 'Normalisation',
+  description: 'Batch normalisation: standardises each channel (or feature) over the batch, then scales and shifts it with learned γ and β; uses running statistics at inference.',
+  inputs: { min: 1, max: 1 },
+  params: [
+    { name: 'momentum', label: 'Momentum', kind: 'float', min: 0, max: 1, default: 0.1, help: 'Weight of the new batch in the running statistics (PyTorch meaning): running = (1 − momentum)·running + momentum·batch.' },
+    { name: 'epsilon', label: 'Epsilon', kind: 'float', min: 0, minExclusive: true, default: 1e-5, help: 'Added to the variance before the square root, for numerical stability.' },
+  ],
+  summary: (p) => `m ${p.momentum}`,
+  outputShape: (inShapes) => inShapes[0],
+  paramShapes: (inShapes) => ({ weight: [inShapes[0][0]], bias: [inShapes[0][0]] }),
+  stateShapes: (inShapes) => ({ running_mean: [inShapes[0][0]], running_var: [inShapes[0][0]] }),
+  initParam: (name, n) => (name === 'weight' ? new Float32Array(n).fill(1) : undefined),
+  initState: (name, n) => (name === 'running_var' ? new Float32Array(n).fill(1) : new Float32Array(n)),
+  // per element: subtract, multiply by the scale, add the shift (training adds the statistics' passes)
+  flops: (_in, out) => 4 * out.reduce((a, b) => a * b, 1),
+  compile(ctx, p) {
+    const s = ctx.inShapes[0];
+    const C = s[0];
+    const HW = s.length === 3 ? s[1] * s[2] : 1;
+    const m = ctx.batch * HW;
+    const k: BnConsts = { N: ctx.batch, C, HW, momentum: p.momentum, eps: p.epsilon, unbias: m > 1 ? m / (m - 1) : 1 };
+    const n = ctx.batch * C * HW;
+    const mean = ctx.kernel(channelMean, C, k);
+    const variance = ctx.kernel(channelVariance, C, k);
+    const norm = ctx.kernel(normalise, n, k);
+    const runMean = ctx.kernel(updateRunningMean, C, k);
+    const runVar = ctx.kernel(updateRunningVar, C, k);
+    const dBeta = ctx.kernel(gradBeta, C, k);
+    const dGamma = ctx.kernel(gradGamma, C, k);
+    const dxTrain = ctx.kernel(gradInputTraining, n, k);
+    const dxInfer = ctx.kernel(gradInputInference, n, k);
+    return {
+      forward: ({ inputs, params, state, training }) => {
+        const x = inputs[0];
+        if (!training) return { output: norm(x, state.running_mean, state.running_var, params.weight, params.bias) };
+        if (m < 2) {
+          // PyTorch refuses too: one value per channel has no variance to normalise by.
+          throw new GraphError(`BatchNorm needs more than one value per channel in training, got batch ${ctx.batch} × ${HW} position${HW === 1 ? '' : 's'}; use a batch size ≥ 2`, ctx.nodeId, 'batch');
+        }
+        const mu = mean(x);
+        const sigma2 = variance(x, mu);
+        return {
+          output: norm(x, mu, sigma2, params.weight, params.bias),
+          saved: { mean: mu, variance: sigma2 },
+          state: { running_mean: runMean(state.running_mean, mu), running_var: runVar(state.running_var, sigma2) },
+        };
+      },
+      backward: ({ inputs, params, state, saved, gradOutput, training, needInputGrad }) => {
+        const x = inputs[0];
+        const mu: Handle = training ? saved.mean : state.running_mean;
+        const sigma2: Handle = training ? saved.variance : state.running_var;
+        const gb = dBeta(gradOutput);
+        const gg = dGamma(gradOutput, x, mu, sigma2);
+        let dx: Handle | null = null;
+        if (needInputGrad[0]) dx = training ? dxTrain(gradOutput, x, mu, sigma2, params.weight, gb, gg) : dxInfer(gradOutput, sigma2, params.weight);
+        return { inputs: [dx], params: { weight: gg, bias: gb } };
+      },
+    };
+  },
+};
