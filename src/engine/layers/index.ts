@@ -12,6 +12,7 @@ import { Tanh } from './tanh';
 import { Softmax } from './softmax';
 import { Regression } from './regression';
 import { BatchNorm } from './batchnorm';
+import { Dropout } from './dropout';
 
 export const LAYERS: readonly LayerSpec[] = [
   Input,
@@ -23,6 +24,7 @@ export const LAYERS: readonly LayerSpec[] = [
   Softmax,
   Regression,
   BatchNorm,
+  Dropout,
 ];
 
 const byType = new Map(LAYERS.map((l) => [l.type, l]));

@@ -24,6 +24,8 @@ export interface ParamDef {
   max?: number;
   /** For floats: whether min itself is excluded (e.g. epsilon > 0). */
   minExclusive?: boolean;
+  /** For floats: whether max itself is excluded (e.g. dropout rate < 1). */
+  maxExclusive?: boolean;
   options?: readonly string[];
 }
 
@@ -46,7 +48,9 @@ function checkRange(node: string, def: ParamDef, v: number, label = def.name): v
   if (def.min !== undefined && (def.minExclusive ? v <= def.min : v < def.min)) {
     fail(node, def.name, `${label} must be ${def.minExclusive ? '>' : '≥'} ${def.min}, got ${v}`);
   }
-  if (def.max !== undefined && v > def.max) fail(node, def.name, `${label} must be ≤ ${def.max}, got ${v}`);
+  if (def.max !== undefined && (def.maxExclusive ? v >= def.max : v > def.max)) {
+    fail(node, def.name, `${label} must be ${def.maxExclusive ? '<' : '≤'} ${def.max}, got ${v}`);
+  }
 }
 
 function toInt(node: string, def: ParamDef, v: unknown, label = def.name): number {
