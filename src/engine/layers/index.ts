@@ -13,6 +13,7 @@ import { Softmax } from './softmax';
 import { Regression } from './regression';
 import { BatchNorm } from './batchnorm';
 import { Dropout } from './dropout';
+import { LRN } from './lrn';
 
 export const LAYERS: readonly LayerSpec[] = [
   Input,
@@ -25,6 +26,7 @@ export const LAYERS: readonly LayerSpec[] = [
   Regression,
   BatchNorm,
   Dropout,
+  LRN,
 ];
 
 const byType = new Map(LAYERS.map((l) => [l.type, l]));
