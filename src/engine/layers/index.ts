@@ -6,6 +6,13 @@ import type { LayerSpec } from './spec';
 import { Input } from './input';
 import { Conv2D } from './conv2d';
 import { ReLU } from './relu';
+import { MaxPool2D } from './maxpool2d';
+import { AvgPool2D } from './avgpool2d';
+import { GlobalAvgPool } from './globalavgpool';
+import { Flatten } from './flatten';
+import { Dense } from './dense';
+import { Add } from './add';
+import { Concat } from './concat';
 import { LeakyReLU } from './leakyrelu';
 import { Sigmoid } from './sigmoid';
 import { Tanh } from './tanh';
@@ -19,6 +26,13 @@ export const LAYERS: readonly LayerSpec[] = [
   Input,
   Conv2D,
   ReLU,
+  MaxPool2D,
+  AvgPool2D,
+  GlobalAvgPool,
+  Flatten,
+  Dense,
+  Add,
+  Concat,
   LeakyReLU,
   Sigmoid,
   Tanh,

@@ -1,0 +1,62 @@
+/**
+ * What MaxPool2D and AvgPool2D share: the parameter schema, the window geometry (stride defaults
+ * to the pool size) and the node-face summary. The two layers differ only in their kernels.
+ */
+import { ShapeError } from '../graph/errors';
+import type { Padding, ParamDef } from './params';
+import { expectImage, windowGeometry, type Window } from './geometry';
+
+export interface PoolParams {
+  poolSize: [number, number];
+  /** null: the pool size (non-overlapping windows), as in Keras and PyTorch. */
+  stride: [number, number] | null;
+  padding: Padding;
+}
+
+export const POOL_PARAMS: readonly ParamDef[] = [
+  { name: 'poolSize', label: 'Pool', kind: 'pair', min: 1, max: 1024, help: 'Window height × width.' },
+  { name: 'stride', label: 'Stride', kind: 'pair', min: 1, max: 1024, default: null, help: 'Step between windows (rows, columns); empty means the pool size.' },
+  { name: 'padding', label: 'Padding', kind: 'padding', default: 'valid', help: '"valid" (none), "same" (output = ⌈input / stride⌉) or [rows, columns] on each side.' },
+];
+
+export function poolStride(p: PoolParams): [number, number] {
+  return p.stride ?? p.poolSize;
+}
+
+/**
+ * Output size and padding offsets. Explicit padding is limited to half the window (PyTorch's
+ * rule): beyond that a window could hold only padding, and a max over nothing has no value.
+ * "same" never gets there (its padding on either side is at most half the window).
+ */
+export function poolGeometry(layer: string, inShape: readonly number[], p: PoolParams): Window & { C: number; H: number; W: number } {
+  const [C, H, W] = expectImage(inShape, layer);
+  if (Array.isArray(p.padding)) {
+    const [ph, pw] = p.padding;
+    const [kh, kw] = p.poolSize;
+    if (2 * ph > kh || 2 * pw > kw) {
+      throw new ShapeError(`padding ${ph}×${pw} is more than half the pool size ${kh}×${kw}: a window could hold only padding`, 'padding');
+    }
+  }
+  const g = windowGeometry('pool', H, W, p.poolSize, poolStride(p), p.padding, 'poolSize');
+  return { ...g, C, H, W };
+}
+
+export function poolSummary(p: PoolParams): string {
+  const s = poolStride(p);
+  const pad = p.padding === 'same' ? ', same' : Array.isArray(p.padding) && (p.padding[0] || p.padding[1]) ? `, p${p.padding[0] === p.padding[1] ? p.padding[0] : p.padding.join('×')}` : '';
+  return `${p.poolSize[0]}×${p.poolSize[1]}, s${s[0] === s[1] ? s[0] : s.join('×')}${pad}`;
+}
+
+/** Constants every pooling kernel sees. */
+export type PoolConsts = {
+  C: number; H: number; W: number; KH: number; KW: number;
+  OH: number; OW: number; SH: number; SW: number; PT: number; PL: number;
+  /** OH·OW, the size of one output plane. */
+  OHW: number;
+};
+
+export function poolConsts(inShape: readonly number[], p: PoolParams, layer: string): PoolConsts {
+  const g = poolGeometry(layer, inShape, p);
+  const [SH, SW] = poolStride(p);
+  return { C: g.C, H: g.H, W: g.W, KH: p.poolSize[0], KW: p.poolSize[1], OH: g.oh, OW: g.ow, SH, SW, PT: g.pt, PL: g.pl, OHW: g.oh * g.ow };
+}
