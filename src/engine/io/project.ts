@@ -1,0 +1,180 @@
+/**
+ * Project file (`convas-project`, version 1): the graph, where each node sits on the canvas,
+ * the training settings, and optionally trained weights — everything needed to reopen a piece
+ * of work or train it from the command line. Schema and meaning: docs/formats.md.
+ */
+import { z } from 'zod';
+import { BACKENDS } from '../backend/device';
+import type { Graph } from '../graph/types';
+import { OPTIMIZERS, type OptimizerConfig } from '../train/optimizers';
+import { INITIALIZERS } from '../train/weights';
+import { FormatError } from './errors';
+import { checkHeader, GENERATED_BY } from './header';
+import { graphField, parseWeightsFile, type WeightsFile, type WeightsJson } from './weights';
+import { parseWith } from './zod-issues';
+
+export const PROJECT_FORMAT = 'convas-project';
+export const PROJECT_VERSION = 1;
+
+const unitOpen = z.number().min(0).lt(1);
+
+const OptimizerSchema = z.strictObject({
+  name: z.enum(OPTIMIZERS),
+  lr: z.number().positive().max(1e3),
+  /** Momentum μ (momentum optimizer). */
+  momentum: unitOpen.optional(),
+  /** RMSprop smoothing α (PyTorch's `alpha`). */
+  rho: unitOpen.optional(),
+  beta1: unitOpen.optional(),
+  beta2: unitOpen.optional(),
+  epsilon: z.number().positive().max(1).optional(),
+});
+
+/**
+ * Where the data comes from. `builtin` sets ship with Convas and are named ("shapes",
+ * "kernel-fit"); the others are files on disk, with `path` relative to the project file (so a
+ * project folder can move).
+ */
+export const DATASET_SOURCES = ['builtin', 'idx', 'cifar10', 'image-folder'] as const;
+const DatasetSchema = z
+  .strictObject({
+    source: z.enum(DATASET_SOURCES),
+    name: z.string().min(1).optional(),
+    path: z.string().min(1).optional(),
+    normalize: z.enum(['unit', 'standardize', 'none']).default('unit'),
+  })
+  .superRefine((d, ctx) => {
+    if (d.source === 'builtin' && !d.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required for a builtin dataset (e.g. "shapes")' });
+    if (d.source !== 'builtin' && !d.path) ctx.addIssue({ code: 'custom', path: ['path'], message: `is required when source is "${d.source}" (a path relative to the project file)` });
+  });
+
+const AugmentationSchema = z.strictObject({
+  /** Pad by this many pixels, then crop back to the input size at a random offset; 0 = off. */
+  randomCrop: z.number().int().min(0).max(64).default(0),
+  flipHorizontal: z.boolean().default(false),
+});
+
+const TrainingSchema = z.strictObject({
+  epochs: z.number().int().min(1).max(100_000).default(10),
+  batchSize: z.number().int().min(1).max(65_536).default(64),
+  optimizer: OptimizerSchema.default({ name: 'momentum', lr: 0.01, momentum: 0.9 }),
+  weightDecay: z.number().min(0).max(1).default(0),
+  initializer: z.enum(INITIALIZERS).default('msra'),
+  seed: z.number().int().min(0).max(0xffffffff).default(1),
+  dataset: DatasetSchema.nullable().default(null),
+  validationSplit: unitOpen.default(0.1),
+  shuffle: z.boolean().default(true),
+  augmentation: AugmentationSchema.prefault({}),
+  backend: z.enum(BACKENDS).default('auto'),
+});
+
+const ProjectSchema = z.strictObject({
+  format: z.literal(PROJECT_FORMAT),
+  version: z.number(),
+  generatedBy: z.string().optional(),
+  name: z.string().max(200).default(''),
+  description: z.string().max(100_000).default(''),
+  /** The parameter total the author expects (presets give the published figure); `convas validate` compares. */
+  expectedParams: z.number().int().min(0).optional(),
+  graph: z.unknown(),
+  layout: z.record(z.string(), z.strictObject({ x: z.number(), y: z.number() })).default({}),
+  training: TrainingSchema.prefault({}),
+  weights: z.unknown().optional(),
+});
+
+export type TrainingSettings = z.output<typeof TrainingSchema>;
+export type DatasetRef = z.output<typeof DatasetSchema>;
+export type Layout = Record<string, { x: number; y: number }>;
+
+export interface Project {
+  /** The version the file was written in (files are upgraded to the current one on load). */
+  version: number;
+  generatedBy: string | null;
+  name: string;
+  description: string;
+  expectedParams: number | null;
+  graph: Graph;
+  layout: Layout;
+  training: TrainingSettings;
+  /** Embedded trained weights, not yet checked against the graph (see `matchWeights`). */
+  weights: WeightsFile | null;
+}
+
+/** Training settings with every default filled in. */
+export function defaultTraining(): TrainingSettings {
+  return TrainingSchema.parse({});
+}
+
+/** Read a project file's JSON value; throws FormatError naming the field at fault. */
+export function parseProject(raw: unknown): Project {
+  const { version } = checkHeader(raw, PROJECT_FORMAT, PROJECT_VERSION);
+  const p = parseWith(ProjectSchema, raw);
+  const graph = graphField(p.graph, 'graph');
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  for (const id of Object.keys(p.layout)) {
+    if (!ids.has(id)) throw new FormatError(`layout: ${JSON.stringify(id)} is not a node of the graph`, `layout.${id}`);
+  }
+  return {
+    version,
+    generatedBy: p.generatedBy ?? null,
+    name: p.name,
+    description: p.description,
+    expectedParams: p.expectedParams ?? null,
+    graph,
+    layout: p.layout,
+    training: p.training,
+    weights: p.weights === undefined ? null : parseWeightsFile(p.weights, 'weights'),
+  };
+}
+
+/** The optimizer configuration the training step compiles, with the project's weight decay. */
+export function optimizerConfig(t: TrainingSettings): OptimizerConfig {
+  const { name, lr, momentum, rho, beta1, beta2, epsilon } = t.optimizer;
+  return { name, lr, weightDecay: t.weightDecay, momentum, rho, beta1, beta2, epsilon };
+}
+
+export interface ProjectJson {
+  format: typeof PROJECT_FORMAT;
+  version: number;
+  generatedBy: string;
+  name?: string;
+  description?: string;
+  expectedParams?: number;
+  graph: Graph;
+  layout: Layout;
+  training: TrainingSettings;
+  weights?: WeightsJson;
+}
+
+/**
+ * A project as file JSON. The training settings are checked (and completed with defaults) on
+ * the way out, so the app cannot save a file it would refuse to open.
+ */
+export function projectToJson(p: {
+  name?: string;
+  description?: string;
+  expectedParams?: number;
+  graph: Graph;
+  layout?: Layout;
+  training?: Partial<TrainingSettings>;
+  weights?: WeightsJson;
+}): ProjectJson {
+  const graph: Graph = {
+    nodes: p.graph.nodes.map((n) => ({ id: n.id, type: n.type, params: n.params })),
+    edges: p.graph.edges.map((e) => ({ from: e.from, to: e.to, port: e.port })),
+  };
+  const json: ProjectJson = {
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    generatedBy: GENERATED_BY,
+    ...(p.name ? { name: p.name } : {}),
+    ...(p.description ? { description: p.description } : {}),
+    ...(p.expectedParams !== undefined ? { expectedParams: p.expectedParams } : {}),
+    graph,
+    layout: p.layout ?? {},
+    training: parseWith(TrainingSchema, p.training ?? {}, ['training']),
+    ...(p.weights ? { weights: p.weights } : {}),
+  };
+  parseProject(json);
+  return json;
+}

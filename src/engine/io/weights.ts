@@ -1,0 +1,162 @@
+/**
+ * Weights JSON (`convas-weights`, version 1): named tensors as in a PyTorch state_dict —
+ * `<nodeId>.<name>` → { shape, data } with PyTorch's layouts — optionally the graph they belong
+ * to and free-form metrics. Reading checks the numbers; `matchWeights` checks the tensors
+ * against a graph and names every missing, extra or mis-shaped one.
+ */
+import { z } from 'zod';
+import { GraphError } from '../graph/errors';
+import type { Graph } from '../graph/types';
+import { parseGraph } from '../graph/validate';
+import type { ShapeReport } from '../shapes/inferShapes';
+import { tensorSlots, type WeightMap } from '../train/weights';
+import { describeValue, FormatError } from './errors';
+import { checkHeader, GENERATED_BY } from './header';
+import { floatDataToJson, parseFloatData, parseShape, type Tensor } from './tensor';
+import { parseWith } from './zod-issues';
+
+export const WEIGHTS_FORMAT = 'convas-weights';
+export const WEIGHTS_VERSION = 1;
+
+/** `<nodeId>.<name>`: a node id as the graph allows, a dot, a tensor name. */
+const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_.]*$/;
+
+export type Metrics = Record<string, z.core.util.JSONType>;
+
+export interface WeightsFile {
+  version: number;
+  generatedBy: string | null;
+  tensors: Record<string, Tensor>;
+  graph: Graph | null;
+  metrics: Metrics | null;
+}
+
+/** The envelope; tensors are checked by hand below (a zod pass over a million numbers is slow). */
+const WeightsSchema = z.strictObject({
+  format: z.literal(WEIGHTS_FORMAT),
+  version: z.number(),
+  generatedBy: z.string().optional(),
+  tensors: z.record(z.string(), z.unknown()),
+  graph: z.unknown().optional(),
+  metrics: z.record(z.string(), z.json()).optional(),
+});
+
+/** Wrap a graph problem so a loader throws only FormatErrors, keeping the node it names. */
+export function graphField(raw: unknown, field: string): Graph {
+  try {
+    return parseGraph(raw);
+  } catch (e) {
+    if (e instanceof GraphError) {
+      // parseGraph's own messages already start with "graph…"; put the embedding prefix before them.
+      const message = e.message.startsWith('graph') ? field.slice(0, -'graph'.length) + e.message : `${field}: ${e.message}`;
+      throw new FormatError(message, e.field ? `${field}.${e.field}` : field, e.node);
+    }
+    throw e;
+  }
+}
+
+/** Read a weights file (or a project's embedded `weights`, with `prefix` = "weights"). */
+export function parseWeightsFile(raw: unknown, prefix = ''): WeightsFile {
+  const { version } = checkHeader(raw, WEIGHTS_FORMAT, WEIGHTS_VERSION, prefix);
+  const prefixPath = prefix ? [prefix] : [];
+  const file = parseWith(WeightsSchema, raw, prefixPath);
+  const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
+  const tensors: Record<string, Tensor> = {};
+  for (const [key, t] of Object.entries(file.tensors)) {
+    if (!KEY_PATTERN.test(key)) {
+      throw new FormatError(`${at('tensors')}: key ${describeValue(key)} must be "<nodeId>.<name>", e.g. "conv1.weight"`, at('tensors'));
+    }
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) {
+      throw new FormatError(`${key}: expected { "shape": [...], "data": [...] }, got ${describeValue(t)}`, key);
+    }
+    const rec = t as Record<string, unknown>;
+    const extra = Object.keys(rec).filter((k) => k !== 'shape' && k !== 'data');
+    if (extra.length) throw new FormatError(`${key}: unknown field ${extra.map((k) => JSON.stringify(k)).join(', ')}`, key);
+    const shape = parseShape(rec.shape, key);
+    tensors[key] = { shape, data: parseFloatData(rec.data, shape.reduce((a, b) => a * b, 1), key) };
+  }
+  return {
+    version,
+    generatedBy: file.generatedBy ?? null,
+    tensors,
+    graph: file.graph === undefined ? null : graphField(file.graph, at('graph')),
+    metrics: file.metrics ?? null,
+  };
+}
+
+interface Problem {
+  key: string;
+  text: string;
+}
+
+/** One error carrying every problem; its field is the tensor when there is just one. */
+function throwProblems(problems: Problem[]): void {
+  if (!problems.length) return;
+  const texts = problems.map((p) => p.text);
+  const head = problems.length > 1 ? `${problems.length} problems with the weights: ` : '';
+  throw new FormatError(head + texts.join('; '), problems.length === 1 ? problems[0].key : null, null, texts);
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * The tensors a graph needs, taken from a weights file: every problem is collected (missing,
+ * extra, shape mismatch) and thrown together, each naming the tensor and both shapes.
+ */
+export function matchWeights(report: ShapeReport, file: Pick<WeightsFile, 'tensors'>): WeightMap {
+  if (!report.ok) {
+    throw new FormatError(`cannot check weights against a graph with errors: ${report.errors.map((e) => e.message).join('; ')}`);
+  }
+  const problems: Problem[] = [];
+  const out: WeightMap = {};
+  const slots = tensorSlots(report);
+  for (const { key, shape } of slots) {
+    const t = file.tensors[key];
+    if (!t) problems.push({ key, text: `${key}: missing from the file (graph needs ${shape.join('×')})` });
+    else if (!sameShape(t.shape, shape)) problems.push({ key, text: `${key}: file has ${t.shape.join('×')}, graph needs ${shape.join('×')}` });
+    else out[key] = t.data;
+  }
+  const wanted = new Set(slots.map((s) => s.key));
+  for (const key of Object.keys(file.tensors)) {
+    if (!wanted.has(key)) problems.push({ key, text: `${key}: in the file but not used by the graph` });
+  }
+  throwProblems(problems);
+  return out;
+}
+
+export interface WeightsJson {
+  format: typeof WEIGHTS_FORMAT;
+  version: number;
+  generatedBy: string;
+  tensors: Record<string, { shape: number[]; data: number[] }>;
+  graph?: Graph;
+  metrics?: Metrics;
+}
+
+/**
+ * A WeightMap as a weights file, tensors in the graph's order with the shapes the report gives.
+ * Refuses a map that does not fit the graph, so a file written is a file that loads.
+ */
+export function weightsToJson(report: ShapeReport, weights: WeightMap, extras: { graph?: Graph; metrics?: Metrics } = {}): WeightsJson {
+  if (!report.ok) throw new FormatError(`cannot save weights for a graph with errors: ${report.errors.map((e) => e.message).join('; ')}`);
+  const slots = tensorSlots(report);
+  const problems: Problem[] = [];
+  for (const { key, shape, size } of slots) {
+    const t = weights[key];
+    if (!t) problems.push({ key, text: `${key}: missing (graph needs ${shape.join('×')})` });
+    else if (t.length !== size) problems.push({ key, text: `${key}: has ${t.length} values, graph needs ${shape.join('×')} = ${size}` });
+  }
+  const wanted = new Set(slots.map((s) => s.key));
+  for (const key of Object.keys(weights)) if (!wanted.has(key)) problems.push({ key, text: `${key}: not a tensor of this graph` });
+  throwProblems(problems);
+  const tensors: WeightsJson['tensors'] = {};
+  for (const s of slots) tensors[s.key] = { shape: [...s.shape], data: floatDataToJson(weights[s.key], s.key) };
+  return {
+    format: WEIGHTS_FORMAT,
+    version: WEIGHTS_VERSION,
+    generatedBy: GENERATED_BY,
+    tensors,
+    ...(extras.graph ? { graph: extras.graph } : {}),
+    ...(extras.metrics ? { metrics: extras.metrics } : {}),
+  };
+}
