@@ -37,7 +37,7 @@ export const Dropout: LayerSpec<DropoutParams> = {
   description: 'Randomly zeroes a fraction of the values during training (scaling the rest up to compensate); does nothing at inference.',
   inputs: { min: 1, max: 1 },
   params: [{ name: 'rate', label: 'Rate', kind: 'float', min: 0, max: 1, maxExclusive: true, default: 0.5, help: 'Fraction of values dropped in training, in [0, 1).' }],
-  summary: (p) => `${p.rate}`,
+  summary: (p) => `p ${p.rate}`,
   outputShape: (inShapes) => inShapes[0],
   flops: (_in, out) => size(out),
   randomInputs: (inShapes, _p, batch) => ({ mask: batch * size(inShapes[0]) }),
