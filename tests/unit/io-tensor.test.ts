@@ -19,7 +19,7 @@ describe('Tensor JSON', () => {
     [{ shape: [1.5], data: [1] }, 'input.json: shape[0] must be a whole number ≥ 1, got 1.5'],
     [{ shape: [2], data: [1, 'x'] }, 'input.json: data[1] is "x", not a finite number'],
     [{ shape: [2], data: [1, null] }, 'input.json: data[1] is null, not a finite number'],
-    [{ shape: [1], data: [1e999] }, 'input.json: data[0] is Infinity, not a finite number'],
+    [{ shape: [1], data: [JSON.parse('1e999')] }, 'input.json: data[0] is Infinity, not a finite number'],
     [{ shape: [1], data: [1e39] }, 'input.json: data[0] = 1e+39 is beyond the float32 range'],
     [{ shape: [2], data: [[1, 2]] }, 'input.json: data has 1 values, the shape needs 2'],
     [{ shape: [1], data: [1], dtype: 'f32' }, 'input.json: unknown field "dtype"'],
