@@ -1,0 +1,89 @@
+/**
+ * Node-only file access shared by the readers: fixed-size records read by position (so a
+ * dataset larger than memory is read a chunk at a time), and `.gz` files unpacked once into a
+ * cache file by streaming (gzip cannot be read at a position, and memory must stay bounded).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { DatasetError } from './types';
+
+/** A file of `count` records of `recordBytes` after a `headerBytes` header. */
+export class RecordFile {
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    readonly headerBytes: number,
+    readonly recordBytes: number,
+    readonly count: number,
+  ) {}
+
+  /** Open and check that the size is exactly header + count × record. */
+  static async open(path: string, headerBytes: number, recordBytes: number, count: number, what: string, shownAs = path): Promise<RecordFile> {
+    const handle = await open(path, 'r');
+    const size = (await handle.stat()).size;
+    const expected = headerBytes + count * recordBytes;
+    if (size !== expected) {
+      await handle.close();
+      const problem = size < expected ? 'truncated' : 'longer than its header says';
+      throw new DatasetError(`${problem}: ${what} need ${expected} bytes, the file has ${size}`, shownAs);
+    }
+    return new RecordFile(path, handle, headerBytes, recordBytes, count);
+  }
+
+  async read(start: number, count: number, shownAs = this.path): Promise<Buffer> {
+    const buf = Buffer.alloc(count * this.recordBytes);
+    const { bytesRead } = await this.handle.read(buf, 0, buf.length, this.headerBytes + start * this.recordBytes);
+    if (bytesRead !== buf.length) throw new DatasetError(`file changed while reading: got ${bytesRead} of ${buf.length} bytes at record ${start}`, shownAs);
+    return buf;
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+/** Read the first `n` bytes (or fewer if the file is shorter). */
+export async function readHead(path: string, n: number): Promise<Buffer> {
+  const h = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await h.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * The path of a plain copy of `path`: the file itself, or for `.gz` a cache file in the temp
+ * folder keyed by path, size and time (written to a temporary name, then renamed, so two
+ * processes unpacking at once never see half a file).
+ */
+export async function plainFile(path: string): Promise<string> {
+  if (!path.endsWith('.gz')) return path;
+  const st = await stat(path);
+  const key = createHash('sha1').update(`${path}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), 'convas-data-cache');
+  const out = join(dir, `${key}-${basename(path, '.gz')}`);
+  try {
+    await stat(out);
+    return out;
+  } catch {
+    // not unpacked yet
+  }
+  await mkdir(dir, { recursive: true });
+  const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await pipeline(createReadStream(path), createGunzip(), createWriteStream(tmp));
+    await rename(tmp, out);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new DatasetError(`cannot unpack gzip data: ${(e as Error).message}`, path);
+  }
+  return out;
+}

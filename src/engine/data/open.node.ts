@@ -1,0 +1,34 @@
+/**
+ * Node-only: open any dataset reference. A folder is recognised by what it holds — MNIST IDX
+ * files, CIFAR-10 binary batches, or class sub-folders of images — and the graph's Input shape
+ * is checked against the data's before a single step runs.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cifarFolder, openCifarDataset } from './cifar.node';
+import { hasIdxFiles, openIdxDataset } from './idx.node';
+import { hasClassFolders, openImageFolder } from './image-folder.node';
+import { openBuiltinDataset, type DatasetRef, type OpenContext } from './ref';
+import { DatasetError, type Dataset } from './types';
+
+async function openFolder(path: string, ctx: OpenContext): Promise<Dataset> {
+  const dir = resolve(path);
+  if (!existsSync(dir)) throw new DatasetError('no such folder', dir);
+  if (!statSync(dir).isDirectory()) throw new DatasetError('not a folder (give the folder that holds the data files)', dir);
+  if (hasIdxFiles(dir)) return openIdxDataset(dir);
+  if (cifarFolder(dir)) return openCifarDataset(dir);
+  if (await hasClassFolders(dir)) return openImageFolder(dir, { inputShape: ctx.inputShape });
+  throw new DatasetError(
+    'no dataset found: expected MNIST / Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz] …), CIFAR-10 binary batches (cifar-10-batches-bin/), or one sub-folder of images per class',
+    dir,
+  );
+}
+
+export async function openDataset(ref: DatasetRef, ctx: OpenContext = {}): Promise<Dataset> {
+  const d = ref.kind === 'folder' ? await openFolder(ref.path, ctx) : openBuiltinDataset(ref, ctx);
+  if (ctx.inputShape && ctx.inputShape.join('×') !== d.inputShape.join('×')) {
+    await d.close?.();
+    throw new DatasetError(`the graph's Input is ${ctx.inputShape.join('×')}, but ${d.name} has samples of ${d.inputShape.join('×')}`);
+  }
+  return d;
+}

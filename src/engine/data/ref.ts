@@ -1,0 +1,63 @@
+/**
+ * What a training run names as its data — a built-in set with options, or a folder on disk —
+ * as a schema (it crosses the worker boundary) and the web-safe part of opening it.
+ */
+import { z } from 'zod';
+import { kernelFitDataset } from './kernel-fit';
+import { SHAPE_CLASSES, shapesDataset } from './shapes';
+import { DatasetError, type Dataset } from './types';
+
+export const DatasetRefSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('shapes'),
+    /** Default: the graph Input's H (28 or 32 in the presets). */
+    size: z.number().int().optional(),
+    /** Default: the graph Input's C. */
+    channels: z.number().int().optional(),
+    samples: z.number().int().optional(),
+    testSamples: z.number().int().optional(),
+    /** Default: the run's seed. */
+    seed: z.number().int().optional(),
+    classes: z.array(z.enum(SHAPE_CLASSES)).optional(),
+  }),
+  z.object({ kind: z.literal('kernel-fit') }),
+  /** MNIST/Fashion-MNIST IDX files, CIFAR-10's binary batches, or one sub-folder of images per class. */
+  z.object({ kind: z.literal('folder'), path: z.string().min(1) }),
+]);
+export type DatasetRef = z.infer<typeof DatasetRefSchema>;
+
+export interface OpenContext {
+  /** The graph Input's per-sample shape: built-in sets draw to it, image folders resize to it. */
+  inputShape?: readonly number[];
+  /** The run's seed, the default seed of synthetic data. */
+  seed?: number;
+}
+
+/** Open a built-in dataset; folders need the Node opener (`open.node.ts`). */
+export function openBuiltinDataset(ref: DatasetRef, ctx: OpenContext = {}): Dataset {
+  switch (ref.kind) {
+    case 'shapes': {
+      const s = ctx.inputShape;
+      const image = s && s.length === 3 && s[1] === s[2] ? s : undefined;
+      return shapesDataset({
+        size: ref.size ?? image?.[1],
+        channels: ref.channels ?? image?.[0],
+        samples: ref.samples,
+        testSamples: ref.testSamples,
+        seed: ref.seed ?? ctx.seed,
+        classes: ref.classes,
+      });
+    }
+    case 'kernel-fit':
+      return kernelFitDataset();
+    case 'folder':
+      throw new DatasetError(`data from a folder (${ref.path}) can only be read where there is a file system (desktop app, command line)`);
+  }
+}
+
+/** Parse a command-line `--data` value: a built-in name or a folder path. */
+export function parseDataArg(arg: string): DatasetRef {
+  if (arg === 'shapes') return { kind: 'shapes' };
+  if (arg === 'kernel-fit') return { kind: 'kernel-fit' };
+  return { kind: 'folder', path: arg };
+}
