@@ -30,7 +30,9 @@ const cases: NetCase[] = [
   { name: 'seed MNIST CNN (table 18-5), SGD momentum 0.9', graph: graphOf('mnist-cnn'), batch: 4, steps: 3, optimizer: { name: 'momentum', lr: 0.1, momentum: 0.9 }, tol: 2e-4 },
   { name: 'ResNet basic block with projection shortcut, SGD momentum 0.9', graph: graphOf('resnet-basic-block'), batch: 3, steps: 3, optimizer: { name: 'momentum', lr: 0.1, momentum: 0.9 }, tol: 2e-4 },
   { name: 'conv + tanh + avgpool + dropout + dense regression, Adam with weight decay', graph: graphOf('small-dropout-mlp'), batch: 3, steps: 3, optimizer: { name: 'adam', lr: 0.01, weightDecay: 0.01 }, tol: 2e-4 },
-  { name: 'seed MNIST CNN, RMSprop with weight decay', graph: graphOf('mnist-cnn'), batch: 2, steps: 2, optimizer: { name: 'rmsprop', lr: 0.001, rho: 0.9, weightDecay: 1e-3 }, tol: 5e-4 },
+  // RMSprop divides by √(mean g²): with BatchNorm at batch 2 the upstream gradients are ~0 and it
+  // would amplify float32 rounding noise into full steps, so this case uses a net without BatchNorm.
+  { name: 'conv + tanh + avgpool + dropout + dense regression, RMSprop with weight decay', graph: graphOf('small-dropout-mlp'), batch: 4, steps: 3, optimizer: { name: 'rmsprop', lr: 0.001, rho: 0.9, weightDecay: 1e-3 }, tol: 5e-4 },
   { name: 'ResNet basic block, plain SGD', graph: graphOf('resnet-basic-block'), batch: 2, steps: 2, optimizer: { name: 'sgd', lr: 0.05 }, tol: 2e-4 },
 ];
 

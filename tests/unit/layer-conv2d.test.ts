@@ -11,4 +11,7 @@ layerSuite('Conv2D', [
   { type: 'Conv2D', params: { filters: 64, kernelSize: [3, 3], padding: 'same' }, inShapes: [[16, 5, 5]], batch: 3 },
   { type: 'Conv2D', params: { filters: 4, kernelSize: [1, 1], stride: [2, 2], useBias: false }, inShapes: [[3, 7, 7]], batch: 3 },
   { type: 'Conv2D', params: { filters: 2, kernelSize: [2, 4], stride: [2, 2], padding: 'same' }, inShapes: [[3, 6, 9]] },
+  // widths 41 and 47: divisors whose f32 quotient SwiftShader gets wrong (index decode must be exact)
+  { type: 'Conv2D', params: { filters: 2, kernelSize: [3, 3], padding: 'same' }, inShapes: [[2, 3, 41]] },
+  { type: 'Conv2D', params: { filters: 3, kernelSize: [1, 3], stride: [1, 2] }, inShapes: [[1, 2, 95]], batch: 3 },
 ]);

@@ -35,6 +35,21 @@ function build(params: string[], lines: string[]): KernelSource {
   return new Function(...params, lines.join('\n')) as KernelSource;
 }
 
+/**
+ * Exact integer quotient of a non-negative integer expression by a literal. gpu.js turns `/`
+ * into f32 division on WebGPU, and SwiftShader's is not exact (189 / 189 gave 0): take the
+ * float quotient, then correct it by one using the remainder.
+ */
+function exactDiv(lines: string[], name: string, value: string, d: number): void {
+  if (d === 1) {
+    lines.push(`const ${name} = ${value};`);
+    return;
+  }
+  lines.push(`const ${name}f = Math.floor(${value} / ${d});`);
+  lines.push(`const ${name}r = ${value} - ${name}f * ${d};`);
+  lines.push(`const ${name} = ${name}f + (${name}r >= ${d} ? 1 : 0) - (${name}r < 0 ? 1 : 0);`);
+}
+
 /** Lines that decode `this.thread.x` into named indices, innermost first. */
 function decode(names: [string, number][]): string[] {
   const lines = ['const i = this.thread.x;'];
@@ -43,8 +58,8 @@ function decode(names: [string, number][]): string[] {
     if (k === names.length - 1) {
       lines.push(`const ${name} = ${rest};`);
     } else {
-      lines.push(`const ${name} = ${rest} % ${extent};`);
-      lines.push(`const q${k} = Math.floor(${rest} / ${extent});`);
+      exactDiv(lines, `q${k}`, rest, extent);
+      lines.push(`const ${name} = ${rest} - q${k} * ${extent};`);
       rest = `q${k}`;
     }
   });
@@ -125,7 +140,7 @@ export function convBackwardDataSource(g: ConvGeometry): KernelSource {
       L.push(`const ${name}${k} = Math.min(Math.max(t${name}${k}, 0), ${outSize - 1});`);
       L.push(`const m${name}${k} = (t${name}${k} >= 0 && t${name}${k} < ${outSize}) ? 1 : 0;`);
     } else {
-      L.push(`const u${name}${k} = Math.floor(Math.max(t${name}${k}, 0) / ${stride});`);
+      exactDiv(L, `u${name}${k}`, `Math.max(t${name}${k}, 0)`, stride);
       L.push(`const ${name}${k} = Math.min(u${name}${k}, ${outSize - 1});`);
       L.push(`const m${name}${k} = (t${name}${k} >= 0 && u${name}${k} * ${stride} === t${name}${k} && u${name}${k} < ${outSize}) ? 1 : 0;`);
     }
