@@ -7,6 +7,9 @@
  * variance takes the *unbiased* batch variance (m / (m − 1), m = values per channel).
  * Inference: normalise with the running statistics, so the layer is a fixed affine map.
  *
+ * Element → channel decoding corrects each float quotient by its remainder (as maxpool2d.ts):
+ * webgpu compiles `/` and `%` to f32 division, which can put ⌊i / n⌋ one low at a multiple of n.
+ *
  * Backward in training mode (x̂ = (x − μ)/σ, m values per channel):
  *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ/(σ·m) · (m·dy − dβ − x̂·dγ);
  * in inference mode μ and σ are constants: dx = γ·dy/σ.
@@ -56,7 +59,13 @@ function channelVariance(this: KernelThis<BnConsts>, x: KArr, mean: KArr): numbe
 /** y = γ·(x − μ)/√(σ² + ε) + β, with μ, σ² the batch or the running statistics. */
 function normalise(this: KernelThis<BnConsts>, x: KArr, mean: KArr, variance: KArr, gamma: KArr, beta: KArr): number {
   const i = this.thread.x;
-  const c = Math.floor(i / this.constants.HW) % this.constants.C;
+  let t = Math.floor(i / this.constants.HW);
+  const r = i - t * this.constants.HW;
+  if (r < 0) t -= 1;
+  if (r >= this.constants.HW) t += 1;
+  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
+  if (c < 0) c += this.constants.C;
+  if (c >= this.constants.C) c -= this.constants.C;
   return (gamma[c] * (x[i] - mean[c])) / Math.sqrt(variance[c] + this.constants.eps) + beta[c];
 }
 
@@ -96,7 +105,13 @@ function gradGamma(this: KernelThis<BnConsts>, dy: KArr, x: KArr, mean: KArr, va
 /** Training: dx = γ/(σ·m) · (m·dy − dβ − x̂·dγ). */
 function gradInputTraining(this: KernelThis<BnConsts>, dy: KArr, x: KArr, mean: KArr, variance: KArr, gamma: KArr, dBeta: KArr, dGamma: KArr): number {
   const i = this.thread.x;
-  const c = Math.floor(i / this.constants.HW) % this.constants.C;
+  let t = Math.floor(i / this.constants.HW);
+  const r = i - t * this.constants.HW;
+  if (r < 0) t -= 1;
+  if (r >= this.constants.HW) t += 1;
+  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
+  if (c < 0) c += this.constants.C;
+  if (c >= this.constants.C) c -= this.constants.C;
   const m = this.constants.N * this.constants.HW;
   const invStd = 1 / Math.sqrt(variance[c] + this.constants.eps);
   const xhat = (x[i] - mean[c]) * invStd;
@@ -106,7 +121,13 @@ function gradInputTraining(this: KernelThis<BnConsts>, dy: KArr, x: KArr, mean: 
 /** Inference: the statistics are constants, so dx = γ·dy/√(σ² + ε). */
 function gradInputInference(this: KernelThis<BnConsts>, dy: KArr, variance: KArr, gamma: KArr): number {
   const i = this.thread.x;
-  const c = Math.floor(i / this.constants.HW) % this.constants.C;
+  let t = Math.floor(i / this.constants.HW);
+  const r = i - t * this.constants.HW;
+  if (r < 0) t -= 1;
+  if (r >= this.constants.HW) t += 1;
+  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
+  if (c < 0) c += this.constants.C;
+  if (c >= this.constants.C) c -= this.constants.C;
   return (gamma[c] * dy[i]) / Math.sqrt(variance[c] + this.constants.eps);
 }
 

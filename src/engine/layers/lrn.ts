@@ -9,6 +9,9 @@
  * Backward: a_j appears in its own d_j and in every d_c whose window holds j, i.e.
  * c = j − ⌊(size − 1)/2⌋ .. j + ⌊size/2⌋, so
  *   ∂L/∂a_j = g_j · d_j^(−β) − (2·alpha·beta/size) · a_j · Σ_c g_c · a_c · d_c^(−β−1).
+ *
+ * Element → channel decoding corrects each float quotient by its remainder (as maxpool2d.ts):
+ * webgpu compiles `/` and `%` to f32 division, which can put ⌊i / n⌋ one low at a multiple of n.
  */
 import type { KArr, KernelThis, LayerSpec } from './spec';
 import { size as sizeOf } from './spec';
@@ -31,7 +34,13 @@ type LrnConsts = {
 /** d[n,c,p] = k + alpha/size · Σ over the channel window of a². One thread per element. */
 function lrnScale(this: KernelThis<LrnConsts>, a: KArr): number {
   const i = this.thread.x;
-  const c = Math.floor(i / this.constants.HW) % this.constants.C;
+  let t = Math.floor(i / this.constants.HW);
+  const r = i - t * this.constants.HW;
+  if (r < 0) t -= 1;
+  if (r >= this.constants.HW) t += 1;
+  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
+  if (c < 0) c += this.constants.C;
+  if (c >= this.constants.C) c -= this.constants.C;
   const base = i - c * this.constants.HW; // element (n, channel 0, p)
   let s = 0;
   for (let o = 0; o < this.constants.LO + this.constants.HI + 1; o++) {
@@ -51,7 +60,13 @@ function lrnForward(this: KernelThis<LrnConsts>, a: KArr, d: KArr): number {
 
 function lrnBackward(this: KernelThis<LrnConsts>, a: KArr, d: KArr, g: KArr): number {
   const i = this.thread.x;
-  const c = Math.floor(i / this.constants.HW) % this.constants.C;
+  let t = Math.floor(i / this.constants.HW);
+  const r = i - t * this.constants.HW;
+  if (r < 0) t -= 1;
+  if (r >= this.constants.HW) t += 1;
+  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
+  if (c < 0) c += this.constants.C;
+  if (c >= this.constants.C) c -= this.constants.C;
   const base = i - c * this.constants.HW;
   // channels whose window holds c: c − HI .. c + LO
   let s = 0;

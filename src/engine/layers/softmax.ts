@@ -4,6 +4,9 @@
  * The loss is computed from the input logits, not from the probabilities: log-softmax as
  * z − max − log Σ e^(z − max) never overflows and never takes the log of an underflowed zero.
  * Its gradient w.r.t. the logits is the classic (softmax − one-hot) / batch.
+ *
+ * Sample/class decoding corrects the float quotient by its remainder (as maxpool2d.ts): webgpu
+ * compiles `/` to f32 division, which can put ⌊i / F⌋ one low at a multiple of F.
  */
 import { ShapeError } from '../graph/errors';
 import type { KArr, KernelThis, LayerSpec } from './spec';
@@ -13,7 +16,12 @@ type SoftmaxConsts = { F: number; N: number };
 /** p[n,f] = e^(z[n,f] − max) / Σ_g e^(z[n,g] − max), one thread per element. */
 function softmaxForward(this: KernelThis<SoftmaxConsts>, z: KArr): number {
   const i = this.thread.x;
-  const base = Math.floor(i / this.constants.F) * this.constants.F;
+  let n = Math.floor(i / this.constants.F);
+  // (no variable may share a name with a loop counter below: gpu.js flattens block scopes)
+  const r = i - n * this.constants.F;
+  if (r < 0) n -= 1;
+  if (r >= this.constants.F) n += 1;
+  const base = n * this.constants.F;
   let m = z[base];
   for (let f = 1; f < this.constants.F; f++) m = Math.max(m, z[base + f]);
   let s = 0;
@@ -61,8 +69,10 @@ function countCorrect(this: KernelThis<SoftmaxConsts>, z: KArr, targets: KArr): 
 /** dL/dz[n,f] = (p[n,f] − [f == target[n]]) / N. */
 function crossEntropyGrad(this: KernelThis<SoftmaxConsts>, p: KArr, targets: KArr): number {
   const i = this.thread.x;
-  const f = i % this.constants.F;
-  const n = Math.floor(i / this.constants.F);
+  let n = Math.floor(i / this.constants.F);
+  let f = i - n * this.constants.F;
+  if (f < 0) { n -= 1; f += this.constants.F; }
+  if (f >= this.constants.F) { n += 1; f -= this.constants.F; }
   let g = p[i];
   if (f === Math.floor(targets[n] + 0.5)) g = p[i] - 1;
   return g / this.constants.N;
