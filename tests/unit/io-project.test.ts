@@ -109,6 +109,14 @@ describe('parseProject', () => {
     expect(e.field).toBe(field);
   });
 
+  it('keeps a "__proto__" node id in the layout (JSON.parse makes it an own key; an assignment would drop it)', () => {
+    const text = '{"format":"convas-project","version":1,"graph":{"nodes":[{"id":"__proto__","type":"Input"}]},"layout":{"__proto__":{"x":1,"y":2}}}';
+    const p = parseProject(JSON.parse(text));
+    expect(Object.keys(p.layout)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(p.layout)).toBe(Object.prototype);
+    expect(failure(JSON.parse(text.replace('"id":"__proto__"', '"id":"a"'))).message).toBe('layout: "__proto__" is not a node of the graph');
+  });
+
   it('keeps the node a graph error names', () => {
     const e = failure({ ...base, graph: { nodes: [{ id: 'a', type: 7 }] } });
     expect(e.message).toBe('graph: a: type must be a string');

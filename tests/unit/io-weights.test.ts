@@ -97,6 +97,11 @@ describe('weights JSON', () => {
     expect(failure(() => parseWeightsFile(raw)).message).toBe(message);
   });
 
+  it('sees a "__proto__" tensor key instead of losing it', () => {
+    const text = '{"format":"convas-weights","version":1,"tensors":{"__proto__":{"shape":[1],"data":[1]}}}';
+    expect(failure(() => parseWeightsFile(JSON.parse(text))).message).toBe('tensors: key "__proto__" must be "<nodeId>.<name>", e.g. "conv1.weight"');
+  });
+
   it('refuses to check against a graph with errors', () => {
     const broken = inferShapes({ nodes: [{ id: 'x', type: 'Nope', params: {} }], edges: [] });
     expect(failure(() => matchWeights(broken, { tensors: {} })).message).toMatch(/^cannot check weights against a graph with errors: x: unknown layer type "Nope"/);

@@ -8,7 +8,7 @@ import { BACKENDS } from '../backend/device';
 import type { Graph } from '../graph/types';
 import { OPTIMIZERS, type OptimizerConfig } from '../train/optimizers';
 import { INITIALIZERS } from '../train/weights';
-import { FormatError } from './errors';
+import { describeValue, FormatError } from './errors';
 import { checkHeader, GENERATED_BY } from './header';
 import { graphField, parseWeightsFile, type WeightsFile, type WeightsJson } from './weights';
 import { parseWith } from './zod-issues';
@@ -77,7 +77,7 @@ const ProjectSchema = z.strictObject({
   /** The parameter total the author expects (presets give the published figure); `convas validate` compares. */
   expectedParams: z.number().int().min(0).optional(),
   graph: z.unknown(),
-  layout: z.record(z.string(), z.strictObject({ x: z.number(), y: z.number() })).default({}),
+  layout: z.unknown().optional(),
   training: TrainingSchema.prefault({}),
   weights: z.unknown().optional(),
 });
@@ -105,15 +105,31 @@ export function defaultTraining(): TrainingSettings {
   return TrainingSchema.parse({});
 }
 
+const PointSchema = z.strictObject({ x: z.number(), y: z.number() });
+
+/**
+ * Node positions by node id. Built with Object.fromEntries, not by zod's record: an id may be
+ * "__proto__", which an assignment would turn into a prototype change and silently drop.
+ */
+function parseLayout(raw: unknown, ids: ReadonlySet<string>): Layout {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new FormatError(`layout: must be an object of { "x", "y" } by node id, got ${describeValue(raw)}`, 'layout');
+  }
+  return Object.fromEntries(
+    Object.entries(raw).map(([id, point]) => {
+      if (!ids.has(id)) throw new FormatError(`layout: ${JSON.stringify(id)} is not a node of the graph`, `layout.${id}`);
+      return [id, parseWith(PointSchema, point, ['layout', id])];
+    }),
+  );
+}
+
 /** Read a project file's JSON value; throws FormatError naming the field at fault. */
 export function parseProject(raw: unknown): Project {
   const { version } = checkHeader(raw, PROJECT_FORMAT, PROJECT_VERSION);
   const p = parseWith(ProjectSchema, raw);
   const graph = graphField(p.graph, 'graph');
-  const ids = new Set(graph.nodes.map((n) => n.id));
-  for (const id of Object.keys(p.layout)) {
-    if (!ids.has(id)) throw new FormatError(`layout: ${JSON.stringify(id)} is not a node of the graph`, `layout.${id}`);
-  }
+  const layout = parseLayout(p.layout, new Set(graph.nodes.map((n) => n.id)));
   return {
     version,
     generatedBy: p.generatedBy ?? null,
@@ -121,7 +137,7 @@ export function parseProject(raw: unknown): Project {
     description: p.description,
     expectedParams: p.expectedParams ?? null,
     graph,
-    layout: p.layout,
+    layout,
     training: p.training,
     weights: p.weights === undefined ? null : parseWeightsFile(p.weights, 'weights'),
   };

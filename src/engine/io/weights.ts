@@ -57,12 +57,13 @@ export function graphField(raw: unknown, field: string): Graph {
 
 /** Read a weights file (or a project's embedded `weights`, with `prefix` = "weights"). */
 export function parseWeightsFile(raw: unknown, prefix = ''): WeightsFile {
-  const { version } = checkHeader(raw, WEIGHTS_FORMAT, WEIGHTS_VERSION, prefix);
-  const prefixPath = prefix ? [prefix] : [];
-  const file = parseWith(WeightsSchema, raw, prefixPath);
+  const { obj, version } = checkHeader(raw, WEIGHTS_FORMAT, WEIGHTS_VERSION, prefix);
+  const file = parseWith(WeightsSchema, raw, prefix ? [prefix] : []);
   const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
+  // Entries come from the raw object, not zod's copy: zod rebuilds records by assignment, which
+  // silently drops a "__proto__" key (JSON.parse makes it an ordinary own property).
   const tensors: Record<string, Tensor> = {};
-  for (const [key, t] of Object.entries(file.tensors)) {
+  for (const [key, t] of Object.entries(obj.tensors as Record<string, unknown>)) {
     if (!KEY_PATTERN.test(key)) {
       throw new FormatError(`${at('tensors')}: key ${describeValue(key)} must be "<nodeId>.<name>", e.g. "conv1.weight"`, at('tensors'));
     }
@@ -80,7 +81,7 @@ export function parseWeightsFile(raw: unknown, prefix = ''): WeightsFile {
     generatedBy: file.generatedBy ?? null,
     tensors,
     graph: file.graph === undefined ? null : graphField(file.graph, at('graph')),
-    metrics: file.metrics ?? null,
+    metrics: file.metrics === undefined ? null : (Object.fromEntries(Object.entries(obj.metrics as Metrics)) as Metrics),
   };
 }
 
