@@ -15,6 +15,9 @@ layerSuite('BatchNorm', [
   { type: 'BatchNorm', params: { momentum: 0 }, inShapes: [[4]], batch: 3 },
   { type: 'BatchNorm', params: {}, inShapes: [[6]], batch: 4, training: false },
   { type: 'BatchNorm', params: { epsilon: 1e-3 }, inShapes: [[3, 4, 5]], batch: 3, training: false },
+  // 41 and 189 positions per channel: divisors whose f32 quotient SwiftShader gets wrong (decode must be exact)
+  { type: 'BatchNorm', params: {}, inShapes: [[3, 1, 41]], batch: 2 },
+  { type: 'BatchNorm', params: {}, inShapes: [[2, 7, 27]], batch: 2, training: false },
 ]);
 
 describe('BatchNorm rules', () => {

@@ -12,6 +12,9 @@ layerSuite('LRN', [
   // an even size reaches one channel further below than above; a size beyond C pads with zeros
   { type: 'LRN', params: { size: 4, alpha: 1 }, inShapes: [[7, 1, 2]] },
   { type: 'LRN', params: { size: 9, alpha: 1, beta: 1 }, inShapes: [[7, 2, 1]] },
+  // 41 and 189 positions per channel: divisors whose f32 quotient SwiftShader gets wrong (decode must be exact)
+  { type: 'LRN', params: { size: 3, alpha: 1 }, inShapes: [[7, 1, 41]] },
+  { type: 'LRN', params: { size: 5, alpha: 1 }, inShapes: [[3, 7, 27]] },
 ]);
 
 describe('LRN shape rule', () => {
