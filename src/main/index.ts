@@ -1,0 +1,77 @@
+/**
+ * Electron main: one window, the native menu, IPC handlers, recent files and crash recovery.
+ * Owns the file system; the renderer asks through the preload's typed functions.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
+import { Events, type MenuCommand, type RecentFile } from '../preload/contract';
+import { APP_NAME, DocumentRegistry } from './documents';
+import { registerIpcHandlers } from './ipc';
+import { buildMenuTemplate } from './menu';
+import { RecentFiles } from './recent';
+import { RecoveryFile } from './recovery';
+import { createMainWindow, rendererUrl } from './window';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+app.setName(APP_NAME);
+// A second instance would fight over the recovery file: focus the first window instead.
+if (!app.requestSingleInstanceLock()) app.quit();
+
+const userData = app.getPath('userData');
+const recent = new RecentFiles(path.join(userData, 'recent.json'));
+const recovery = new RecoveryFile(path.join(userData, 'recovery.convas.json'));
+const documents = new DocumentRegistry();
+const icon = path.join(here, '../../resources/icons/icon.png');
+
+function focused(): BrowserWindow | undefined {
+  return BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+}
+
+function send(command: MenuCommand): void {
+  focused()?.webContents.send(Events.menuCommand, command);
+}
+
+function rebuildMenu(list: readonly RecentFile[]): void {
+  const template = buildMenuTemplate(
+    { isMac: process.platform === 'darwin', appName: APP_NAME, recent: list, isDev: !app.isPackaged },
+    {
+      send,
+      openRecent: (file) => focused()?.webContents.send(Events.openRecentRequested, file),
+      clearRecent: () => {
+        void (async () => {
+          for (const r of await recent.list()) await recent.remove(r.path);
+          rebuildMenu([]);
+          app.clearRecentDocuments();
+        })();
+      },
+    },
+  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  for (const r of list) app.addRecentDocument(r.path);
+}
+
+registerIpcHandlers(ipcMain, { recent, recovery, documents, appUrl: rendererUrl, onRecentChanged: rebuildMenu });
+
+app.on('second-instance', () => {
+  const win = focused();
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+});
+
+app.whenReady().then(async () => {
+  // Nothing in Convas needs the camera, microphone, notifications or geolocation.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  rebuildMenu(await recent.list());
+  createMainWindow({ documents, recovery, icon });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow({ documents, recovery, icon });
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,164 @@
+/**
+ * IPC handlers: one per invoke channel of the contract. Every payload is validated (zod) and
+ * every sender checked to be the app's own page before anything touches the disk. The renderer
+ * never names a path main did not hand out (dialogs, recent list), so a compromised page cannot
+ * read or overwrite arbitrary files.
+ */
+import path from 'node:path';
+import { BrowserWindow, dialog, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { Channels, PROJECT_EXTENSION, type OpenResult, type RecentFile, type SaveResult } from '../preload/contract';
+import type { DocumentRegistry } from './documents';
+import { windowTitle } from './documents';
+import { displayName, readTextFile, writeFileAtomic } from './files';
+import type { RecentFiles } from './recent';
+import type { RecoveryFile } from './recovery';
+import { isAppUrl } from './security';
+import { DocumentStateSchema, ExportRequestSchema, NativeEditSchema, RecentPathSchema, RecoverySnapshotSchema, SaveRequestSchema, validate } from './schemas';
+
+export interface IpcDeps {
+  recent: RecentFiles;
+  recovery: RecoveryFile;
+  documents: DocumentRegistry;
+  /** The URL the window was loaded from; senders on other URLs are refused. */
+  appUrl: () => string;
+  /** Called when the recent list changes (to rebuild the Open Recent menu). */
+  onRecentChanged(list: RecentFile[]): void;
+}
+
+type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
+
+const PROJECT_FILTERS = [
+  { name: 'Convas project', extensions: ['convas.json'] },
+  { name: 'JSON', extensions: ['json'] },
+];
+
+function windowOf(event: IpcMainInvokeEvent): BrowserWindow {
+  const win = BrowserWindow.fromWebContents(event.sender);
+  if (!win) throw new Error('no window for this request');
+  return win;
+}
+
+function ensureExtension(file: string): string {
+  return file.endsWith('.json') ? file : `${file}${PROJECT_EXTENSION}`;
+}
+
+export function createHandlers(deps: IpcDeps): Record<(typeof Channels)[keyof typeof Channels], Handler> {
+  /** Paths the user picked in a dialog during this session; recent files are checked separately. */
+  const granted = new Set<string>();
+
+  const mayUse = async (file: string) => granted.has(path.resolve(file)) || (await deps.recent.has(path.resolve(file)));
+
+  const remember = async (file: string) => {
+    granted.add(path.resolve(file));
+    deps.onRecentChanged(await deps.recent.add(file));
+  };
+
+  const readProject = async (file: string): Promise<OpenResult> => {
+    const content = await readTextFile(file);
+    await remember(file);
+    return { path: path.resolve(file), name: displayName(file), content };
+  };
+
+  return {
+    [Channels.openProject]: async (event) => {
+      const r = await dialog.showOpenDialog(windowOf(event), { title: 'Open project', filters: PROJECT_FILTERS, properties: ['openFile'] });
+      if (r.canceled || r.filePaths.length === 0) return null;
+      return readProject(r.filePaths[0]);
+    },
+
+    [Channels.openRecent]: async (_event, raw) => {
+      const file = validate(Channels.openRecent, RecentPathSchema, raw);
+      if (!(await deps.recent.has(path.resolve(file)))) throw new Error(`${file} is not in the recent projects list`);
+      try {
+        return await readProject(file);
+      } catch (e) {
+        deps.onRecentChanged(await deps.recent.remove(path.resolve(file)));
+        throw new Error(`cannot open ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+
+    [Channels.saveProject]: async (event, raw): Promise<SaveResult> => {
+      const req = validate(Channels.saveProject, SaveRequestSchema, raw);
+      let target = req.path && !req.saveAs && (await mayUse(req.path)) ? path.resolve(req.path) : null;
+      if (!target) {
+        const r = await dialog.showSaveDialog(windowOf(event), {
+          title: 'Save project',
+          defaultPath: req.path ?? ensureExtension(req.suggestedName),
+          filters: PROJECT_FILTERS,
+          properties: ['createDirectory', 'showOverwriteConfirmation'],
+        });
+        if (r.canceled || !r.filePath) return null;
+        target = ensureExtension(r.filePath);
+      }
+      await writeFileAtomic(target, req.content);
+      await remember(target);
+      return { path: target, name: displayName(target) };
+    },
+
+    [Channels.exportFile]: async (event, raw) => {
+      const req = validate(Channels.exportFile, ExportRequestSchema, raw);
+      const r = await dialog.showSaveDialog(windowOf(event), {
+        title: `Export ${req.filter.name}`,
+        defaultPath: req.suggestedName,
+        filters: [req.filter],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
+      if (r.canceled || !r.filePath) return null;
+      await writeFileAtomic(r.filePath, req.content);
+      return r.filePath;
+    },
+
+    [Channels.listRecent]: async () => deps.recent.list(),
+
+    [Channels.writeRecovery]: async (_event, raw) => {
+      await deps.recovery.write(validate(Channels.writeRecovery, RecoverySnapshotSchema, raw));
+    },
+
+    [Channels.readRecovery]: async () => {
+      const snap = await deps.recovery.read();
+      // The recovered project may be saved back to its file: grant that path again.
+      if (snap?.path) granted.add(path.resolve(snap.path));
+      return snap;
+    },
+
+    [Channels.clearRecovery]: async () => deps.recovery.clear(),
+
+    [Channels.setDocumentState]: async (event, raw) => {
+      const state = validate(Channels.setDocumentState, DocumentStateSchema, raw);
+      const win = windowOf(event);
+      deps.documents.set(win.id, state);
+      win.setTitle(windowTitle(state));
+      win.setDocumentEdited(state.dirty);
+      if (state.path && (await mayUse(state.path))) win.setRepresentedFilename(state.path);
+    },
+
+    [Channels.approveClose]: async (event) => {
+      const win = windowOf(event);
+      deps.documents.approveClose(win.id);
+      // The renderer saved (or the user chose not to): the recovery copy is no longer needed.
+      await deps.recovery.clear();
+      win.close();
+    },
+
+    [Channels.nativeEdit]: async (event, raw) => {
+      const action = validate(Channels.nativeEdit, NativeEditSchema, raw);
+      const wc: WebContents = event.sender;
+      wc[action]();
+    },
+  };
+}
+
+/** Register the handlers on ipcMain, refusing calls from anything but the app's own page. */
+export function registerIpcHandlers(
+  ipcMain: { handle(channel: string, listener: Handler): void },
+  deps: IpcDeps,
+): void {
+  const handlers = createHandlers(deps);
+  for (const [channel, handler] of Object.entries(handlers)) {
+    ipcMain.handle(channel, async (event, ...args) => {
+      const url = event.senderFrame?.url ?? '';
+      if (!isAppUrl(url, deps.appUrl())) throw new Error(`${channel}: refused a request from ${url || 'an unknown frame'}`);
+      return handler(event, ...args);
+    });
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The canvas: React Flow over the editor store. Drag from the palette to add, drag between
+ * ports to connect (refused while dragging when the engine says the shapes cannot work), box
+ * select on empty canvas, pan with the middle/right button or Space, double-click for quick-add.
+ */
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeTypes,
+} from '@xyflow/react';
+import { useCallback, useEffect, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { getLayer } from '../../engine/layers/index';
+import { categoryVar } from '../graph/categories';
+import { checkConnection } from '../graph/connection';
+import { portOf, type LayerEdge, type LayerNode } from '../graph/types';
+import { selectGraph } from '../graph/useReport';
+import { useEditor } from '../store/editor';
+import { useUi } from '../store/ui';
+import { ConnectionHint } from './ConnectionHint';
+import { LAYER_MIME } from './dnd';
+import { EmptyCanvas } from './EmptyCanvas';
+import { setFlowInstance, setLastPointer, zoomToFit } from './flowApi';
+import { LayerNodeView } from './LayerNodeView';
+
+/** Module level: a nodeTypes object recreated per render makes React Flow remount every node. */
+const nodeTypes: NodeTypes = { layer: LayerNodeView };
+
+const isValidConnection: IsValidConnection<LayerEdge> = (c) => {
+  if (!c.source || !c.target || c.source === c.target) return false;
+  return checkConnection(selectGraph(useEditor.getState()), { from: c.source, to: c.target, port: portOf(c.targetHandle) }).ok;
+};
+
+function FlowBridge() {
+  const rf = useReactFlow<LayerNode, LayerEdge>();
+  const loadCount = useEditor((s) => s.loadCount);
+  useEffect(() => {
+    setFlowInstance(rf);
+    return () => setFlowInstance(null);
+  }, [rf]);
+  // A newly opened document is shown whole once its nodes have been measured.
+  useEffect(() => {
+    if (loadCount === 0) return;
+    const t = setTimeout(zoomToFit, 60);
+    return () => clearTimeout(t);
+  }, [loadCount]);
+  return null;
+}
+
+function miniMapColor(n: LayerNode): string {
+  return categoryVar(getLayer(n.data.type)?.category ?? 'Other');
+}
+
+export function Canvas() {
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const onNodesChange = useEditor((s) => s.onNodesChange);
+  const onEdgesChange = useEditor((s) => s.onEdgesChange);
+  const theme = useUi((s) => s.theme);
+  const showMinimap = useUi((s) => s.panels.minimap);
+  const rf = useReactFlow<LayerNode, LayerEdge>();
+
+  const onConnect = useCallback((c: Connection) => useEditor.getState().connect(c), []);
+
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid === false && state.toNode && state.fromNode) {
+        const forward = state.fromHandle?.type === 'source';
+        const edge = forward
+          ? { from: state.fromNode.id, to: state.toNode.id, port: portOf(state.toHandle?.id) }
+          : { from: state.toNode.id, to: state.fromNode.id, port: portOf(state.fromHandle?.id) };
+        const verdict = checkConnection(selectGraph(useEditor.getState()), edge);
+        if (!verdict.ok) useUi.getState().notify('error', `Connection refused — ${verdict.reason}`);
+        return;
+      }
+      // A wire from an output dropped on empty canvas: offer the layers that could follow.
+      if (!state.toNode && state.fromNode && state.fromHandle?.type === 'source') {
+        const p = 'changedTouches' in event ? event.changedTouches[0] : event;
+        const screen = { x: p.clientX, y: p.clientY };
+        useUi.getState().openQuickAdd({ screen, flow: rf.screenToFlowPosition(screen), connectFrom: state.fromNode.id });
+      }
+    },
+    [rf],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(LAYER_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(LAYER_MIME);
+      if (!type) return;
+      e.preventDefault();
+      const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // The palette item is held near its left edge: put the node's header under the cursor.
+      useEditor.getState().addLayer(type, { x: p.x - 40, y: p.y - 18 });
+    },
+    [rf],
+  );
+
+  const onDoubleClick = useCallback(
+    (e: ReactMouseEvent) => {
+      if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      const screen = { x: e.clientX, y: e.clientY };
+      useUi.getState().openQuickAdd({ screen, flow: rf.screenToFlowPosition(screen) });
+    },
+    [rf],
+  );
+
+  return (
+    <div
+      className="canvas"
+      onDoubleClick={onDoubleClick}
+      onMouseMove={(e) => setLastPointer({ x: e.clientX, y: e.clientY })}
+      onMouseLeave={() => setLastPointer(null)}
+      data-testid="canvas"
+    >
+      <ReactFlow<LayerNode, LayerEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDragStart={() => useEditor.getState().beginDrag()}
+        onNodeDragStop={() => useEditor.getState().endDrag()}
+        onSelectionDragStart={() => useEditor.getState().beginDrag()}
+        onSelectionDragStop={() => useEditor.getState().endDrag()}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        colorMode={theme}
+        deleteKeyCode={null}
+        selectionKeyCode={null}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionOnDrag
+        panOnDrag={[1, 2]}
+        panActivationKeyCode="Space"
+        zoomOnDoubleClick={false}
+        connectionRadius={28}
+        minZoom={0.1}
+        maxZoom={2.5}
+        connectionLineStyle={{ strokeWidth: 2 }}
+        proOptions={{ hideAttribution: true }}
+        fitView
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        <Controls showInteractive={false} position="bottom-left" />
+        {showMinimap && <MiniMap<LayerNode> pannable zoomable nodeColor={miniMapColor} nodeBorderRadius={6} position="bottom-right" ariaLabel="Minimap" />}
+        <ConnectionHint />
+        <FlowBridge />
+      </ReactFlow>
+      {nodes.length === 0 && <EmptyCanvas />}
+    </div>
+  );
+}

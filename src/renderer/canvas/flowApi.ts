@@ -1,0 +1,42 @@
+/**
+ * The React Flow instance, for commands issued outside the canvas (menus, toolbar, shortcuts):
+ * zoom to fit, centre on a node, convert the cursor to canvas coordinates.
+ */
+import type { ReactFlowInstance, XYPosition } from '@xyflow/react';
+import type { LayerEdge, LayerNode } from '../graph/types';
+
+let instance: ReactFlowInstance<LayerNode, LayerEdge> | null = null;
+let lastPointer: { x: number; y: number } | null = null;
+
+export function setFlowInstance(rf: ReactFlowInstance<LayerNode, LayerEdge> | null): void {
+  instance = rf;
+}
+
+export function flow(): ReactFlowInstance<LayerNode, LayerEdge> | null {
+  return instance;
+}
+
+/** The last cursor position over the canvas (screen coordinates), for paste and quick-add. */
+export function setLastPointer(p: { x: number; y: number } | null): void {
+  lastPointer = p;
+}
+
+export function lastPointerScreen(): { x: number; y: number } | null {
+  return lastPointer;
+}
+
+export function lastPointerFlow(): XYPosition | null {
+  return instance && lastPointer ? instance.screenToFlowPosition(lastPointer) : null;
+}
+
+export function zoomToFit(): void {
+  void instance?.fitView({ padding: 0.15, duration: 250, maxZoom: 1.25 });
+}
+
+export function focusNode(id: string): void {
+  const node = instance?.getNode(id);
+  if (!instance || !node) return;
+  const w = node.measured?.width ?? 224;
+  const h = node.measured?.height ?? 112;
+  void instance.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(instance.getZoom(), 0.9), duration: 250 });
+}

@@ -1,0 +1,143 @@
+/**
+ * File actions shared by the menus, the toolbar, shortcuts and the welcome screen: new, open,
+ * open recent, save, save as, export, presets. Unsaved work is never dropped without asking.
+ */
+import { currentReport } from '../graph/useReport';
+import { layoutGraph } from '../canvas/layout';
+import { platform } from '../platform';
+import { emptyMeta, useEditor } from '../store/editor';
+import { useUi } from '../store/ui';
+import { ask } from '../shell/confirm';
+import { documentFromText, documentToText } from './convert';
+import { summaryCsv } from './summaryCsv';
+
+function fail(action: string, e: unknown): void {
+  useUi.getState().notify('error', `${action}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+export function currentText(): string {
+  const { nodes, edges, meta } = useEditor.getState();
+  return documentToText(nodes, edges, meta);
+}
+
+/** Ask before replacing a document with unsaved changes. Resolves true when it may go. */
+export async function confirmDiscard(): Promise<boolean> {
+  const s = useEditor.getState();
+  if (s.rev === s.savedRev) return true;
+  const choice = await ask({
+    title: `Save changes to “${s.meta.name}”?`,
+    message: 'Your changes will be lost if you don’t save them.',
+    buttons: [
+      { id: 'cancel', label: 'Cancel', kind: 'plain' },
+      { id: 'discard', label: 'Don’t Save', kind: 'danger' },
+      { id: 'save', label: 'Save', kind: 'primary' },
+    ],
+    cancelId: 'cancel',
+  });
+  if (choice === 'save') return save();
+  return choice === 'discard';
+}
+
+/** Put a parsed project on the canvas, laying it out first when the file has no positions. */
+export async function loadText(text: string, label: string, where: { name: string; path: string | null }, opts: { dirty?: boolean } = {}): Promise<boolean> {
+  try {
+    const doc = documentFromText(text, label, where);
+    if (doc.needsLayout) {
+      const positions = await layoutGraph(doc.nodes, doc.edges);
+      doc.nodes = doc.nodes.map((n) => ({ ...n, position: positions[n.id] ?? n.position }));
+    }
+    useEditor.getState().load(doc, opts);
+    useUi.getState().setGalleryOpen(false);
+    return true;
+  } catch (e) {
+    fail('Could not open', e);
+    return false;
+  }
+}
+
+export async function newProject(): Promise<void> {
+  if (!(await confirmDiscard())) return;
+  useEditor.getState().load({ nodes: [], edges: [], meta: emptyMeta() });
+  await platform.clearRecovery();
+}
+
+export async function openProject(): Promise<void> {
+  if (!(await confirmDiscard())) return;
+  try {
+    const file = await platform.openProject();
+    if (file) await loadText(file.content, file.path ?? `${file.name}.convas.json`, { name: file.name, path: file.path });
+  } catch (e) {
+    fail('Could not open', e);
+  }
+}
+
+export async function openRecent(id: string): Promise<void> {
+  if (!(await confirmDiscard())) return;
+  try {
+    const file = await platform.openRecent(id);
+    if (file) await loadText(file.content, file.path ?? `${file.name}.convas.json`, { name: file.name, path: file.path });
+  } catch (e) {
+    fail('Could not open', e);
+  }
+}
+
+async function writeProject(saveAs: boolean): Promise<boolean> {
+  const { meta } = useEditor.getState();
+  let text: string;
+  try {
+    text = currentText();
+  } catch (e) {
+    fail('Could not save', e);
+    return false;
+  }
+  try {
+    const where = await platform.saveProject({ name: meta.name, path: meta.path, content: text, saveAs });
+    if (!where) return false;
+    useEditor.getState().markSaved(where);
+    await platform.clearRecovery();
+    useUi.getState().notify('success', where.path ? `Saved ${where.path}` : `Saved ${where.name}.convas.json`);
+    return true;
+  } catch (e) {
+    fail('Could not save', e);
+    return false;
+  }
+}
+
+export const save = () => writeProject(false);
+export const saveAs = () => writeProject(true);
+
+export async function exportGraph(): Promise<void> {
+  const s = useEditor.getState();
+  try {
+    const json = JSON.parse(currentText()) as { graph: unknown };
+    await platform.exportFile({
+      suggestedName: `${s.meta.name}.graph.json`,
+      content: `${JSON.stringify(json.graph, null, 2)}\n`,
+      mime: 'application/json',
+      filter: { name: 'Graph JSON', extensions: ['json'] },
+    });
+  } catch (e) {
+    fail('Could not export', e);
+  }
+}
+
+export async function exportSummary(): Promise<void> {
+  const s = useEditor.getState();
+  try {
+    await platform.exportFile({
+      suggestedName: `${s.meta.name}.summary.csv`,
+      content: summaryCsv(currentReport()),
+      mime: 'text/csv',
+      filter: { name: 'CSV', extensions: ['csv'] },
+    });
+  } catch (e) {
+    fail('Could not export', e);
+  }
+}
+
+/** A preset opens as a new, unsaved project named after it (saving asks where). */
+export async function openPreset(text: string, fileName: string, name: string): Promise<void> {
+  if (!(await confirmDiscard())) return;
+  const ok = await loadText(text, `preset ${fileName}`, { name, path: null });
+  if (ok) useUi.getState().notify('info', `Opened preset “${name}”. Save it to keep your changes.`);
+}

@@ -1,0 +1,81 @@
+/**
+ * App-wide wiring: shortcuts, native menu commands, the close guard, the window title, the
+ * theme, and crash recovery (autosave every few seconds while there are unsaved changes; the
+ * copy is offered back at the next start).
+ */
+import { useEffect } from 'react';
+import { platform } from '../platform';
+import { currentText, openRecent, save } from '../project/actions';
+import { selectDirty, useEditor } from '../store/editor';
+import { useUi } from '../store/ui';
+import { run } from './commands';
+import { handleKeyDown } from './shortcuts';
+
+export const AUTOSAVE_MS = 4000;
+
+export function useAppEffects(): void {
+  const theme = useUi((s) => s.theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.style.colorScheme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    window.addEventListener('keydown', handleKeyDown);
+    const offMenu = platform.onMenuCommand(run);
+    const offRecent = platform.onOpenRecentRequested((id) => void openRecent(id));
+    const offClose = platform.installCloseGuard({ isDirty: () => selectDirty(useEditor.getState()), saveAndClose: save });
+    return () => {
+      window.removeEventListener('keydown', handleKeyDown);
+      offMenu();
+      offRecent();
+      offClose();
+    };
+  }, []);
+
+  // Window title and unsaved marker follow the document.
+  useEffect(() => {
+    let last = '';
+    const sync = () => {
+      const s = useEditor.getState();
+      const state = { name: s.meta.name, path: s.meta.path, dirty: selectDirty(s) };
+      const key = JSON.stringify(state);
+      if (key !== last) {
+        last = key;
+        platform.setDocumentState(state);
+      }
+    };
+    sync();
+    return useEditor.subscribe(sync);
+  }, []);
+
+  // Recovery: offer what the last session left, then keep a fresh copy while work is unsaved.
+  useEffect(() => {
+    let cancelled = false;
+    platform.readRecovery().then(
+      (snap) => {
+        if (!cancelled && snap) useUi.getState().setRecovery({ name: snap.name, savedAt: snap.savedAt });
+      },
+      () => undefined,
+    );
+    let writtenRev = -1;
+    const timer = setInterval(() => {
+      const s = useEditor.getState();
+      // Until the user has answered the recovery offer, the old copy must not be overwritten.
+      if (useUi.getState().recovery) return;
+      if (!selectDirty(s) || s.rev === writtenRev) return;
+      let content: string;
+      try {
+        content = currentText();
+      } catch {
+        return;
+      }
+      writtenRev = s.rev;
+      void platform.writeRecovery({ content, name: s.meta.name, path: s.meta.path, savedAt: Date.now() }).catch(() => undefined);
+    }, AUTOSAVE_MS);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, []);
+}
