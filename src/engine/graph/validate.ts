@@ -31,8 +31,9 @@ export function parseGraph(raw: unknown): Graph {
     if (!isRecord(e)) throw new GraphError(`graph.edges[${i}] must be an object`);
     if (typeof e.from !== 'string' || typeof e.to !== 'string') throw new GraphError(`graph.edges[${i}] needs string "from" and "to"`);
     const port = e.port ?? 0;
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0) {
-      throw new GraphError(`edge ${e.from} → ${e.to}: port must be a whole number ≥ 0, got ${JSON.stringify(e.port)}`, e.to, 'port');
+    // Capped: analyzeGraph indexes ports into an array, and port 1e9 ran it out of memory (fuzz).
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 255) {
+      throw new GraphError(`edge ${e.from} → ${e.to}: port must be a whole number from 0 to 255, got ${JSON.stringify(e.port)}`, e.to, 'port');
     }
     return { from: e.from, to: e.to, port };
   });

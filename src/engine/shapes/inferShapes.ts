@@ -100,6 +100,8 @@ export function inferShapes(graph: Graph): ShapeReport {
       info.inShapes = upstream.map((u) => u.outputShape!);
       const out = spec!.outputShape(info.inShapes, info.params);
       if (!out.every((d) => Number.isInteger(d) && d > 0)) throw new ShapeError(`output shape ${out.join('×')} is empty`);
+      // Beyond this no buffer can hold one sample, and counts stop being exact (fuzz: a 2^53 Input passed as ok).
+      if (size(out) > 2 ** 31 - 1) throw new ShapeError(`output shape ${out.join('×')} has ${size(out).toExponential(2)} values per sample, more than a tensor can hold (2^31 − 1)`);
       info.outputShape = out;
       info.paramShapes = spec!.paramShapes?.(info.inShapes, info.params) ?? {};
       info.stateShapes = spec!.stateShapes?.(info.inShapes, info.params) ?? {};
