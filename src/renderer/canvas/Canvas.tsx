@@ -26,7 +26,7 @@ import { useUi } from '../store/ui';
 import { ConnectionHint } from './ConnectionHint';
 import { LAYER_MIME } from './dnd';
 import { EmptyCanvas } from './EmptyCanvas';
-import { setFlowInstance, setLastPointer, zoomToFit } from './flowApi';
+import { setFlowInstance, setLastPointer, showDocument } from './flowApi';
 import { LayerNodeView } from './LayerNodeView';
 
 /** Module level: a nodeTypes object recreated per render makes React Flow remount every node. */
@@ -47,7 +47,7 @@ function FlowBridge() {
   // A newly opened document is shown whole once its nodes have been measured.
   useEffect(() => {
     if (loadCount === 0) return;
-    const t = setTimeout(zoomToFit, 60);
+    const t = setTimeout(showDocument, 60);
     return () => clearTimeout(t);
   }, [loadCount]);
   return null;
@@ -152,7 +152,7 @@ export function Canvas() {
         maxZoom={2.5}
         connectionLineStyle={{ strokeWidth: 2 }}
         proOptions={{ hideAttribution: true }}
-        fitView
+        defaultViewport={{ x: 40, y: 30, zoom: 1 }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <Controls showInteractive={false} position="bottom-left" />

@@ -12,6 +12,8 @@ import { categoryVar } from '../graph/categories';
 import { formatCompact, formatInt, formatShape } from '../graph/format';
 import { inHandle, OUT_HANDLE, portOf, type LayerNode } from '../graph/types';
 import { useReport } from '../graph/useReport';
+import { wiringIncomplete } from '../graph/wiring';
+import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store/editor';
 
 function safeSummary(spec: LayerSpec, params: Record<string, unknown> | null): string {
@@ -33,8 +35,11 @@ function portCount(spec: LayerSpec, highestConnected: number): number {
 function LayerNodeViewInner({ id, data, selected }: NodeProps<LayerNode>) {
   const spec = getLayer(data.type);
   const info = useReport().byId.get(id);
-  const highest = useEditor((s) => s.edges.reduce((m, e) => (e.target === id ? Math.max(m, portOf(e.targetHandle)) : m), -1));
+  const connectedPorts = useEditor(useShallow((s) => s.edges.filter((e) => e.target === id).map((e) => portOf(e.targetHandle))));
+  const highest = connectedPorts.length ? Math.max(...connectedPorts) : -1;
   const error = info?.error ?? null;
+  // Missing wires while a network is being built are expected: shown quieter than a real error.
+  const pending = !!error && error.field === 'port' && !!spec && wiringIncomplete(spec, connectedPorts);
   const ports = spec ? portCount(spec, highest) : 1;
   const category = spec?.category ?? 'Other';
   const summary = spec ? safeSummary(spec, info?.params ?? null) : '';
@@ -42,7 +47,7 @@ function LayerNodeViewInner({ id, data, selected }: NodeProps<LayerNode>) {
 
   return (
     <div
-      className={`layer-node${selected ? ' is-selected' : ''}${error ? ' has-error' : ''}${info?.blockedBy ? ' is-blocked' : ''}`}
+      className={`layer-node${selected ? ' is-selected' : ''}${error ? (pending ? ' is-pending' : ' has-error') : ''}${info?.blockedBy ? ' is-blocked' : ''}`}
       style={{ ['--cat' as string]: categoryVar(category) }}
       data-testid="layer-node"
       data-type={data.type}
@@ -68,9 +73,11 @@ function LayerNodeViewInner({ id, data, selected }: NodeProps<LayerNode>) {
         <span className="layer-node-type">{spec?.label ?? data.type}</span>
       </div>
       <div className="layer-node-body">
-        <div className="layer-node-summary" title={summary}>
-          {summary || <span className="muted">{spec?.category ?? 'unknown layer'}</span>}
-        </div>
+        {(summary || !spec || spec.params.length > 0) && (
+          <div className="layer-node-summary" title={summary}>
+            {summary || <span className="muted">{spec ? '—' : 'unknown layer type'}</span>}
+          </div>
+        )}
         <div className="layer-node-stats">
           <span className="layer-node-shape" data-testid="node-output" title="output shape (per sample)">
             {info?.outputShape ? formatShape(info.outputShape) : '—'}
@@ -81,8 +88,8 @@ function LayerNodeViewInner({ id, data, selected }: NodeProps<LayerNode>) {
         </div>
       </div>
       {error && (
-        <div className="layer-node-error" data-testid="node-error" role="alert">
-          <span className="layer-node-error-icon">!</span>
+        <div className={`layer-node-error${pending ? ' is-pending' : ''}`} data-testid="node-error" data-pending={pending} role="alert">
+          <span className="layer-node-error-icon">{pending ? '…' : '!'}</span>
           <span>{error.detail}</span>
         </div>
       )}

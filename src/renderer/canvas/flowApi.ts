@@ -33,6 +33,31 @@ export function zoomToFit(): void {
   void instance?.fitView({ padding: 0.15, duration: 250, maxZoom: 1.25 });
 }
 
+/** Below this zoom node text is unreadable: a big network opens at its top instead of whole. */
+const READABLE_ZOOM = 0.55;
+const OPEN_ZOOM = 0.8;
+
+/**
+ * Show a freshly opened document: whole when it fits at a readable size, otherwise from its
+ * first layers (the Input at the top), at a zoom where the node faces can be read.
+ */
+export function showDocument(): void {
+  const rf = instance;
+  const pane = document.querySelector('.canvas')?.getBoundingClientRect();
+  if (!rf || !pane) return;
+  const nodes = rf.getNodes();
+  if (nodes.length === 0) return;
+  const b = rf.getNodesBounds(nodes);
+  const pad = 0.15;
+  const fit = Math.min(pane.width / (b.width * (1 + pad)), pane.height / (b.height * (1 + pad)));
+  if (fit >= READABLE_ZOOM) {
+    zoomToFit();
+    return;
+  }
+  const zoom = Math.min(OPEN_ZOOM, pane.width / (b.width * (1 + pad)));
+  void rf.setViewport({ x: pane.width / 2 - (b.x + b.width / 2) * zoom, y: 40 - b.y * zoom, zoom }, { duration: 250 });
+}
+
 export function focusNode(id: string): void {
   const node = instance?.getNode(id);
   if (!instance || !node) return;

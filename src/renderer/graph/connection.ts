@@ -7,6 +7,7 @@ import type { Graph, GraphEdge } from '../../engine/graph/types';
 import { getLayer } from '../../engine/layers/index';
 import { inferShapes } from '../../engine/shapes/inferShapes';
 import { reportFor } from './report';
+import { wiringIncomplete } from './wiring';
 
 export type ConnectionVerdict = { ok: true } | { ok: false; reason: string };
 
@@ -21,11 +22,7 @@ export function withEdge(graph: Graph, edge: GraphEdge): Graph {
 function stillWiring(graph: Graph, nodeId: string): boolean {
   const node = graph.nodes.find((n) => n.id === nodeId);
   const spec = node && getLayer(node.type);
-  if (!spec) return false;
-  const ports = graph.edges.filter((e) => e.to === nodeId).map((e) => e.port);
-  const highest = ports.length ? Math.max(...ports) : -1;
-  const hasGap = new Set(ports).size < highest + 1;
-  return ports.length < spec.inputs.min || hasGap;
+  return !!spec && wiringIncomplete(spec, graph.edges.filter((e) => e.to === nodeId).map((e) => e.port));
 }
 
 export function checkConnection(graph: Graph, edge: GraphEdge): ConnectionVerdict {
@@ -36,6 +33,8 @@ export function checkConnection(graph: Graph, edge: GraphEdge): ConnectionVerdic
   const info = after.byId.get(edge.to);
   const error = info?.error;
   if (!error) return { ok: true };
+  // Parameters that do not validate (a required one not set yet) are the layer's problem, not the wire's.
+  if (info.params === null && info.spec) return { ok: true };
   if (error.field === 'port' && stillWiring(next, edge.to)) return { ok: true };
   // An error the target already had, whatever feeds it, is not this edge's fault.
   const before = reportFor(graph).byId.get(edge.to)?.error;

@@ -18,6 +18,10 @@ import { ProjectInfo } from './ProjectInfo';
 
 const selectedIds = (s: EditorState) => s.nodes.filter((n) => n.selected).map((n) => n.id);
 
+function problemTitle(paramLabel: string | undefined): string {
+  return paramLabel ? `Problem with ${paramLabel}` : 'This layer does not work';
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -91,7 +95,7 @@ function LayerInspector({ id }: { id: string }) {
       {spec && <p className="inspector-description">{spec.description}</p>}
       {info?.error && (
         <div className="inspector-error" role="alert" data-testid="inspector-error">
-          <strong>{info.error.field && info.error.field !== 'port' ? `${info.error.field}: ` : ''}does not work</strong>
+          <strong>{problemTitle(spec?.params.find((d) => d.name === info.error!.field)?.label)}</strong>
           <span>{info.error.detail}</span>
         </div>
       )}

@@ -1,0 +1,52 @@
+/** Driving the canvas editor like a person: palette drags, wires between ports, inspector fields. */
+import type { Locator, Page } from 'playwright-core';
+
+export const nodeById = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+export async function openApp(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('palette').waitFor();
+}
+
+/** Drag a palette item onto the canvas at (x, y) relative to the canvas' top-left corner. */
+export async function dragLayer(page: Page, type: string, x: number, y: number): Promise<void> {
+  const canvas = page.getByTestId('canvas');
+  await page.getByTestId(`palette-item-${type}`).dragTo(canvas, { targetPosition: { x, y } });
+}
+
+async function centre(l: Locator): Promise<{ x: number; y: number }> {
+  const b = await l.boundingBox();
+  if (!b) throw new Error('element is not visible');
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+export const outPort = (page: Page, id: string): Locator => nodeById(page, id).locator('.react-flow__handle.source');
+export const inPort = (page: Page, id: string, port = 0): Locator => nodeById(page, id).locator(`.react-flow__handle[data-handleid="in-${port}"]`);
+
+/** Press on `from`'s output port and move over `to`'s input port; the caller releases (or not). */
+export async function startWire(page: Page, from: string, to: string, port = 0): Promise<void> {
+  const a = await centre(outPort(page, from));
+  const b = await centre(inPort(page, to, port));
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x, b.y, { steps: 5 });
+}
+
+export async function connect(page: Page, from: string, to: string, port = 0): Promise<void> {
+  await startWire(page, from, to, port);
+  await page.mouse.up();
+}
+
+export async function select(page: Page, id: string): Promise<void> {
+  await nodeById(page, id).locator('.layer-node-header').click();
+}
+
+export const outputOf = (page: Page, id: string): Locator => nodeById(page, id).getByTestId('node-output');
+export const errorOf = (page: Page, id: string): Locator => nodeById(page, id).getByTestId('node-error');
+
+/** Type into an inspector field, replacing what is there. */
+export async function fill(page: Page, testId: string, value: string): Promise<void> {
+  const input = page.getByTestId(testId);
+  await input.fill(value);
+}

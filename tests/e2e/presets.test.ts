@@ -1,0 +1,74 @@
+/**
+ * Every preset opened from the gallery: no errors, the parameter total the preset documents,
+ * nodes that do not overlap and text that is not clipped. Screenshots go to
+ * tests/e2e/screenshots/ for a person to look at.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApp } from './helpers/editor';
+import { presetFiles } from './helpers/presets';
+import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
+
+let s: Session;
+beforeAll(async () => {
+  s = await startSession();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const presets = presetFiles();
+
+/** Overlapping node boxes and node-face text cut off by its box, as readable descriptions. */
+async function layoutProblems(page: import('playwright-core').Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')];
+    const boxes = nodes.map((n) => ({ id: n.dataset.id!, r: n.getBoundingClientRect() }));
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r;
+        const b = boxes[j].r;
+        const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+        if (overlap) problems.push(`${boxes[i].id} overlaps ${boxes[j].id}`);
+      }
+    }
+    for (const n of nodes) {
+      for (const el of n.querySelectorAll<HTMLElement>('.layer-node-name, .layer-node-summary, .layer-node-shape, .layer-node-type, .layer-node-params')) {
+        if (el.scrollWidth > el.clientWidth + 1) problems.push(`${n.dataset.id}: “${el.textContent}” is clipped (${el.scrollWidth} > ${el.clientWidth} px)`);
+      }
+    }
+    return problems;
+  });
+}
+
+describe('presets gallery', () => {
+  it('lists every preset file', async () => {
+    const { page, context } = await newPage(s);
+    await openApp(page, s.url);
+    await page.getByTestId('tool-showGallery').click();
+    await expect(page.getByTestId('preset-card').count()).resolves.toBe(presets.length);
+    if (presets.length === 0) await expect(page.getByTestId('gallery-empty').isVisible()).resolves.toBe(true);
+    await page.waitForTimeout(300); // the dialog fades in
+    await page.screenshot({ path: `${SCREENSHOTS}/gallery.png` });
+    await context.close();
+  });
+
+  it.each(presets.map((p) => [p.file, p] as const))('opens %s without errors and with its documented parameter total', async (_file, preset) => {
+    expect(preset.expectedParams, `${preset.file} documents no parameter total (expectedParams in the file or a row in resources/presets/README.md)`).not.toBeNull();
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    await page.getByTestId('tool-showGallery').click();
+    await page.locator(`[data-testid="preset-card"][data-file="${preset.file}"]`).click();
+    await page.getByTestId('gallery').waitFor({ state: 'detached' });
+    await expect(page.locator('.react-flow__node').count()).resolves.toBe(preset.json.graph.nodes.length);
+    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(preset.json.graph.edges.length);
+    await expect(page.getByTestId('node-error').count()).resolves.toBe(0);
+    await expect(page.getByTestId('status-errors').textContent()).resolves.toContain('No problems');
+    await expect(page.getByTestId('status-params').textContent()).resolves.toBe(preset.expectedParams!.toLocaleString('en-US'));
+    expect(await layoutProblems(page)).toEqual([]);
+    await page.waitForTimeout(350);
+    await page.screenshot({ path: `${SCREENSHOTS}/preset-${preset.file.replace('.convas.json', '')}.png` });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
