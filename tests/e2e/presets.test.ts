@@ -4,7 +4,7 @@
  * tests/e2e/screenshots/ for a person to look at.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp } from './helpers/editor';
+import { layoutProblems, openApp } from './helpers/editor';
 import { presetFiles } from './helpers/presets';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
@@ -17,29 +17,6 @@ afterAll(async () => {
 });
 
 const presets = presetFiles();
-
-/** Overlapping node boxes and node-face text cut off by its box, as readable descriptions. */
-async function layoutProblems(page: import('playwright-core').Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')];
-    const boxes = nodes.map((n) => ({ id: n.dataset.id!, r: n.getBoundingClientRect() }));
-    for (let i = 0; i < boxes.length; i++) {
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i].r;
-        const b = boxes[j].r;
-        const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
-        if (overlap) problems.push(`${boxes[i].id} overlaps ${boxes[j].id}`);
-      }
-    }
-    for (const n of nodes) {
-      for (const el of n.querySelectorAll<HTMLElement>('.layer-node-name, .layer-node-summary, .layer-node-shape, .layer-node-type, .layer-node-params')) {
-        if (el.scrollWidth > el.clientWidth + 1) problems.push(`${n.dataset.id}: “${el.textContent}” is clipped (${el.scrollWidth} > ${el.clientWidth} px)`);
-      }
-    }
-    return problems;
-  });
-}
 
 describe('presets gallery', () => {
   it('lists every preset file', async () => {

@@ -50,3 +50,26 @@ export async function fill(page: Page, testId: string, value: string): Promise<v
   const input = page.getByTestId(testId);
   await input.fill(value);
 }
+
+/** Overlapping node boxes and node-face text cut off by its box, as readable descriptions. */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')];
+    const boxes = nodes.map((n) => ({ id: n.dataset.id!, r: n.getBoundingClientRect() }));
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r;
+        const b = boxes[j].r;
+        const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+        if (overlap) problems.push(`${boxes[i].id} overlaps ${boxes[j].id}`);
+      }
+    }
+    for (const n of nodes) {
+      for (const el of n.querySelectorAll<HTMLElement>('.layer-node-name, .layer-node-summary, .layer-node-shape, .layer-node-type, .layer-node-params')) {
+        if (el.scrollWidth > el.clientWidth + 1) problems.push(`${n.dataset.id}: “${el.textContent}” is clipped (${el.scrollWidth} > ${el.clientWidth} px)`);
+      }
+    }
+    return problems;
+  });
+}

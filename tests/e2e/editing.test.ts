@@ -1,0 +1,148 @@
+/**
+ * Everyday editing on the canvas: multi-select, copy/paste with the wires inside the selection,
+ * delete, moves and their undo, quick-add at the cursor (also from a wire dropped on empty
+ * canvas), auto-layout, the summary table, palette search, themes.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { layoutProblems, nodeById, openApp, outPort } from './helpers/editor';
+import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
+
+let s: Session;
+beforeAll(async () => {
+  s = await startSession();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+async function openPreset(page: Page, file: string): Promise<void> {
+  await page.getByTestId('tool-showGallery').click();
+  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
+  await page.getByTestId('gallery').waitFor({ state: 'detached' });
+  await page.waitForTimeout(350); // the view settles on the new document
+}
+
+const count = (page: Page, what: 'node' | 'edge') => page.locator(`.react-flow__${what}`).count();
+
+/** A point on empty canvas, right of the network. */
+async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
+  const box = (await page.getByTestId('canvas').boundingBox())!;
+  return { x: box.x + box.width - 260, y: box.y + 160 };
+}
+
+describe('editing', () => {
+  it('copies and pastes a selection with its inner wires, deletes, and undoes', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    await openPreset(page, 'lenet5.convas.json');
+    const nodes = await count(page, 'node');
+    const edges = await count(page, 'edge');
+
+    await nodeById(page, 'conv1').locator('.layer-node-header').click();
+    await nodeById(page, 'relu1').locator('.layer-node-header').click({ modifiers: ['Shift'] });
+    await expect(page.getByTestId('inspector').textContent()).resolves.toContain('2 layers selected');
+    await page.keyboard.press('Control+C');
+    const spot = await emptySpot(page);
+    await page.mouse.move(spot.x, spot.y);
+    await page.keyboard.press('Control+V');
+    await expect(count(page, 'node')).resolves.toBe(nodes + 2);
+    await expect(count(page, 'edge')).resolves.toBe(edges + 1);
+    await expect(nodeById(page, 'conv2d_1').count()).resolves.toBe(1);
+    await expect(nodeById(page, 'relu_1').count()).resolves.toBe(1);
+
+    await page.keyboard.press('Delete');
+    await expect(count(page, 'node')).resolves.toBe(nodes);
+    await expect(count(page, 'edge')).resolves.toBe(edges);
+    await page.keyboard.press('Control+Z');
+    await expect(count(page, 'node')).resolves.toBe(nodes + 2);
+    await page.keyboard.press('Control+Z');
+    await expect(count(page, 'node')).resolves.toBe(nodes);
+    await page.keyboard.press('Control+Y');
+    await expect(count(page, 'node')).resolves.toBe(nodes + 2);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('records a move as one undo step', async () => {
+    const { page, context } = await newPage(s);
+    await openApp(page, s.url);
+    await openPreset(page, 'lenet5.convas.json');
+    const header = nodeById(page, 'conv1').locator('.layer-node-header');
+    const before = (await nodeById(page, 'conv1').boundingBox())!;
+    const h = (await header.boundingBox())!;
+    await page.mouse.move(h.x + 30, h.y + h.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(h.x + 150, h.y + h.height / 2 + 20, { steps: 8 });
+    await page.mouse.up();
+    const moved = (await nodeById(page, 'conv1').boundingBox())!;
+    expect(moved.x - before.x).toBeGreaterThan(60);
+    await page.keyboard.press('Control+Z');
+    const back = (await nodeById(page, 'conv1').boundingBox())!;
+    expect(Math.abs(back.x - before.x)).toBeLessThan(1);
+    await context.close();
+  });
+
+  it('adds layers at the cursor: double-click, and a wire dropped on empty canvas', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    await openPreset(page, 'seed-kernel-fit.convas.json');
+    const spot = await emptySpot(page);
+    await page.mouse.dblclick(spot.x, spot.y);
+    await page.getByTestId('quick-add').waitFor();
+    await page.keyboard.type('dropo');
+    await page.keyboard.press('Enter');
+    await expect(nodeById(page, 'dropout_1').count()).resolves.toBe(1);
+    await expect(page.getByTestId('quick-add').count()).resolves.toBe(0);
+
+    // Drag a wire out of the input and let go on empty canvas: the new layer comes connected.
+    const edges = await count(page, 'edge');
+    const from = (await outPort(page, 'input').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(spot.x - 120, spot.y + 220, { steps: 10 });
+    await page.mouse.up();
+    await page.getByTestId('quick-add').waitFor();
+    await page.keyboard.type('relu');
+    await page.keyboard.press('Enter');
+    await expect(nodeById(page, 'relu_1').count()).resolves.toBe(1);
+    await expect(count(page, 'edge')).resolves.toBe(edges + 1);
+    await expect(nodeById(page, 'relu_1').getByTestId('node-output').textContent()).resolves.toBe('1×80×80');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lays the graph out without overlaps and lists every layer in the summary', async () => {
+    const { page, context } = await newPage(s);
+    await openApp(page, s.url);
+    await openPreset(page, 'resnet-basic-block-projection.convas.json');
+    await page.getByTestId('tool-autoLayout').click();
+    await page.waitForTimeout(500);
+    expect(await layoutProblems(page)).toEqual([]);
+    await page.getByTestId('tool-toggleSummary').click();
+    const table = page.getByTestId('summary-table');
+    await expect(table.locator('tbody tr').count()).resolves.toBe(await count(page, 'node'));
+    await expect(page.getByTestId('summary-total').textContent()).resolves.toBe(await page.getByTestId('status-params').textContent());
+    await page.screenshot({ path: `${SCREENSHOTS}/summary-table.png` });
+    await context.close();
+  });
+
+  it('filters the palette and switches to the light theme', async () => {
+    const { page, context } = await newPage(s);
+    await openApp(page, s.url);
+    await page.getByTestId('palette-search').fill('pool');
+    const items = await page.locator('[data-testid^="palette-item-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(items.sort()).toEqual(['palette-item-AvgPool2D', 'palette-item-GlobalAvgPool', 'palette-item-MaxPool2D']);
+    await page.getByTestId('palette-search').fill('');
+    await openPreset(page, 'inception-3a.convas.json');
+    await page.getByTestId('tool-toggleTheme').click();
+    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('light');
+    await nodeById(page, 'b2_3x3').locator('.layer-node-header').click();
+    await page.screenshot({ path: `${SCREENSHOTS}/light-theme.png` });
+    // The choice is remembered.
+    await page.reload();
+    await page.getByTestId('palette').waitFor();
+    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('light');
+    await context.close();
+  });
+});
