@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDataset } from '../../src/engine/data/open.node';
+import { openDataset } from '../../src/engine/data/open.node.js';
 
 const root = mkdtempSync(join(tmpdir(), 'convas-data-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

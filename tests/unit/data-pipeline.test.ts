@@ -21,20 +21,20 @@ async function ids(p: DataPipeline, epoch: number, from = 0): Promise<number[]> 
 
 describe('DataPipeline', () => {
   it('holds out an exact seeded fraction when the data has no test split', async () => {
-    const p = await DataPipeline.create(numbered(100), { batch: 10, seed: 3, valFraction: 0.2, normalize: false });
+    const p = await DataPipeline.create(numbered(100), { batch: 10, seed: 3, valFraction: 0.2, normalize: 'unit' });
     expect([p.trainCount, p.valCount, p.stepsPerEpoch]).toEqual([80, 20, 8]);
     const train = await ids(p, 0);
     const val: number[] = [];
     for await (const b of p.valBatches()) for (let s = 0; s < b.count; s++) val.push(b.x[s * p.inSize]);
     expect(new Set([...train, ...val]).size).toBe(100);
-    const again = await DataPipeline.create(numbered(100), { batch: 10, seed: 3, valFraction: 0.2, normalize: false });
+    const again = await DataPipeline.create(numbered(100), { batch: 10, seed: 3, valFraction: 0.2, normalize: 'unit' });
     expect(await ids(again, 0)).toEqual(train);
-    const other = await DataPipeline.create(numbered(100), { batch: 10, seed: 4, valFraction: 0.2, normalize: false });
+    const other = await DataPipeline.create(numbered(100), { batch: 10, seed: 4, valFraction: 0.2, normalize: 'unit' });
     expect(await ids(other, 0)).not.toEqual(train);
   });
 
   it('validates on the test split when there is one, padding the last batch', async () => {
-    const p = await DataPipeline.create(numbered(30, [1, 2, 2], 7), { batch: 4, seed: 1, normalize: false });
+    const p = await DataPipeline.create(numbered(30, [1, 2, 2], 7), { batch: 4, seed: 1, normalize: 'unit' });
     expect([p.trainCount, p.valCount]).toEqual([30, 7]);
     const batches = [];
     for await (const b of p.valBatches()) batches.push(b);
@@ -44,7 +44,7 @@ describe('DataPipeline', () => {
   });
 
   it('shuffles every epoch differently, each sample once, dropping only the last partial batch', async () => {
-    const p = await DataPipeline.create(numbered(50), { batch: 8, seed: 1, valFraction: 0, normalize: false });
+    const p = await DataPipeline.create(numbered(50), { batch: 8, seed: 1, valFraction: 0, normalize: 'unit' });
     const e0 = await ids(p, 0);
     const e1 = await ids(p, 1);
     expect(e0).toHaveLength(48);
@@ -54,7 +54,7 @@ describe('DataPipeline', () => {
   });
 
   it('resumes mid-epoch with exactly the batches an uninterrupted epoch has', async () => {
-    const p = await DataPipeline.create(numbered(64), { batch: 8, seed: 5, valFraction: 0, normalize: false, augment: { cropPadding: 1, flip: true } });
+    const p = await DataPipeline.create(numbered(64), { batch: 8, seed: 5, valFraction: 0, normalize: 'unit', augment: { cropPadding: 1, flip: true } });
     const full: Float32Array[] = [];
     for await (const b of p.trainBatches(2)) full.push(b.x);
     const tail: Float32Array[] = [];
@@ -63,7 +63,7 @@ describe('DataPipeline', () => {
   });
 
   it('streams in chunks: memory stays at two windows of chunks, and the epoch still covers every sample', async () => {
-    const p = await DataPipeline.create(numbered(5000), { batch: 50, seed: 2, valFraction: 0, normalize: false, chunkSamples: 100, chunksPerWindow: 3 });
+    const p = await DataPipeline.create(numbered(5000), { batch: 50, seed: 2, valFraction: 0, normalize: 'unit', chunkSamples: 100, chunksPerWindow: 3 });
     const seen = await ids(p, 0);
     expect(new Set(seen).size).toBe(5000);
     expect(p.peakChunks).toBeLessThanOrEqual(6);
@@ -79,7 +79,7 @@ describe('DataPipeline', () => {
       x.fill(100 + 2 * i, i * 8 + 4, i * 8 + 8); // channel 1: mean 139
     }
     const d: Dataset = { name: 't', inputShape: [2, 2, 2], classes: ['a', 'b'], targetShape: [], train: memorySource(x, new Float32Array(n), 8, 1), test: null };
-    const p = await DataPipeline.create(d, { batch: 40, seed: 1, valFraction: 0 });
+    const p = await DataPipeline.create(d, { batch: 40, seed: 1, valFraction: 0, normalize: 'standardize' });
     expect(p.normalization!.mean[0]).toBeCloseTo(19.5, 6);
     expect(p.normalization!.mean[1]).toBeCloseTo(139, 6);
     expect(p.normalization!.std[1]).toBeCloseTo(2 * p.normalization!.std[0], 6);
@@ -94,13 +94,19 @@ describe('DataPipeline', () => {
     }
   });
 
+  it("keeps the stored order with shuffle off, and scales back to bytes with normalize 'none'", async () => {
+    const d = { ...numbered(20), rawScale: 255 };
+    const p = await DataPipeline.create(d, { batch: 5, seed: 1, valFraction: 0, shuffle: false, normalize: 'none' });
+    expect(await ids(p, 3)).toEqual(Array.from({ length: 20 }, (_, i) => i * 255));
+  });
+
   it('augments with seeded crops and flips that move content without changing its values', async () => {
     const size = 4;
     const img = Float32Array.from({ length: size * size }, (_, i) => i + 1);
     const x = new Float32Array(16 * img.length);
     for (let s = 0; s < 16; s++) x.set(img, s * img.length);
     const d: Dataset = { name: 't', inputShape: [1, size, size], classes: ['a', 'b'], targetShape: [], train: memorySource(x, new Float32Array(16), 16, 1), test: null };
-    const flipOnly = await DataPipeline.create(d, { batch: 16, seed: 9, valFraction: 0, normalize: false, augment: { flip: true } });
+    const flipOnly = await DataPipeline.create(d, { batch: 16, seed: 9, valFraction: 0, normalize: 'unit', augment: { flip: true } });
     const mirrored = Float32Array.from({ length: 16 }, (_, i) => img[Math.floor(i / 4) * 4 + 3 - (i % 4)]);
     let flips = 0;
     for await (const b of flipOnly.trainBatches(0)) {
@@ -112,7 +118,7 @@ describe('DataPipeline', () => {
     }
     expect(flips).toBeGreaterThan(2);
     expect(flips).toBeLessThan(14);
-    const crop = await DataPipeline.create(d, { batch: 16, seed: 9, valFraction: 0, normalize: false, augment: { cropPadding: 1 } });
+    const crop = await DataPipeline.create(d, { batch: 16, seed: 9, valFraction: 0, normalize: 'unit', augment: { cropPadding: 1 } });
     for await (const b of crop.trainBatches(0)) {
       for (let s = 0; s < 16; s++) {
         const got = b.x.subarray(s * 16, (s + 1) * 16);

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordFile } from './files.node';
+import { RecordFile } from './files.node.js';
 import { DatasetError, checkRange, concatSources, type Dataset, type SampleSource } from './types';
 
 const SIDE = 32;
@@ -76,6 +76,7 @@ export async function openCifarDataset(dir: string): Promise<Dataset> {
       inputShape: [3, SIDE, SIDE],
       classes,
       targetShape: [],
+    rawScale: 255,
       train: concatSources(parts, PIXELS, 1),
       test: test.source,
       close: async () => {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordFile, plainFile, readHead } from './files.node';
+import { RecordFile, plainFile, readHead } from './files.node.js';
 import { DatasetError, checkRange, type Dataset, type SampleSource } from './types';
 
 const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -121,6 +121,7 @@ export async function openIdxDataset(dir: string): Promise<Dataset> {
     inputShape: train.shape,
     classes,
     targetShape: [],
+    rawScale: 255,
     train: train.source,
     test: test.source,
     close: async () => {

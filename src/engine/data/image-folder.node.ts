@@ -9,7 +9,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { readHead } from './files.node';
+import { readHead } from './files.node.js';
 import { DatasetError, checkRange, type Dataset, type SampleSource } from './types';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
@@ -168,6 +168,7 @@ export async function openImageFolder(dir: string, o: ImageFolderOptions = {}): 
     inputShape: shape,
     classes: train.classes,
     targetShape: [],
+    rawScale: 255,
     train: folderSource(train.entries, shape),
     test: test ? folderSource(test.entries, shape) : null,
   };

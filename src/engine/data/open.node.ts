@@ -5,16 +5,19 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cifarFolder, openCifarDataset } from './cifar.node';
-import { hasIdxFiles, openIdxDataset } from './idx.node';
-import { hasClassFolders, openImageFolder } from './image-folder.node';
+import { cifarFolder, openCifarDataset } from './cifar.node.js';
+import { hasIdxFiles, openIdxDataset } from './idx.node.js';
+import { hasClassFolders, openImageFolder } from './image-folder.node.js';
 import { openBuiltinDataset, type DatasetRef, type OpenContext } from './ref';
 import { DatasetError, type Dataset } from './types';
 
-async function openFolder(path: string, ctx: OpenContext): Promise<Dataset> {
+async function openFolder(path: string, format: 'idx' | 'cifar10' | 'image-folder' | undefined, ctx: OpenContext): Promise<Dataset> {
   const dir = resolve(path);
   if (!existsSync(dir)) throw new DatasetError('no such folder', dir);
   if (!statSync(dir).isDirectory()) throw new DatasetError('not a folder (give the folder that holds the data files)', dir);
+  if (format === 'idx') return openIdxDataset(dir);
+  if (format === 'cifar10') return openCifarDataset(dir);
+  if (format === 'image-folder') return openImageFolder(dir, { inputShape: ctx.inputShape });
   if (hasIdxFiles(dir)) return openIdxDataset(dir);
   if (cifarFolder(dir)) return openCifarDataset(dir);
   if (await hasClassFolders(dir)) return openImageFolder(dir, { inputShape: ctx.inputShape });
@@ -25,7 +28,7 @@ async function openFolder(path: string, ctx: OpenContext): Promise<Dataset> {
 }
 
 export async function openDataset(ref: DatasetRef, ctx: OpenContext = {}): Promise<Dataset> {
-  const d = ref.kind === 'folder' ? await openFolder(ref.path, ctx) : openBuiltinDataset(ref, ctx);
+  const d = ref.kind === 'folder' ? await openFolder(ref.path, ref.format, ctx) : openBuiltinDataset(ref, ctx);
   if (ctx.inputShape && ctx.inputShape.join('×') !== d.inputShape.join('×')) {
     await d.close?.();
     throw new DatasetError(`the graph's Input is ${ctx.inputShape.join('×')}, but ${d.name} has samples of ${d.inputShape.join('×')}`);

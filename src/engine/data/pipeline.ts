@@ -24,8 +24,14 @@ export interface PipelineOptions {
   seed: number;
   /** Held-out fraction when the data has no test split (default 0.1). */
   valFraction?: number;
-  /** Per-channel normalisation to zero mean, unit variance (default: on for classifiers). */
-  normalize?: boolean;
+  /**
+   * `unit` (default): values as the source gives them, pixels in [0, 1]; `standardize`: per
+   * channel to zero mean and unit variance over the training split; `none`: as stored (bytes
+   * 0–255, the dataset's `rawScale`).
+   */
+  normalize?: 'unit' | 'standardize' | 'none';
+  /** Shuffle every epoch (default true); false keeps the stored order. */
+  shuffle?: boolean;
   /** Known statistics (from a checkpoint) instead of a pass over the data. */
   normalization?: Normalization;
   augment?: AugmentOptions;
@@ -132,10 +138,15 @@ export class DataPipeline {
       throw new DatasetError(`${dataset.name}: the training split has ${trainIdx.length} samples, fewer than one batch of ${o.batch}`);
     }
     const p = new DataPipeline(dataset, o, dataset.train, trainIdx, valSource, valIdx, null);
-    const wantNorm = o.normalize ?? dataset.classes !== null;
-    const norm = wantNorm ? (o.normalization ?? (await p.computeNormalization())) : null;
-    if (norm && norm.mean.length !== channelsOf(dataset.inputShape).channels) {
-      throw new DatasetError(`${dataset.name}: normalisation has ${norm.mean.length} channels, the data has ${channelsOf(dataset.inputShape).channels}`);
+    const mode = o.normalize ?? 'unit';
+    const { channels } = channelsOf(dataset.inputShape);
+    const scale = dataset.rawScale ?? 1;
+    let norm: Normalization | null = null;
+    if (mode === 'standardize') norm = o.normalization ?? (await p.computeNormalization());
+    // "as stored" is the same affine map with mean 0 and std 1/scale
+    else if (mode === 'none' && scale !== 1) norm = { mean: new Array(channels).fill(0), std: new Array(channels).fill(1 / scale) };
+    if (norm && norm.mean.length !== channels) {
+      throw new DatasetError(`${dataset.name}: normalisation has ${norm.mean.length} channels, the data has ${channels}`);
     }
     return new DataPipeline(dataset, o, dataset.train, trainIdx, valSource, valIdx, norm);
   }
@@ -174,6 +185,7 @@ export class DataPipeline {
 
   /** The epoch's sample order: positions into the training index list. */
   epochOrder(epoch: number): Int32Array {
+    if (this.o.shuffle === false) return Int32Array.from({ length: this.trainIdx.length }, (_, i) => i);
     const rng = new Rng(deriveSeed(this.o.seed, 0xe90c, epoch));
     const n = this.trainIdx.length;
     const blocks = Int32Array.from({ length: Math.ceil(n / this.chunk) }, (_, i) => i);

@@ -22,7 +22,12 @@ export const DatasetRefSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('kernel-fit') }),
   /** MNIST/Fashion-MNIST IDX files, CIFAR-10's binary batches, or one sub-folder of images per class. */
-  z.object({ kind: z.literal('folder'), path: z.string().min(1) }),
+  z.object({
+    kind: z.literal('folder'),
+    path: z.string().min(1),
+    /** The reader to use; default: recognised from the folder's contents. */
+    format: z.enum(['idx', 'cifar10', 'image-folder']).optional(),
+  }),
 ]);
 export type DatasetRef = z.infer<typeof DatasetRefSchema>;
 

@@ -29,6 +29,8 @@ export interface Dataset {
   readonly train: SampleSource;
   /** The data's own test split, when it has one; validation uses it instead of a held-out part. */
   readonly test: SampleSource | null;
+  /** What 1.0 stands for as stored (255 for byte images, 1 for synthetic data): `normalize: 'none'` multiplies by it. */
+  readonly rawScale?: number;
   /** Release open files. */
   close?(): Promise<void>;
 }

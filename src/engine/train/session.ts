@@ -1,0 +1,632 @@
+/**
+ * The training session: one run of one graph on one dataset, driven by protocol commands and
+ * reporting protocol events. Written once for every host — the Node worker (Electron utility
+ * process or forked child) and the browser's Web Worker — which inject the device, the dataset
+ * opener, the checkpoint store and the way to let incoming messages in between steps.
+ *
+ * Determinism: weights start from the run's seed; the batch order and augmentation depend only
+ * on (seed, epoch, step); dropout draws come from one generator whose state is checkpointed.
+ * So pausing changes nothing, and a run resumed from a checkpoint — in a new process, after a
+ * restart — takes exactly the steps the uninterrupted run takes.
+ */
+import type { BackendName, Device } from '../backend/device';
+import { DataPipeline, type Batch } from '../data/pipeline';
+import type { DatasetRef, OpenContext } from '../data/ref';
+import { deriveSeed } from '../data/seed';
+import { DatasetError, type Dataset } from '../data/types';
+import { GraphError } from '../graph/errors';
+import type { Graph } from '../graph/types';
+import { parseGraph } from '../graph/validate';
+import { size } from '../layers/spec';
+import { inferShapes, type ShapeReport } from '../shapes/inferShapes';
+import { Rng } from '../util/rng';
+import {
+  event,
+  parseCommand,
+  type Hyperparameters,
+  type ParsedCommand,
+  type WorkerEvent,
+} from '../worker/protocol';
+import {
+  CheckpointError,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type CheckpointState,
+  type CheckpointStore,
+  type EpochAccumulator,
+  type EpochMetricsRecord,
+} from './checkpoint';
+import { MetricsAccumulator } from './metrics';
+import { compileInference, compileTrainStep, type Inference, type TrainStep } from './network';
+import { initWeights, tensorSlots, type WeightMap } from './weights';
+
+export interface SessionHost {
+  post(e: WorkerEvent): void;
+  createDevice(backend: BackendName): Promise<Device>;
+  openDataset(ref: DatasetRef, ctx: OpenContext): Promise<Dataset>;
+  store: CheckpointStore;
+  /** Let queued messages (pause, stop, …) be handled: called between steps. */
+  yieldToEvents(): Promise<void>;
+  /** Milliseconds, monotonic. */
+  now(): number;
+}
+
+type Phase = 'start' | 'data' | 'step' | 'validation' | 'checkpoint' | 'request';
+
+/** An error that knows where it happened (and which layer, for divergence). */
+class RunError extends Error {
+  constructor(
+    message: string,
+    readonly phase: Phase,
+    readonly node: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+interface SavedCheckpoint {
+  path: string;
+  epoch: number;
+  step: number;
+}
+
+interface Run {
+  graph: Graph;
+  report: ShapeReport;
+  hyper: Hyperparameters;
+  data: DatasetRef;
+  dataset: Dataset;
+  pipeline: DataPipeline;
+  device: Device;
+  train: TrainStep;
+  validate: Inference;
+  /** Compiled on first use: all outputs at batch 1 (infer) and at the training batch (diagnosis). */
+  probe: Map<number, Inference>;
+  weights: WeightMap;
+  optimizerState: WeightMap;
+  epoch: number;
+  step: number;
+  globalStep: number;
+  rng: Rng;
+  accum: EpochAccumulator;
+  lastMetrics: EpochMetricsRecord | null;
+  lastCheckpoint: SavedCheckpoint | null;
+  classifier: boolean;
+}
+
+const freshAccum = (): EpochAccumulator => ({ lossSum: 0, correct: 0, samples: 0, steps: 0, seconds: 0 });
+
+function copyMap(m: WeightMap): WeightMap {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.slice()]));
+}
+
+export class TrainingSession {
+  private run: Run | null = null;
+  private state: 'idle' | 'starting' | 'running' | 'paused' | 'ended' = 'idle';
+  private pauseRequested = false;
+  private stopRequested: { checkpoint: boolean } | null = null;
+  private checkpointRequested = false;
+  private wake: (() => void) | null = null;
+  /** One device user at a time: requests wait for the step in flight. */
+  private deviceQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly host: SessionHost) {}
+
+  /** Entry point for every incoming message. Never throws: problems become error events. */
+  handle(raw: unknown): void {
+    let cmd: ParsedCommand;
+    try {
+      cmd = parseCommand(raw);
+    } catch (e) {
+      this.postError((e as Error).message, 'command', null);
+      return;
+    }
+    switch (cmd.type) {
+      case 'start':
+        if (this.state === 'starting' || this.state === 'running' || this.state === 'paused') {
+          this.postError('a run is already in progress: stop it before starting another', 'command', null);
+          return;
+        }
+        this.state = 'starting';
+        void this.start(cmd);
+        return;
+      case 'pause':
+        if (this.state === 'running') this.pauseRequested = true;
+        return;
+      case 'resume':
+        if (this.pauseRequested || this.state === 'paused') {
+          this.pauseRequested = false;
+          this.wake?.();
+        }
+        return;
+      case 'stop':
+        if (this.state === 'starting' || this.state === 'running' || this.state === 'paused') {
+          this.stopRequested = { checkpoint: cmd.checkpoint };
+          this.wake?.();
+        }
+        return;
+      case 'checkpoint':
+        this.checkpointRequested = true;
+        if (this.state === 'paused' || this.state === 'ended') void this.writeRequestedCheckpoint();
+        return;
+      case 'evaluate':
+        void this.request(cmd.requestId, () => this.evaluate(cmd.requestId));
+        return;
+      case 'infer':
+        void this.request(cmd.requestId, () => this.infer(cmd.requestId, cmd.x, cmd.sample));
+        return;
+      case 'getWeights':
+        void this.request(cmd.requestId, async () => {
+          const r = this.requireRun();
+          this.host.post(event({ type: 'weights', requestId: cmd.requestId, weights: copyMap(r.weights) }));
+        });
+        return;
+    }
+  }
+
+  // ---- start -------------------------------------------------------------------------------
+
+  private async start(cmd: Extract<ParsedCommand, { type: 'start' }>): Promise<void> {
+    this.pauseRequested = false;
+    this.stopRequested = null;
+    this.checkpointRequested = false;
+    try {
+      this.disposeRun();
+      this.run = await this.prepare(cmd);
+    } catch (e) {
+      this.state = 'ended';
+      this.fail(e, 'start');
+      return;
+    }
+    const r = this.run;
+    this.host.post(
+      event({
+        type: 'ready',
+        backend: r.device.mode,
+        requested: r.device.requested,
+        adapter: r.device.adapter,
+        dataset: {
+          name: r.dataset.name,
+          classes: r.dataset.classes,
+          inputShape: r.dataset.inputShape,
+          trainCount: r.pipeline.trainCount,
+          valCount: r.pipeline.valCount,
+          stepsPerEpoch: r.pipeline.stepsPerEpoch,
+        },
+        epochs: r.hyper.epochs,
+        resumedFrom: cmd.checkpoint !== undefined ? { epoch: r.epoch + 1, step: r.step } : null,
+      }),
+    );
+    if (this.stopRequested) {
+      await this.finish('stopped');
+      return;
+    }
+    this.state = 'running';
+    try {
+      await this.loop();
+    } catch (e) {
+      this.state = 'ended';
+      this.fail(e, 'step');
+    }
+  }
+
+  private async prepare(cmd: Extract<ParsedCommand, { type: 'start' }>): Promise<Run> {
+    const hyper = cmd.hyper;
+    let ckpt: CheckpointState | null = null;
+    if (cmd.checkpoint !== undefined) {
+      const where = typeof cmd.checkpoint === 'string' ? cmd.checkpoint : 'checkpoint';
+      const bytes = typeof cmd.checkpoint === 'string' ? await this.host.store.read(cmd.checkpoint) : cmd.checkpoint;
+      ckpt = decodeCheckpoint(bytes, where);
+      checkSameRun(ckpt, hyper, cmd.data, where);
+    }
+    const graph = parseGraph(cmd.graph);
+    const report = inferShapes(graph);
+    if (!report.ok) throw new GraphError(`the graph has errors: ${report.errors.map((e) => e.message).join('; ')}`, report.errors[0]?.node ?? null);
+    const input = report.nodes.find((n) => n.type === 'Input');
+    const output = report.nodes.find((n) => n.spec?.output);
+    if (!input || !output) throw new GraphError('training needs an Input node and an output layer (Softmax classifier or Regression)');
+
+    const dataset = await this.host.openDataset(cmd.data, { inputShape: input.outputShape!, seed: hyper.seed });
+    try {
+      checkDataFitsOutput(dataset, output.id, output.spec!.output!.targets, output.outputShape!);
+      const pipeline = await DataPipeline.create(dataset, {
+        batch: hyper.batchSize,
+        seed: hyper.seed,
+        valFraction: hyper.validationSplit,
+        normalize: hyper.normalize,
+        normalization: ckpt?.normalization ?? undefined,
+        shuffle: hyper.shuffle,
+        augment: { cropPadding: hyper.augmentation.randomCrop, flip: hyper.augmentation.flipHorizontal },
+      });
+      const device = await this.host.createDevice(hyper.backend);
+      const optimizer = { ...hyper.optimizer, weightDecay: hyper.weightDecay };
+      const train = compileTrainStep(graph, device, { batch: hyper.batchSize, optimizer });
+      const validate = compileInference(graph, device, { batch: hyper.batchSize });
+      const weights = ckpt ? ckpt.weights : cmd.weights ? cmd.weights : initWeights(report, hyper.initializer, hyper.seed);
+      checkWeights(report, weights, ckpt ? 'checkpoint' : 'initial weights');
+      return {
+        graph,
+        report,
+        hyper,
+        data: cmd.data,
+        dataset,
+        pipeline,
+        device,
+        train,
+        validate,
+        probe: new Map(),
+        weights: ckpt ? weights : copyMap(weights),
+        optimizerState: ckpt?.optimizerState ?? {},
+        epoch: ckpt?.epoch ?? 0,
+        step: ckpt?.step ?? 0,
+        globalStep: ckpt?.globalStep ?? 0,
+        rng: ckpt ? Rng.fromState(ckpt.rng) : new Rng(deriveSeed(hyper.seed, 0xd209)),
+        accum: ckpt?.accum ?? freshAccum(),
+        lastMetrics: ckpt?.lastMetrics ?? null,
+        lastCheckpoint: ckpt && typeof cmd.checkpoint === 'string' ? { path: cmd.checkpoint, epoch: ckpt.epoch, step: ckpt.step } : null,
+        classifier: output.spec!.output!.targets === 'class',
+      };
+    } catch (e) {
+      await dataset.close?.();
+      throw e;
+    }
+  }
+
+  // ---- the loop ----------------------------------------------------------------------------
+
+  private async loop(): Promise<void> {
+    const r = this.run!;
+    const { hyper, pipeline } = r;
+    let windowStart = this.host.now();
+    let windowSamples = 0;
+    for (; r.epoch < hyper.epochs; r.epoch++, r.step = 0, r.accum = freshAccum()) {
+      const batches = pipeline.trainBatches(r.epoch, r.step);
+      let epochClock = this.host.now();
+      for (;;) {
+        if (await this.gate()) return this.finish('stopped');
+        let next: IteratorResult<Batch & { step: number }>;
+        try {
+          next = await batches.next();
+        } catch (e) {
+          throw new RunError(`reading training data, epoch ${r.epoch + 1}, step ${r.step + 1}: ${(e as Error).message}`, 'data');
+        }
+        if (next.done) break;
+        const batch = next.value;
+        const random: WeightMap = {};
+        for (const s of r.train.graph.randomSizes) random[`${s.node}.${s.name}`] = r.rng.fill(new Float32Array(s.size));
+        const out = await this.exclusive(() =>
+          r.train.run({ x: batch.x, targets: batch.targets, weights: r.weights, optimizerState: r.optimizerState, step: r.globalStep + 1, random }),
+        );
+        if (!Number.isFinite(out.loss)) throw await this.diverged(out.loss, batch);
+        r.weights = out.weights;
+        r.optimizerState = out.optimizerState;
+        r.globalStep++;
+        r.step++;
+        const now = this.host.now();
+        r.accum.seconds += (now - epochClock) / 1000;
+        epochClock = now;
+        r.accum.lossSum += out.loss;
+        r.accum.steps++;
+        r.accum.samples += batch.count;
+        if (r.classifier) r.accum.correct += out.correct;
+        windowSamples += batch.count;
+        if (r.globalStep % hyper.stepMetricsEvery === 0) {
+          const seconds = (now - windowStart) / 1000;
+          this.host.post(
+            event({
+              type: 'step',
+              epoch: r.epoch + 1,
+              step: r.step,
+              stepsPerEpoch: pipeline.stepsPerEpoch,
+              globalStep: r.globalStep,
+              loss: out.loss,
+              accuracy: r.classifier ? out.correct / batch.count : null,
+              samplesPerSec: seconds > 0 ? windowSamples / seconds : 0,
+            }),
+          );
+          windowStart = now;
+          windowSamples = 0;
+        }
+        if (hyper.checkpointEverySteps > 0 && r.globalStep % hyper.checkpointEverySteps === 0) await this.checkpoint('interval');
+        if (this.checkpointRequested) await this.writeRequestedCheckpoint();
+        if (hyper.stopAtLoss !== null && out.loss < hyper.stopAtLoss) {
+          await this.endEpoch();
+          return this.finish('target-loss');
+        }
+      }
+      await this.endEpoch();
+      if (hyper.checkpointEachEpoch && r.epoch + 1 < hyper.epochs) {
+        // the checkpoint of a finished epoch points at the start of the next one
+        r.epoch++;
+        r.step = 0;
+        r.accum = freshAccum();
+        await this.checkpoint('epoch');
+        r.epoch--;
+      }
+      // let a pause or stop that arrived during validation take effect before the next epoch
+      windowStart = this.host.now();
+      windowSamples = 0;
+    }
+    r.step = 0;
+    return this.finish('completed');
+  }
+
+  /** Between steps: let messages in, honour pause (waiting) and stop. True when stopping. */
+  private async gate(): Promise<boolean> {
+    await this.host.yieldToEvents();
+    if (this.pauseRequested && !this.stopRequested) {
+      const r = this.run!;
+      this.state = 'paused';
+      this.host.post(event({ type: 'paused', epoch: r.epoch + 1, step: r.step }));
+      if (this.checkpointRequested) await this.writeRequestedCheckpoint();
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+      if (!this.stopRequested) {
+        this.state = 'running';
+        this.host.post(event({ type: 'resumed' }));
+      }
+    }
+    return this.stopRequested !== null;
+  }
+
+  private async endEpoch(): Promise<void> {
+    const r = this.run!;
+    const acc = new MetricsAccumulator(r.classifier ? r.dataset.classes!.length : null, size(r.train.graph.output!.outputShape!));
+    try {
+      for await (const b of r.pipeline.valBatches()) {
+        const out = await this.exclusive(() => r.validate.run(b.x, r.weights));
+        acc.add(out[r.train.graph.output!.id], b.targets, b.count);
+      }
+    } catch (e) {
+      throw new RunError(`validation after epoch ${r.epoch + 1}: ${(e as Error).message}`, 'validation');
+    }
+    const a = r.accum;
+    r.lastMetrics = {
+      epoch: r.epoch + 1,
+      trainLoss: a.steps > 0 ? a.lossSum / a.steps : NaN,
+      trainAccuracy: r.classifier && a.samples > 0 ? a.correct / a.samples : null,
+      valLoss: acc.loss,
+      valAccuracy: acc.accuracy,
+    };
+    this.host.post(
+      event({ type: 'epoch', ...r.lastMetrics, seconds: a.seconds, samplesPerSec: a.seconds > 0 ? a.samples / a.seconds : 0 }),
+    );
+  }
+
+  private async finish(reason: 'completed' | 'stopped' | 'target-loss'): Promise<void> {
+    const r = this.run!;
+    if (reason === 'stopped' && this.stopRequested?.checkpoint) {
+      try {
+        await this.checkpoint('stop');
+      } catch (e) {
+        this.fail(e, 'checkpoint');
+      }
+    }
+    this.state = 'ended';
+    this.stopRequested = null;
+    this.host.post(
+      event({
+        type: 'finished',
+        reason,
+        weights: copyMap(r.weights),
+        // epochs completed: a target-loss stop ends (and validates) the epoch it is in
+        epochs: reason === 'target-loss' ? r.epoch + 1 : r.epoch,
+        globalStep: r.globalStep,
+        metrics: r.lastMetrics && Number.isFinite(r.lastMetrics.trainLoss) ? r.lastMetrics : null,
+      }),
+    );
+  }
+
+  // ---- checkpoints -------------------------------------------------------------------------
+
+  private async checkpoint(reason: 'interval' | 'epoch' | 'request' | 'stop'): Promise<void> {
+    const r = this.run!;
+    const bytes = encodeCheckpoint({
+      epoch: r.epoch,
+      step: r.step,
+      globalStep: r.globalStep,
+      rng: r.rng.getState(),
+      accum: { ...r.accum },
+      lastMetrics: r.lastMetrics,
+      normalization: r.pipeline.normalization,
+      run: { graph: r.graph, data: r.data, hyper: r.hyper },
+      weights: r.weights,
+      optimizerState: r.optimizerState,
+    });
+    let path: string;
+    try {
+      path = await this.host.store.write(r.hyper.checkpointPath, bytes);
+    } catch (e) {
+      throw new RunError((e as Error).message, 'checkpoint');
+    }
+    r.lastCheckpoint = { path, epoch: r.epoch, step: r.step };
+    this.host.post(
+      event({
+        type: 'checkpoint',
+        path,
+        epoch: r.epoch + 1,
+        step: r.step,
+        globalStep: r.globalStep,
+        reason,
+        ...(this.host.store.durable ? {} : { bytes }),
+      }),
+    );
+  }
+
+  private async writeRequestedCheckpoint(): Promise<void> {
+    this.checkpointRequested = false;
+    if (!this.run) {
+      this.postError('no run to checkpoint: start one first', 'request', null);
+      return;
+    }
+    try {
+      await this.checkpoint('request');
+    } catch (e) {
+      this.fail(e, 'checkpoint');
+    }
+  }
+
+  // ---- divergence --------------------------------------------------------------------------
+
+  /** A NaN/∞ loss: find the first layer whose output is not finite on the failing batch. */
+  private async diverged(loss: number, batch: Batch): Promise<RunError> {
+    const r = this.run!;
+    const where = `epoch ${r.epoch + 1}, step ${r.step + 1} (step ${r.globalStep + 1} of the run)`;
+    const hint = `try a lower learning rate (now ${r.hyper.optimizer.lr})`;
+    for (const s of tensorSlots(r.report)) {
+      const t = r.weights[s.key];
+      if (t && !t.every(Number.isFinite)) {
+        return new RunError(`training diverged at ${where}: the loss is ${loss}; tensor ${s.key} already holds non-finite values — ${hint}`, 'step', s.node);
+      }
+    }
+    let culprit: string | null = null;
+    try {
+      const probe = this.probe(r.hyper.batchSize);
+      const outs = await this.exclusive(() => probe.run(batch.x, r.weights));
+      culprit = r.report.nodes.map((n) => n.id).find((id) => !outs[id].every(Number.isFinite)) ?? null;
+    } catch {
+      // the diagnosis is a courtesy: the divergence itself is what gets reported
+    }
+    const output = r.train.graph.output!;
+    const layer = culprit
+      ? `the first non-finite value is in the output of layer ${culprit} (${r.report.byId.get(culprit)!.type})`
+      : `every layer's output is finite in an inference pass, so the loss of ${output.id} (${output.type}) or a training-mode statistic (BatchNorm) overflowed`;
+    return new RunError(`training diverged at ${where}: the loss is ${loss}; ${layer} — ${hint}`, 'step', culprit ?? output.id);
+  }
+
+  private probe(batch: number): Inference {
+    const r = this.requireRun();
+    let p = r.probe.get(batch);
+    if (!p) r.probe.set(batch, (p = compileInference(r.graph, r.device, { batch, allOutputs: true })));
+    return p;
+  }
+
+  // ---- requests ----------------------------------------------------------------------------
+
+  private async evaluate(requestId: number): Promise<void> {
+    const r = this.requireRun();
+    const output = r.train.graph.output!;
+    const acc = new MetricsAccumulator(r.classifier ? r.dataset.classes!.length : null, size(output.outputShape!));
+    for await (const b of r.pipeline.valBatches()) {
+      const out = await this.exclusive(() => r.validate.run(b.x, r.weights));
+      acc.add(out[output.id], b.targets, b.count);
+    }
+    this.host.post(event({ type: 'evaluation', requestId, loss: acc.loss, accuracy: acc.accuracy, count: acc.samples, confusion: acc.confusion }));
+  }
+
+  private async infer(requestId: number, x: Float32Array | undefined, sample: number | undefined): Promise<void> {
+    const r = this.requireRun();
+    const inSize = size(r.train.graph.input.outputShape!);
+    let input: Float32Array;
+    if (x) {
+      if (x.length !== inSize) throw new RunError(`infer: the sample has ${x.length} values, the Input needs ${inSize} (${r.train.graph.input.outputShape!.join('×')})`, 'request');
+      input = x;
+    } else {
+      const split = r.pipeline.valCount > 0 ? 'validation' : 'train';
+      input = (await r.pipeline.sample(split, sample ?? 0)).x;
+    }
+    const probe = this.probe(1);
+    const outs = await this.exclusive(() => probe.run(input, r.weights));
+    const outputs: Record<string, { shape: number[]; data: Float32Array }> = {};
+    for (const n of r.report.nodes) outputs[n.id] = { shape: [...n.outputShape!], data: outs[n.id] };
+    this.host.post(event({ type: 'inference', requestId, outputs }));
+  }
+
+  private async request(requestId: number, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.postError(e instanceof Error ? e.message : String(e), 'request', null, requestId);
+    }
+  }
+
+  private requireRun(): Run {
+    if (!this.run) throw new RunError('no run yet: send start first', 'request');
+    return this.run;
+  }
+
+  /** Run device work after whatever is in flight (the device runs one plan at a time). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.deviceQueue.then(fn, fn);
+    this.deviceQueue = p.catch(() => undefined);
+    return p;
+  }
+
+  // ---- errors ------------------------------------------------------------------------------
+
+  private fail(e: unknown, phase: Phase): void {
+    const r = this.run;
+    const message = e instanceof Error ? e.message : String(e);
+    const p = e instanceof RunError ? e.phase : e instanceof DatasetError ? 'data' : e instanceof CheckpointError ? 'checkpoint' : phase;
+    const node = e instanceof RunError ? e.node : e instanceof GraphError ? e.node : null;
+    const saved = r?.lastCheckpoint ? ` The last good checkpoint is ${r.lastCheckpoint.path} (epoch ${r.lastCheckpoint.epoch + 1} after step ${r.lastCheckpoint.step}).` : '';
+    this.postError(message + saved, p, node);
+  }
+
+  private postError(message: string, phase: Phase | 'command', node: string | null, requestId: number | null = null): void {
+    const r = this.run;
+    const running = phase === 'step' || phase === 'data' || phase === 'validation' || phase === 'checkpoint';
+    this.host.post(
+      event({
+        type: 'error',
+        message,
+        where: { phase, epoch: running && r ? r.epoch + 1 : null, step: running && r ? r.step : null, node },
+        saved: { checkpoint: r?.lastCheckpoint?.path ?? null, epoch: r?.lastCheckpoint ? r.lastCheckpoint.epoch + 1 : null, step: r?.lastCheckpoint?.step ?? null },
+        requestId,
+      }),
+    );
+  }
+
+  private disposeRun(): void {
+    const r = this.run;
+    if (!r) return;
+    this.run = null;
+    void r.dataset.close?.();
+    r.train.destroy();
+    r.validate.destroy();
+    for (const p of r.probe.values()) p.destroy();
+    r.device.destroy();
+  }
+}
+
+/** A resumed run must be the same run: same data order (seed, batch, data) and optimizer. */
+function checkSameRun(ckpt: CheckpointState, hyper: Hyperparameters, data: DatasetRef, where: string): void {
+  const was = ckpt.run.hyper as Partial<Hyperparameters>;
+  const differ: string[] = [];
+  if (was.seed !== hyper.seed) differ.push(`seed ${was.seed} → ${hyper.seed}`);
+  if (was.batchSize !== hyper.batchSize) differ.push(`batch size ${was.batchSize} → ${hyper.batchSize}`);
+  if (was.optimizer?.name !== hyper.optimizer.name) differ.push(`optimizer ${was.optimizer?.name} → ${hyper.optimizer.name}`);
+  if (was.shuffle !== hyper.shuffle) differ.push(`shuffle ${was.shuffle} → ${hyper.shuffle}`);
+  if (JSON.stringify(ckpt.run.data) !== JSON.stringify(data)) differ.push(`data ${JSON.stringify(ckpt.run.data)} → ${JSON.stringify(data)}`);
+  if (differ.length) {
+    throw new CheckpointError(`written by a different run, resuming would not repeat it (${differ.join('; ')}); start with the same settings`, where);
+  }
+}
+
+function checkDataFitsOutput(d: Dataset, outputId: string, targets: 'class' | 'same', outShape: readonly number[]): void {
+  if (targets === 'class') {
+    if (!d.classes) throw new DatasetError(`${d.name} has image targets, not class labels: ${outputId} (a classifier) cannot train on it; use a Regression output`);
+    const units = size(outShape);
+    if (d.classes.length > units) {
+      throw new GraphError(`the output has ${units} classes but ${d.name} has ${d.classes.length}: give the last Dense layer ${d.classes.length} units`, outputId);
+    }
+  } else {
+    if (d.classes) throw new DatasetError(`${d.name} has class labels: ${outputId} (a Regression output) needs target values; use a Softmax output`);
+    if (d.targetShape.join('×') !== outShape.join('×')) {
+      throw new GraphError(`the output is ${outShape.join('×')} but ${d.name}'s targets are ${d.targetShape.join('×')}`, outputId);
+    }
+  }
+}
+
+function checkWeights(report: ShapeReport, weights: WeightMap, what: string): void {
+  const problems: string[] = [];
+  const slots = tensorSlots(report);
+  for (const s of slots) {
+    const t = weights[s.key];
+    if (!t) problems.push(`${s.key} is missing (needs ${s.shape.join('×')})`);
+    else if (t.length !== s.size) problems.push(`${s.key} has ${t.length} values, the graph needs ${s.shape.join('×')} = ${s.size}`);
+  }
+  const known = new Set(slots.map((s) => s.key));
+  for (const k of Object.keys(weights)) if (!known.has(k)) problems.push(`${k} is not a tensor of this graph`);
+  if (problems.length) throw new GraphError(`${what} do not fit the graph: ${problems.join('; ')}`);
+}

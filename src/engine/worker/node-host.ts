@@ -1,0 +1,62 @@
+/**
+ * The training worker's entry in Node: runs one TrainingSession and wires it to whichever
+ * channel this process has — Electron's `process.parentPort` in a utility process, or the IPC
+ * channel of a `child_process.fork` child (the CLI, the tests). No electron import: Electron
+ * provides `parentPort` on `process` itself.
+ */
+import { createNodeDevice } from '../backend/node';
+import { openDataset } from '../data/open.node.js';
+import { fileCheckpointStore } from '../train/checkpoint-file.node.js';
+import { TrainingSession } from '../train/session';
+import { event, type WorkerEvent } from './protocol';
+
+interface ParentPort {
+  on(name: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+function channel(): { post(m: WorkerEvent): void; listen(fn: (m: unknown) => void): void } {
+  const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+  if (parentPort) {
+    return { post: (m) => parentPort.postMessage(m), listen: (fn) => parentPort.on('message', (e) => fn(e.data)) };
+  }
+  if (process.send) {
+    return {
+      post: (m) => void process.send!(m),
+      listen: (fn) => process.on('message', fn),
+    };
+  }
+  throw new Error('the training worker must run as an Electron utility process or a forked child (no parent channel here)');
+}
+
+function main(): void {
+  const ch = channel();
+  const session = new TrainingSession({
+    post: ch.post,
+    createDevice: createNodeDevice,
+    openDataset,
+    store: fileCheckpointStore,
+    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+    now: () => performance.now(),
+  });
+  ch.listen((m) => session.handle(m));
+  // The session reports its own errors; anything escaping it is a bug, reported before dying.
+  const fatal = (e: unknown) => {
+    ch.post(
+      event({
+        type: 'error',
+        message: `training worker crashed: ${e instanceof Error ? e.message : String(e)}`,
+        where: { phase: 'worker', epoch: null, step: null, node: null },
+        saved: { checkpoint: null, epoch: null, step: null },
+        requestId: null,
+      }),
+    );
+    setTimeout(() => process.exit(70), 100);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  // The parent went away: nobody is listening, so stop instead of training for no one.
+  process.on('disconnect', () => process.exit(0));
+}
+
+main();
