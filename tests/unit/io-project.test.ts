@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../src/engine/io/errors';
 import { GENERATED_BY } from '../../src/engine/io/header';
-import { defaultTraining, optimizerConfig, parseProject, projectToJson } from '../../src/engine/io/project';
+import { datasetRefOf, defaultTraining, optimizerConfig, parseProject, projectToJson } from '../../src/engine/io/project';
+import { DatasetRefSchema } from '../../src/engine/data/ref';
 
 const graph = {
   nodes: [
@@ -95,7 +96,8 @@ describe('parseProject', () => {
     ['validation split 1', { ...base, training: { validationSplit: 1 } }, 'training.validationSplit: must be < 1, got 1', 'training.validationSplit'],
     ['an unknown backend', { ...base, training: { backend: 'cuda' } }, 'training.backend: must be one of "auto", "webgpu", "webgl2", "webasm", "cpu", got "cuda"', 'training.backend'],
     ['a file dataset without path', { ...base, training: { dataset: { source: 'cifar10' } } }, 'training.dataset.path: is required when source is "cifar10" (a path relative to the project file)', 'training.dataset.path'],
-    ['a builtin dataset without name', { ...base, training: { dataset: { source: 'builtin' } } }, 'training.dataset.name: is required for a builtin dataset (e.g. "shapes")', 'training.dataset.name'],
+    ['a builtin dataset without name', { ...base, training: { dataset: { source: 'builtin' } } }, 'training.dataset.name: is required for a builtin dataset ("shapes", "kernel-fit")', 'training.dataset.name'],
+    ['an unknown builtin dataset', { ...base, training: { dataset: { source: 'builtin', name: 'mnist' } } }, 'training.dataset.name: must be one of "shapes", "kernel-fit" for a builtin dataset, got "mnist"', 'training.dataset.name'],
     ['a layout entry for no node', { ...base, layout: { conv9: { x: 0, y: 0 } } }, 'layout: "conv9" is not a node of the graph', 'layout.conv9'],
     ['a layout coordinate that is text', { ...base, layout: { conv1: { x: 0, y: '5' } } }, 'layout.conv1.y: must be a finite number, got "5"', 'layout.conv1.y'],
     ['a graph without nodes', { ...base, graph: { edges: [] } }, 'graph.nodes must be an array', 'graph'],
@@ -107,6 +109,17 @@ describe('parseProject', () => {
     const e = failure(raw);
     expect(e.message).toBe(message);
     expect(e.field).toBe(field);
+  });
+
+  it('maps the saved dataset to the data module\'s reference', () => {
+    const ref = (dataset: unknown) => {
+      const d = parseProject({ ...base, training: { dataset } }).training.dataset!;
+      return DatasetRefSchema.parse(datasetRefOf(d, (p) => `/projects/${p}`));
+    };
+    expect(ref({ source: 'builtin', name: 'shapes' })).toEqual({ kind: 'shapes' });
+    expect(ref({ source: 'builtin', name: 'kernel-fit' })).toEqual({ kind: 'kernel-fit' });
+    expect(ref({ source: 'cifar10', path: 'data/cifar' })).toEqual({ kind: 'folder', path: '/projects/data/cifar', format: 'cifar10' });
+    expect(ref({ source: 'idx', path: 'mnist' })).toEqual({ kind: 'folder', path: '/projects/mnist', format: 'idx' });
   });
 
   it('keeps a "__proto__" node id in the layout (JSON.parse makes it an own key; an assignment would drop it)', () => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { BACKENDS } from '../backend/device';
+import type { DatasetRef as DataRef } from '../data/ref';
 import type { Graph } from '../graph/types';
 import { OPTIMIZERS, type OptimizerConfig } from '../train/optimizers';
 import { INITIALIZERS } from '../train/weights';
@@ -36,6 +37,7 @@ const OptimizerSchema = z.strictObject({
  * project folder can move).
  */
 export const DATASET_SOURCES = ['builtin', 'idx', 'cifar10', 'image-folder'] as const;
+export const BUILTIN_DATASETS = ['shapes', 'kernel-fit'] as const;
 const DatasetSchema = z
   .strictObject({
     source: z.enum(DATASET_SOURCES),
@@ -44,7 +46,10 @@ const DatasetSchema = z
     normalize: z.enum(['unit', 'standardize', 'none']).default('unit'),
   })
   .superRefine((d, ctx) => {
-    if (d.source === 'builtin' && !d.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required for a builtin dataset (e.g. "shapes")' });
+    if (d.source === 'builtin' && !(BUILTIN_DATASETS as readonly (string | undefined)[]).includes(d.name)) {
+      const options = BUILTIN_DATASETS.map((b) => `"${b}"`).join(', ');
+      ctx.addIssue({ code: 'custom', path: ['name'], message: d.name ? `must be one of ${options} for a builtin dataset, got "${d.name}"` : `is required for a builtin dataset (${options})` });
+    }
     if (d.source !== 'builtin' && !d.path) ctx.addIssue({ code: 'custom', path: ['path'], message: `is required when source is "${d.source}" (a path relative to the project file)` });
   });
 
@@ -83,7 +88,7 @@ const ProjectSchema = z.strictObject({
 });
 
 export type TrainingSettings = z.output<typeof TrainingSchema>;
-export type DatasetRef = z.output<typeof DatasetSchema>;
+export type ProjectDataset = z.output<typeof DatasetSchema>;
 export type Layout = Record<string, { x: number; y: number }>;
 
 export interface Project {
@@ -141,6 +146,16 @@ export function parseProject(raw: unknown): Project {
     training: p.training,
     weights: p.weights === undefined ? null : parseWeightsFile(p.weights, 'weights'),
   };
+}
+
+/**
+ * The data module's reference (what the training worker opens) for a project's dataset. Saved
+ * files and runtime messages are kept apart, so either can change without breaking the other.
+ * `resolve` turns the stored path (relative to the project file) into one the reader can open.
+ */
+export function datasetRefOf(d: ProjectDataset, resolve: (path: string) => string = (p) => p): DataRef {
+  if (d.source === 'builtin') return { kind: d.name as (typeof BUILTIN_DATASETS)[number] };
+  return { kind: 'folder', path: resolve(d.path!), format: d.source };
 }
 
 /** The optimizer configuration the training step compiles, with the project's weight decay. */
