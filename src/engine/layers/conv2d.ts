@@ -14,6 +14,11 @@ import {
   convBackwardDataSource,
   convBackwardWeightSource,
   convForwardSource,
+  coveredExtent,
+  cropSource,
+  deltaPadding,
+  needsPadding,
+  padSource,
   sumSlicesSource,
   weightGradGroups,
   type ConvGeometry,
@@ -61,20 +66,34 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
       N: ctx.batch, C, H, W, F: p.filters, KH: p.kernelSize[0], KW: p.kernelSize[1], OH: win.oh, OW: win.ow,
       SH: p.stride[0], SW: p.stride[1], PT: win.pt, PL: win.pl,
     };
-    const forward = ctx.kernel(convForwardSource(g, p.useBias), g.N * g.F * g.OH * g.OW);
-    const backData = ctx.kernel(convBackwardDataSource(g), g.N * C * H * W);
+    const N = g.N;
+    // The padded input holds every tap of every window; valid convolutions run over it.
+    const padded = needsPadding(g);
+    const HP = padded ? Math.max(coveredExtent(g.OH, g.SH, g.KH), g.PT + H) : H;
+    const WP = padded ? Math.max(coveredExtent(g.OW, g.SW, g.KW), g.PL + W) : W;
+    const pad = padded ? ctx.kernel(padSource(N, C, H, W, HP, WP, g.PT, g.PL, 1, 1), N * C * HP * WP) : null;
+    const forward = ctx.kernel(convForwardSource(g, HP, WP, p.useBias), N * g.F * g.OH * g.OW);
+    const d = deltaPadding(g);
+    const dilate = ctx.kernel(padSource(N, g.F, g.OH, g.OW, d.HD, d.WD, g.KH - 1, g.KW - 1, g.SH, g.SW), N * g.F * d.HD * d.WD);
+    const backData = ctx.kernel(convBackwardDataSource(g), N * C * d.HC * d.WC);
+    const crop = ctx.kernel(cropSource(N, C, H, W, d.HC, d.WC, g.PT, g.PL), N * C * H * W);
     const weightSize = g.F * C * g.KH * g.KW;
     const groups = weightGradGroups(g);
-    const backWeight = ctx.kernel(convBackwardWeightSource(g), groups * weightSize);
+    const backWeight = ctx.kernel(convBackwardWeightSource(g, HP, WP), groups * weightSize);
     const sumGroups = groups > 1 ? ctx.kernel(sumSlicesSource(groups, weightSize), weightSize) : null;
     const backBias = ctx.kernel(convBackwardBiasSource(g), g.F);
     return {
-      forward: ({ inputs, params }) => ({ output: p.useBias ? forward(inputs[0], params.weight, params.bias) : forward(inputs[0], params.weight) }),
-      backward: ({ inputs, params, gradOutput, needInputGrad }) => {
-        const partial = backWeight(inputs[0], gradOutput);
+      forward: ({ inputs, params }) => {
+        const xp = pad ? pad(inputs[0]) : inputs[0];
+        const output = p.useBias ? forward(xp, params.weight, params.bias) : forward(xp, params.weight);
+        return { output, saved: { xp } };
+      },
+      backward: ({ params, saved, gradOutput, needInputGrad }) => {
+        const partial = backWeight(saved.xp, gradOutput);
         const grads: Record<string, typeof partial> = { weight: sumGroups ? sumGroups(partial) : partial };
         if (p.useBias) grads.bias = backBias(gradOutput);
-        return { inputs: [needInputGrad[0] ? backData(gradOutput, params.weight) : null], params: grads };
+        const dx = needInputGrad[0] ? crop(backData(dilate(gradOutput), params.weight)) : null;
+        return { inputs: [dx], params: grads };
       },
     };
   },
