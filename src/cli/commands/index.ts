@@ -3,9 +3,11 @@
  */
 import type { Command } from '../command';
 import { infer } from './infer';
+import { layers } from './layers';
 import { validate } from './validate';
 
 export const COMMANDS: readonly Command[] = [
   validate,
   infer,
+  layers,
 ];
