@@ -3,13 +3,12 @@
  * on running statistics, Dropout off) on the chosen backend, printing the final output — or every
  * node's with --layers — and the backend that actually ran.
  */
-import type { BackendName } from '../../engine/backend/device';
-import { BackendUnavailableError } from '../../engine/backend/device';
+import { BackendUnavailableError, type BackendName, type Device } from '../../engine/backend/device';
 import { createNodeDevice } from '../../engine/backend/node';
 import { formatShape } from '../../engine/graph/types';
 import { FormatError } from '../../engine/io/errors';
 import { shortestFloat32 } from '../../engine/io/tensor';
-import { matchWeights } from '../../engine/io/weights';
+import { matchWeights, type WeightsFile } from '../../engine/io/weights';
 import { size } from '../../engine/layers/spec';
 import { inferShapes, type NodeShapeInfo, type ShapeReport } from '../../engine/shapes/inferShapes';
 import { compileInference } from '../../engine/train/network';
@@ -71,7 +70,8 @@ function inferText(report: ShapeReport, backend: string, batch: number, outputs:
   return lines.join('\n') + '\n';
 }
 
-function weightsFor(report: ShapeReport, projectPath: string, embedded: Parameters<typeof matchWeights>[1] | null, weightsPath: string | undefined): WeightMap {
+/** The tensors the graph needs, from --weights or else the project's embedded weights. */
+function weightsFor(report: ShapeReport, projectPath: string, embedded: WeightsFile | null, weightsPath: string | undefined): WeightMap {
   const file = weightsPath ? loadWeights(weightsPath) : embedded;
   if (!file) throw new CliError(`no weights: pass --weights <file> (${projectPath} embeds none)`);
   try {
@@ -96,7 +96,7 @@ async function run(projectPath: string, opts: { weights?: string; input: string;
     throw new CliError(`${opts.input}: shape ${formatShape(input.shape)} does not fit the Input ${inputNodes[0].id}: expected N×${formatShape(sample)}`);
   }
 
-  let device;
+  let device: Device;
   try {
     device = await createNodeDevice(opts.backend);
   } catch (e) {
