@@ -131,18 +131,19 @@ describe('editing', () => {
     const { page, context } = await newPage(s);
     await openApp(page, s.url);
     await page.getByTestId('palette-search').fill('pool');
-    const items = await page.locator('[data-testid^="palette-item-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    const list = page.locator('[data-testid^="palette-item-"]');
+    const items = await Promise.all(Array.from({ length: await list.count() }, (_, i) => list.nth(i).getAttribute('data-testid')));
     expect(items.sort()).toEqual(['palette-item-AvgPool2D', 'palette-item-GlobalAvgPool', 'palette-item-MaxPool2D']);
     await page.getByTestId('palette-search').fill('');
     await openPreset(page, 'inception-3a.convas.json');
     await page.getByTestId('tool-toggleTheme').click();
-    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('light');
+    await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('light');
     await nodeById(page, 'b2_3x3').locator('.layer-node-header').click();
     await page.screenshot({ path: `${SCREENSHOTS}/light-theme.png` });
     // The choice is remembered.
     await page.reload();
     await page.getByTestId('palette').waitFor();
-    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('light');
+    await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('light');
     await context.close();
   });
 });

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fill, nodeById, openApp, outputOf, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
+// Read inside the page (page.waitForFunction); the Node-side typecheck has no DOM library.
+declare const localStorage: { getItem(key: string): string | null };
+
 let s: Session;
 beforeAll(async () => {
   s = await startSession();

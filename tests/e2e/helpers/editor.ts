@@ -51,11 +51,28 @@ export async function fill(page: Page, testId: string, value: string): Promise<v
   await input.fill(value);
 }
 
+/** The page's DOM, for code run inside it (page.evaluate); the Node-side typecheck has no DOM library. */
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+interface El {
+  dataset: Record<string, string | undefined>;
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+  getBoundingClientRect(): Box;
+  querySelectorAll(selector: string): Iterable<El>;
+}
+declare const document: { querySelectorAll(selector: string): Iterable<El> };
+
 /** Overlapping node boxes and node-face text cut off by its box, as readable descriptions. */
 export async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
-    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')];
+    const nodes = [...document.querySelectorAll('.react-flow__node')];
     const boxes = nodes.map((n) => ({ id: n.dataset.id!, r: n.getBoundingClientRect() }));
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
@@ -66,7 +83,7 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       }
     }
     for (const n of nodes) {
-      for (const el of n.querySelectorAll<HTMLElement>('.layer-node-name, .layer-node-summary, .layer-node-shape, .layer-node-type, .layer-node-params')) {
+      for (const el of n.querySelectorAll('.layer-node-name, .layer-node-summary, .layer-node-shape, .layer-node-type, .layer-node-params')) {
         if (el.scrollWidth > el.clientWidth + 1) problems.push(`${n.dataset.id}: “${el.textContent}” is clipped (${el.scrollWidth} > ${el.clientWidth} px)`);
       }
     }

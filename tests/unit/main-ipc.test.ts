@@ -1,0 +1,159 @@
+/**
+ * Main-process IPC handlers with Electron mocked: payload validation, the path grant rule (the
+ * page can only write where a dialog or the recent list put it), atomic saves, recent files,
+ * recovery, window state, and the sender check.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const electron = vi.hoisted(() => ({
+  dialog: { showOpenDialog: vi.fn(), showSaveDialog: vi.fn() },
+  window: { id: 7, setTitle: vi.fn(), setDocumentEdited: vi.fn(), setRepresentedFilename: vi.fn(), close: vi.fn() },
+}));
+vi.mock('electron', () => ({
+  dialog: electron.dialog,
+  BrowserWindow: { fromWebContents: () => electron.window },
+}));
+
+import { Channels } from '../../src/preload/contract';
+import { DocumentRegistry } from '../../src/main/documents';
+import { createHandlers, registerIpcHandlers, type IpcDeps } from '../../src/main/ipc';
+import { RecentFiles } from '../../src/main/recent';
+import { RecoveryFile } from '../../src/main/recovery';
+
+const APP_URL = 'file:///opt/convas/out/renderer/index.html';
+let dir: string;
+let deps: IpcDeps;
+let handlers: ReturnType<typeof createHandlers>;
+const sender = { undo: vi.fn(), copy: vi.fn(), paste: vi.fn() };
+const event = { sender, senderFrame: { url: APP_URL } } as never;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'convas-ipc-'));
+  vi.clearAllMocks();
+  deps = {
+    recent: new RecentFiles(join(dir, 'user', 'recent.json')),
+    recovery: new RecoveryFile(join(dir, 'user', 'recovery.convas.json')),
+    documents: new DocumentRegistry(),
+    appUrl: () => APP_URL,
+    onRecentChanged: vi.fn(),
+  };
+  handlers = createHandlers(deps);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const project = (name: string) => JSON.stringify({ format: 'convas-project', version: 1, name, graph: { nodes: [], edges: [] } });
+
+describe('saveProject', () => {
+  it('asks for a path when the document has none, writes it, and remembers it', async () => {
+    const target = join(dir, 'net');
+    electron.dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: target });
+    const r = await handlers[Channels.saveProject](event, { suggestedName: 'net.convas.json', content: project('a') });
+    expect(r).toEqual({ path: `${target}.convas.json`, name: 'net' });
+    expect(readFileSync(`${target}.convas.json`, 'utf8')).toBe(project('a'));
+    expect((await deps.recent.list()).map((x) => x.path)).toEqual([`${target}.convas.json`]);
+    expect(deps.onRecentChanged).toHaveBeenCalledTimes(1);
+    // No temporary file is left beside it.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('saves again to a granted path without a dialog', async () => {
+    const target = join(dir, 'net.convas.json');
+    electron.dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: target });
+    await handlers[Channels.saveProject](event, { suggestedName: 'net.convas.json', content: project('a') });
+    electron.dialog.showSaveDialog.mockClear();
+    await handlers[Channels.saveProject](event, { path: target, suggestedName: 'net.convas.json', content: project('b') });
+    expect(electron.dialog.showSaveDialog).not.toHaveBeenCalled();
+    expect(JSON.parse(readFileSync(target, 'utf8')).name).toBe('b');
+  });
+
+  it('never writes to a path the page names on its own: it asks instead', async () => {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    electron.dialog.showSaveDialog.mockResolvedValue({ canceled: true, filePath: '' });
+    const r = await handlers[Channels.saveProject](event, { path: victim, suggestedName: 'x.convas.json', content: 'evil' });
+    expect(r).toBeNull();
+    expect(electron.dialog.showSaveDialog).toHaveBeenCalledTimes(1);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+  });
+
+  it('refuses malformed payloads with the channel and field in the message', async () => {
+    await expect(handlers[Channels.saveProject](event, { suggestedName: 'a/b', content: 'x' })).rejects.toThrow(/project:save: suggestedName: must be a file name/);
+    await expect(handlers[Channels.saveProject](event, { suggestedName: 'a.json', content: 42 })).rejects.toThrow(/project:save: content/);
+    await expect(handlers[Channels.saveProject](event, { suggestedName: 'a.json', content: '', extra: 1 })).rejects.toThrow(/project:save/);
+  });
+});
+
+describe('openProject and openRecent', () => {
+  it('reads the picked file and adds it to the recent list', async () => {
+    const file = join(dir, 'lenet.convas.json');
+    writeFileSync(file, project('lenet'));
+    electron.dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [file] });
+    const r = await handlers[Channels.openProject](event);
+    expect(r).toEqual({ path: file, name: 'lenet', content: project('lenet') });
+    expect(await deps.recent.has(file)).toBe(true);
+  });
+
+  it('returns null when the dialog is cancelled', async () => {
+    electron.dialog.showOpenDialog.mockResolvedValue({ canceled: true, filePaths: [] });
+    await expect(handlers[Channels.openProject](event)).resolves.toBeNull();
+  });
+
+  it('opens only files on the recent list, and drops ones that have gone', async () => {
+    await expect(handlers[Channels.openRecent](event, join(dir, 'elsewhere.json'))).rejects.toThrow(/not in the recent projects list/);
+    const file = join(dir, 'gone.convas.json');
+    writeFileSync(file, project('gone'));
+    await deps.recent.add(file);
+    rmSync(file);
+    await expect(handlers[Channels.openRecent](event, file)).rejects.toThrow(/cannot open .*gone\.convas\.json/);
+    expect(await deps.recent.has(file)).toBe(false);
+  });
+});
+
+describe('recovery, window state, text edits', () => {
+  it('writes, reads and clears the recovery copy', async () => {
+    const snap = { content: project('r'), path: null, name: 'Untitled', savedAt: 1700000000000 };
+    await handlers[Channels.writeRecovery](event, snap);
+    await expect(handlers[Channels.readRecovery](event)).resolves.toEqual(snap);
+    await handlers[Channels.clearRecovery](event);
+    await expect(handlers[Channels.readRecovery](event)).resolves.toBeNull();
+    await expect(handlers[Channels.writeRecovery](event, { ...snap, savedAt: -1 })).rejects.toThrow(/recovery:write: savedAt/);
+  });
+
+  it('a damaged recovery file reads as none', async () => {
+    const file = join(dir, 'user', 'recovery.convas.json');
+    await deps.recovery.write({ content: 'x', path: null, name: 'n', savedAt: 1 });
+    writeFileSync(file, '{ not json');
+    await expect(deps.recovery.read()).resolves.toBeNull();
+  });
+
+  it('sets the title and the unsaved marker, and remembers the state for the close guard', async () => {
+    await handlers[Channels.setDocumentState](event, { name: 'lenet', path: null, dirty: true });
+    expect(electron.window.setTitle).toHaveBeenCalledWith('● lenet — Convas');
+    expect(electron.window.setDocumentEdited).toHaveBeenCalledWith(true);
+    expect(deps.documents.closeDecision(7)).toBe('ask');
+    await handlers[Channels.approveClose](event);
+    expect(deps.documents.closeDecision(7)).toBe('close');
+    expect(electron.window.close).toHaveBeenCalled();
+  });
+
+  it('runs text edits on the sender and refuses unknown ones', async () => {
+    await handlers[Channels.nativeEdit](event, 'copy');
+    expect(sender.copy).toHaveBeenCalledTimes(1);
+    await expect(handlers[Channels.nativeEdit](event, 'reload')).rejects.toThrow(/window:native-edit/);
+  });
+});
+
+describe('registerIpcHandlers', () => {
+  it('registers every channel and refuses senders that are not the app page', async () => {
+    const registered = new Map<string, (e: unknown, ...a: unknown[]) => Promise<unknown>>();
+    registerIpcHandlers({ handle: (c, h) => registered.set(c, h as never) }, deps);
+    expect([...registered.keys()].sort()).toEqual(Object.values(Channels).sort());
+    const list = registered.get(Channels.listRecent)!;
+    await expect(list({ sender, senderFrame: { url: APP_URL } })).resolves.toEqual([]);
+    await expect(list({ sender, senderFrame: { url: 'https://evil.example/' } })).rejects.toThrow(/refused a request from https:\/\/evil\.example/);
+    await expect(list({ sender, senderFrame: null })).rejects.toThrow(/refused/);
+  });
+});
