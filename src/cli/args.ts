@@ -51,5 +51,7 @@ export function parseArgs(c: Command, argv: readonly string[]): ParsedArgs {
     throw new CliError(`missing <${c.positionals[positionals.length].name}> ${see}`);
   }
   if (positionals.length > want) throw new CliError(`unexpected argument "${positionals[want]}" ${see}`);
+  const missing = c.options.find((o) => o.required && !values.has(o.name));
+  if (missing) throw new CliError(`--${missing.name} ${missing.valueName ?? '<value>'} is required ${see}`);
   return { positionals, flag: (n) => flags.has(n), value: (n) => values.get(n) };
 }

@@ -12,6 +12,8 @@ export interface OptionSpec {
   /** Placeholder in help, e.g. `<file>`. */
   valueName?: string;
   choices?: readonly string[];
+  /** A value option the command cannot run without (shown without brackets in usage). */
+  required?: boolean;
 }
 
 export interface PositionalSpec {
@@ -38,7 +40,12 @@ export interface Command {
 
 export function usageLine(c: Command): string {
   const pos = c.positionals.map((p) => `<${p.name}>`).join(' ');
-  const opts = c.options.map((o) => (o.kind === 'flag' ? `[--${o.name}]` : `[--${o.name} ${o.valueName ?? '<value>'}]`)).join(' ');
+  const opts = c.options
+    .map((o) => {
+      const text = o.kind === 'flag' ? `--${o.name}` : `--${o.name} ${o.valueName ?? '<value>'}`;
+      return o.required ? text : `[${text}]`;
+    })
+    .join(' ');
   return `convas ${c.name} ${pos} ${opts}`.replace(/\s+/g, ' ').trim();
 }
 

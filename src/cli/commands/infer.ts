@@ -130,20 +130,18 @@ export const infer: Command = {
   positionals: [{ name: 'project', help: 'A convas-project JSON file' }],
   options: [
     { name: 'weights', kind: 'value', valueName: '<file>', help: 'convas-weights JSON (default: the weights embedded in the project)' },
-    { name: 'input', kind: 'value', valueName: '<file>', help: 'Tensor JSON { "shape": [N, ...], "data": [...] }; N is the batch size' },
+    { name: 'input', kind: 'value', valueName: '<file>', required: true, help: 'Tensor JSON { "shape": [N, ...], "data": [...] }; N is the batch size' },
     { name: 'layers', kind: 'flag', help: 'Print every node\'s output, not only the final one' },
     { name: 'backend', kind: 'value', valueName: '<name>', choices: INFER_BACKENDS, help: 'Where to run (default auto)' },
     { name: 'json', kind: 'flag', help: 'Print { "backend", "outputs": { "<node>": { "shape", "data" } } }' },
   ],
   details: 'Exit codes: 0 done, 1 the graph has errors or the run failed (e.g. the backend is not available), 2 bad usage or an unreadable/invalid file.',
   async run(args, io) {
-    const input = args.value('input');
-    if (!input) throw new CliError('--input <file> is required (see convas infer --help)');
     return run(
       args.positionals[0],
       {
         weights: args.value('weights'),
-        input,
+        input: args.value('input')!,
         layers: args.flag('layers'),
         backend: (args.value('backend') ?? 'auto') as BackendName,
         json: args.flag('json'),
