@@ -19,6 +19,8 @@ app.setName(APP_NAME);
 // A second instance would fight over the recovery file: focus the first window instead.
 if (!app.requestSingleInstanceLock()) app.quit();
 
+// Tests (and portable setups) point the profile elsewhere so they never touch the user's own.
+if (process.env.CONVAS_USER_DATA) app.setPath('userData', process.env.CONVAS_USER_DATA);
 const userData = app.getPath('userData');
 const recent = new RecentFiles(path.join(userData, 'recent.json'));
 const recovery = new RecoveryFile(path.join(userData, 'recovery.convas.json'));
