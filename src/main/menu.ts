@@ -92,8 +92,13 @@ export function buildMenuTemplate(opts: MenuOptions, actions: MenuActions): Menu
   };
 
   const windowMenu: MenuItemConstructorOptions = { role: 'windowMenu' };
+  const help: MenuItemConstructorOptions = {
+    role: 'help',
+    label: '&Help',
+    submenu: [command('&Keyboard Shortcuts', 'showShortcuts', actions, 'CmdOrCtrl+/')],
+  };
 
-  const template: MenuItemConstructorOptions[] = [file, edit, view, windowMenu];
+  const template: MenuItemConstructorOptions[] = [file, edit, view, windowMenu, help];
   if (isMac) {
     template.unshift({
       label: opts.appName,

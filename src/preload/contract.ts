@@ -102,6 +102,7 @@ export const MENU_COMMANDS = [
   'toggleMinimap',
   'toggleTheme',
   'showGallery',
+  'showShortcuts',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 

@@ -7,6 +7,7 @@ import { Palette } from './palette/Palette';
 import { Gallery } from './presets/Gallery';
 import { ConfirmHost } from './shell/ConfirmHost';
 import { RecoveryBanner } from './shell/RecoveryBanner';
+import { ShortcutsDialog } from './shell/ShortcutsDialog';
 import { Toasts } from './shell/Toasts';
 import { Toolbar } from './shell/Toolbar';
 import { useAppEffects } from './shell/useAppEffects';
@@ -34,6 +35,7 @@ export function App() {
       </div>
       <QuickAdd />
       <Gallery />
+      <ShortcutsDialog />
       <ConfirmHost />
       <Toasts />
     </ReactFlowProvider>

@@ -10,9 +10,9 @@ import { getLayer } from '../../engine/layers/index';
 import type { LayerSpec } from '../../engine/layers/spec';
 import { categoryVar } from '../graph/categories';
 import { formatCompact, formatInt, formatShape } from '../graph/format';
-import { inHandle, OUT_HANDLE, portOf, type LayerNode } from '../graph/types';
+import { inHandle, OUT_HANDLE, type LayerNode } from '../graph/types';
 import { useReport } from '../graph/useReport';
-import { wiringIncomplete } from '../graph/wiring';
+import { connectedPorts, isPendingWiring } from '../graph/wiring';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store/editor';
 
@@ -35,11 +35,11 @@ function portCount(spec: LayerSpec, highestConnected: number): number {
 function LayerNodeViewInner({ id, data, selected }: NodeProps<LayerNode>) {
   const spec = getLayer(data.type);
   const info = useReport().byId.get(id);
-  const connectedPorts = useEditor(useShallow((s) => s.edges.filter((e) => e.target === id).map((e) => portOf(e.targetHandle))));
-  const highest = connectedPorts.length ? Math.max(...connectedPorts) : -1;
+  const wired = useEditor(useShallow((s) => connectedPorts(s.edges, id)));
+  const highest = wired.length ? Math.max(...wired) : -1;
   const error = info?.error ?? null;
   // Missing wires while a network is being built are expected: shown quieter than a real error.
-  const pending = !!error && error.field === 'port' && !!spec && wiringIncomplete(spec, connectedPorts);
+  const pending = isPendingWiring(error, spec, wired);
   const ports = spec ? portCount(spec, highest) : 1;
   const category = spec?.category ?? 'Other';
   const summary = spec ? safeSummary(spec, info?.params ?? null) : '';

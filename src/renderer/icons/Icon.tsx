@@ -16,6 +16,7 @@ const PATHS = {
   moon: 'M13.5 9.5A6 6 0 0 1 6.5 2.5a6 6 0 1 0 7 7z',
   plus: 'M8 2.5v11 M2.5 8h11',
   download: 'M8 1.5v9 M4.5 7 8 10.5 11.5 7 M2 13.5h12',
+  keyboard: 'M1.5 4h13v8h-13z M4 6.5h1 M7 6.5h1 M10 6.5h1 M4.5 9.5h7',
 } as const;
 
 export type IconName = keyof typeof PATHS;

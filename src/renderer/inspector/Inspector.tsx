@@ -10,6 +10,7 @@ import type { NodeShapeInfo } from '../../engine/shapes/inferShapes';
 import { categoryVar } from '../graph/categories';
 import { formatCompact, formatInt, formatShape } from '../graph/format';
 import { useReport } from '../graph/useReport';
+import { connectedPorts, isPendingWiring } from '../graph/wiring';
 import { run } from '../shell/commands';
 import { useEditor, type EditorState } from '../store/editor';
 import { NameField } from './NameField';
@@ -80,8 +81,10 @@ function Computed({ info }: { info: NodeShapeInfo | undefined }) {
 function LayerInspector({ id }: { id: string }) {
   const node = useEditor((s) => s.nodes.find((n) => n.id === id));
   const info = useReport().byId.get(id);
+  const ports = useEditor(useShallow((s) => connectedPorts(s.edges, id)));
   if (!node) return null;
   const spec = getLayer(node.data.type);
+  const pending = isPendingWiring(info?.error, spec, ports);
   const { setParam, resetParam } = useEditor.getState();
   return (
     <div className="inspector-body" data-testid="inspector-layer">
@@ -94,8 +97,8 @@ function LayerInspector({ id }: { id: string }) {
       </header>
       {spec && <p className="inspector-description">{spec.description}</p>}
       {info?.error && (
-        <div className="inspector-error" role="alert" data-testid="inspector-error">
-          <strong>{problemTitle(spec?.params.find((d) => d.name === info.error!.field)?.label)}</strong>
+        <div className={`inspector-error${pending ? ' is-pending' : ''}`} role="alert" data-testid="inspector-error">
+          <strong>{pending ? 'Not wired yet' : problemTitle(spec?.params.find((d) => d.name === info.error!.field)?.label)}</strong>
           <span>{info.error.detail}</span>
         </div>
       )}

@@ -124,6 +124,9 @@ export function run(command: AppCommand): void {
     case 'showGallery':
       ui.setGalleryOpen(true);
       return;
+    case 'showShortcuts':
+      ui.setShortcutsOpen(true);
+      return;
     case 'quickAdd': {
       const screen = lastPointerScreen();
       const rf = flow();
@@ -134,6 +137,7 @@ export function run(command: AppCommand): void {
     }
     case 'escape':
       if (ui.quickAdd) ui.openQuickAdd(null);
+      else if (ui.shortcutsOpen) ui.setShortcutsOpen(false);
       else if (ui.galleryOpen) ui.setGalleryOpen(false);
       else editor.clearSelection();
       return;

@@ -6,6 +6,7 @@
 import type { AppCommand } from './commands';
 import { isTextField, run } from './commands';
 import { platform } from '../platform';
+import { lastPointerScreen } from '../canvas/flowApi';
 
 export interface Shortcut {
   /** "Mod" is Cmd on macOS, Ctrl elsewhere. */
@@ -43,6 +44,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Tab', command: 'quickAdd', menu: false, label: 'Quick add layer' },
   { keys: 'Shift+A', command: 'quickAdd', menu: false, label: 'Quick add layer' },
   { keys: 'Escape', command: 'escape', menu: false, label: 'Close / deselect' },
+  { keys: 'Mod+/', command: 'showShortcuts', menu: true, label: 'Keyboard shortcuts' },
+  { keys: 'Shift+?', command: 'showShortcuts', menu: false, label: 'Keyboard shortcuts' },
 ];
 
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -84,6 +87,8 @@ export function handleKeyDown(e: KeyboardEvent): void {
   if (inField && !GLOBAL_IN_FIELDS.has(hit.command)) return;
   // Keys typed inside dialogs and menus belong to them.
   if (!inField && (document.activeElement as HTMLElement | null)?.closest?.('[role="dialog"], .quick-add')) return;
+  // Quick-add opens at the cursor: only while the cursor is over the canvas (Tab elsewhere moves focus).
+  if (hit.command === 'quickAdd' && !lastPointerScreen()) return;
   e.preventDefault();
   run(hit.command);
 }

@@ -53,6 +53,7 @@ export interface UiState extends Prefs {
   toasts: Toast[];
   quickAdd: QuickAddState | null;
   galleryOpen: boolean;
+  shortcutsOpen: boolean;
   recovery: { name: string; savedAt: number } | null;
   setTheme(theme: Theme): void;
   toggleTheme(): void;
@@ -62,6 +63,7 @@ export interface UiState extends Prefs {
   dismiss(id: number): void;
   openQuickAdd(q: QuickAddState | null): void;
   setGalleryOpen(open: boolean): void;
+  setShortcutsOpen(open: boolean): void;
   setRecovery(r: UiState['recovery']): void;
 }
 
@@ -81,6 +83,7 @@ export const useUi = create<UiState>()((set, get) => {
     toasts: [],
     quickAdd: null,
     galleryOpen: false,
+    shortcutsOpen: false,
     recovery: null,
     setTheme(theme) {
       set({ theme });
@@ -110,6 +113,9 @@ export const useUi = create<UiState>()((set, get) => {
     },
     setGalleryOpen(galleryOpen) {
       set({ galleryOpen });
+    },
+    setShortcutsOpen(shortcutsOpen) {
+      set({ shortcutsOpen });
     },
     setRecovery(recovery) {
       set({ recovery });
