@@ -327,7 +327,7 @@ export class TrainingSession {
           windowStart = now;
           windowSamples = 0;
         }
-        if (this.autoCheckpoints() && hyper.checkpointEverySteps > 0 && r.globalStep % hyper.checkpointEverySteps === 0) await this.checkpoint('interval');
+        if (hyper.checkpointEverySteps > 0 && r.globalStep % hyper.checkpointEverySteps === 0) await this.checkpoint('interval');
         if (this.checkpointRequested) await this.writeRequestedCheckpoint();
         if (hyper.stopAtLoss !== null && out.loss < hyper.stopAtLoss) {
           await this.endEpoch();
@@ -335,7 +335,7 @@ export class TrainingSession {
         }
       }
       await this.endEpoch();
-      if (this.autoCheckpoints() && hyper.checkpointEachEpoch && r.epoch + 1 < hyper.epochs) {
+      if (hyper.checkpointEachEpoch && r.epoch + 1 < hyper.epochs) {
         // the checkpoint of a finished epoch points at the start of the next one
         r.epoch++;
         r.step = 0;
@@ -418,11 +418,6 @@ export class TrainingSession {
   }
 
   // ---- checkpoints -------------------------------------------------------------------------
-
-  /** Scheduled checkpoints need somewhere to go: a path, or a store that keeps them itself. */
-  private autoCheckpoints(): boolean {
-    return this.run!.hyper.checkpointPath !== null || !this.host.store.durable;
-  }
 
   private async checkpoint(reason: 'interval' | 'epoch' | 'request' | 'stop'): Promise<void> {
     const r = this.run!;
