@@ -2,14 +2,19 @@
  * Auto-layout with elkjs: layered, top to bottom, edges routed between layers. Node sizes are the
  * measured ones where React Flow has them, so tall merge nodes get the room they take.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { XYPosition } from '@xyflow/react';
+import type { ELK as ElkInstance } from 'elkjs/lib/elk-api';
 import type { LayerEdge, LayerNode } from '../graph/types';
 import { portOf } from '../graph/types';
 
 export const DEFAULT_NODE_SIZE = { width: 224, height: 112 };
 
-const elk = new ELK();
+// elkjs is 1.4 MB: loaded on the first layout, not with the app.
+let elk: Promise<ElkInstance> | null = null;
+function loadElk(): Promise<ElkInstance> {
+  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
+  return elk;
+}
 
 export async function layoutGraph(nodes: readonly LayerNode[], edges: readonly LayerEdge[]): Promise<Record<string, XYPosition>> {
   const graph = {
@@ -34,7 +39,7 @@ export async function layoutGraph(nodes: readonly LayerNode[], edges: readonly L
       .sort((a, b) => portOf(a.targetHandle) - portOf(b.targetHandle))
       .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   };
-  const out = await elk.layout(graph);
+  const out = await (await loadElk()).layout(graph);
   const positions: Record<string, XYPosition> = {};
   for (const c of out.children ?? []) positions[c.id] = { x: c.x ?? 0, y: c.y ?? 0 };
   return positions;
