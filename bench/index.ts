@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: Convas's training step against its peers on identical workloads.
+ *   GPU: Convas on webgpu vs TensorFlow.js's WebGPU backend, on the same Dawn adapter.
+ *   CPU: Convas on webasm vs PyTorch, at 1 and 2 threads.
+ * Plus where Convas's step time goes, and the VGG-16 shape-check latency.
+ * `--json` prints one line per measurement and nothing else on stdout. See docs/bench.md.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { StepBreakdown } from './breakdown';
+import { benchConvas } from './convas';
+import { ENGINES, FULL, QUICK, type EngineName, type Measurement, type Protocol } from './measure';
+import { benchPytorch } from './pytorch';
+import { breakdownTable, measurementTable, ratios, ratioTable, shapeCheckLine } from './report';
+import { benchShapeCheck } from './shapecheck';
+import { benchTfjs, TFJS_WASM_NOTE } from './tfjs';
+import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from './workloads';
+
+const USAGE = `usage: npm run bench -- [options]
+  --workload mnist-cnn|cifar-keras   only this workload (repeatable; default both)
+  --engine convas|tfjs|pytorch       only this engine (repeatable; default all)
+  --quick                            one timed run per measurement, tighter budget
+  --json                             one JSON line per measurement on stdout, nothing else
+  --budget <s>                       seconds one measurement may take (default ${FULL.budgetSeconds}, quick ${QUICK.budgetSeconds})
+  --breakdown-budget <s>             seconds a step breakdown may take (default 60; 0 = none)`;
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      workload: { type: 'string', multiple: true },
+      engine: { type: 'string', multiple: true },
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      budget: { type: 'string' },
+      'breakdown-budget': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const workloads = (values.workload ?? [...WORKLOAD_NAMES]) as WorkloadName[];
+  for (const w of workloads) if (!WORKLOAD_NAMES.includes(w)) fail(`unknown workload "${w}" (expected ${WORKLOAD_NAMES.join(' or ')})`);
+  const engines = (values.engine ?? [...ENGINES]) as EngineName[];
+  for (const e of engines) if (!ENGINES.includes(e)) fail(`unknown engine "${e}" (expected ${ENGINES.join(', ')})`);
+  const seconds = (flag: string, v: string | undefined, dflt: number) => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) fail(`--${flag} must be a number of seconds ≥ 0, got "${v}"`);
+    return n;
+  };
+  const base = values.quick ? QUICK : FULL;
+  const protocol: Protocol = { ...base, budgetSeconds: seconds('budget', values.budget, base.budgetSeconds) };
+  // A breakdown is for reading, not for --json; --quick skips it unless asked for.
+  const breakdownBudget = values.json ? 0 : seconds('breakdown-budget', values['breakdown-budget'], values.quick ? 0 : 60);
+  return { workloads, engines, json: values.json, quick: values.quick, protocol, breakdownBudget };
+}
+
+function version(pkg: string): string {
+  try {
+    const url = new URL(`../node_modules/${pkg}/package.json`, import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
+interface Job {
+  workload: WorkloadName;
+  label: string;
+  run: () => Promise<{ measurement: Measurement; breakdown?: StepBreakdown; breakdownSkipped?: string }>;
+}
+
+function jobs(o: ReturnType<typeof options>): Job[] {
+  const list: Job[] = [];
+  for (const name of o.workloads) {
+    const w = WORKLOADS[name];
+    const p = o.protocol;
+    if (o.engines.includes('pytorch')) {
+      for (const t of [1, 2]) list.push({ workload: name, label: `pytorch cpu, ${t} thread${t > 1 ? 's' : ''}`, run: async () => ({ measurement: await benchPytorch(w, t, p) }) });
+    }
+    if (o.engines.includes('convas')) {
+      list.push({ workload: name, label: 'convas webasm, 1 thread', run: () => benchConvas(w, 'webasm', 1, p) });
+      list.push({ workload: name, label: 'convas webasm, threaded', run: () => benchConvas(w, 'webasm', null, p, o.breakdownBudget) });
+      list.push({ workload: name, label: 'convas webgpu', run: () => benchConvas(w, 'webgpu', null, p, o.breakdownBudget) });
+    }
+    if (o.engines.includes('tfjs')) list.push({ workload: name, label: 'tfjs webgpu', run: async () => ({ measurement: await benchTfjs(w, p) }) });
+  }
+  return list;
+}
+
+async function main(): Promise<number> {
+  const o = options();
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  const progress = (s: string) => process.stderr.write(`${s}\n`);
+  if (o.json) {
+    // Libraries (TF.js, Dawn) may log; stdout carries only the JSON lines.
+    for (const k of ['log', 'info', 'warn', 'debug'] as const) console[k] = (...a: unknown[]) => process.stderr.write(`${a.map(String).join(' ')}\n`);
+  }
+  const started = performance.now();
+  const load0 = loadavg()[0];
+  const measurements: Measurement[] = [];
+  const breakdowns: StepBreakdown[] = [];
+  const skipped: string[] = [];
+  const errors: string[] = [];
+  for (const job of jobs(o)) {
+    const t0 = performance.now();
+    try {
+      const r = await job.run();
+      const m = r.measurement;
+      measurements.push(m);
+      if (r.breakdown) breakdowns.push(r.breakdown);
+      if (r.breakdownSkipped) skipped.push(`${job.workload} ${job.label}: breakdown skipped: ${r.breakdownSkipped}`);
+      progress(`${job.workload} · ${job.label}: ${m.samplesPerSecond.toFixed(1)} samples/s (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      if (o.json) out(JSON.stringify({ workload: m.workload, engine: m.engine, backend: m.backend, threads: m.threads, samples_per_second: Number(m.samplesPerSecond.toFixed(3)) }));
+    } catch (e) {
+      const msg = `${job.workload} · ${job.label} failed: ${e instanceof Error ? e.message : String(e)}`;
+      errors.push(msg);
+      progress(msg);
+    }
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  if (o.json) return errors.length ? 1 : 0;
+
+  const shape = benchShapeCheck();
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const devices = [...new Set(measurements.map((m) => m.device).filter(Boolean))];
+  out(`Convas bench — ${new Date().toISOString()}`);
+  out(`machine: ${cpu}, ${availableParallelism()} cores; load average ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end; node ${process.versions.node}; gpu.js ${version('gpu.js')}`);
+  if (devices.length) out(`ran on: ${devices.join('; ')}`);
+  out(`protocol: random data (seed ${o.protocol.seed}), ${o.protocol.warmup} warm-up steps, median of ${o.protocol.runs} runs of ${o.protocol.steps} steps (at least ${o.protocol.minRuns}), ${o.protocol.budgetSeconds} s budget per measurement; samples/s = batch × steps / median run`);
+  out(`threads: — = not applicable (WebGPU: the device schedules; on SwiftShader that is every CPU core)`);
+  if (load0 > availableParallelism()) out(`warning: the load average (${load0.toFixed(1)}) exceeds the core count: other processes share the CPU, every number below is lower than on an idle machine`);
+  out('');
+  out(measurementTable(measurements));
+  out(`note: ${TFJS_WASM_NOTE}`);
+  out('');
+  const rs = ratios(measurements);
+  if (rs.length) {
+    out('Ratios (same machine, same run; WebGPU here is SwiftShader, a CPU in disguise: only GPU ratios mean something, not GPU samples/s)');
+    out(ratioTable(rs));
+    out('');
+  }
+  for (const b of breakdowns) {
+    out(`Where Convas's step time goes — ${breakdownTable(b)}`);
+    out('');
+  }
+  for (const s of skipped) out(s);
+  if (skipped.length) out('');
+  out(`Shape check: ${shapeCheckLine(shape)}`);
+  out(`bench took ${totalSeconds.toFixed(0)} s`);
+  for (const e of errors) out(`ERROR ${e}`);
+  return errors.length ? 1 : 0;
+}
+
+// Dawn's instance keeps Node's event loop alive: leave explicitly once the report is out.
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
