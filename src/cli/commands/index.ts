@@ -4,10 +4,12 @@
 import type { Command } from '../command';
 import { infer } from './infer';
 import { layers } from './layers';
+import { train } from './train';
 import { validate } from './validate';
 
 export const COMMANDS: readonly Command[] = [
   validate,
   infer,
+  train,
   layers,
 ];

@@ -327,7 +327,7 @@ export class TrainingSession {
           windowStart = now;
           windowSamples = 0;
         }
-        if (hyper.checkpointEverySteps > 0 && r.globalStep % hyper.checkpointEverySteps === 0) await this.checkpoint('interval');
+        if (this.autoCheckpoints() && hyper.checkpointEverySteps > 0 && r.globalStep % hyper.checkpointEverySteps === 0) await this.checkpoint('interval');
         if (this.checkpointRequested) await this.writeRequestedCheckpoint();
         if (hyper.stopAtLoss !== null && out.loss < hyper.stopAtLoss) {
           await this.endEpoch();
@@ -335,7 +335,7 @@ export class TrainingSession {
         }
       }
       await this.endEpoch();
-      if (hyper.checkpointEachEpoch && r.epoch + 1 < hyper.epochs) {
+      if (this.autoCheckpoints() && hyper.checkpointEachEpoch && r.epoch + 1 < hyper.epochs) {
         // the checkpoint of a finished epoch points at the start of the next one
         r.epoch++;
         r.step = 0;
@@ -385,7 +385,8 @@ export class TrainingSession {
       epoch: r.epoch + 1,
       trainLoss: a.steps > 0 ? a.lossSum / a.steps : NaN,
       trainAccuracy: r.classifier && a.samples > 0 ? a.correct / a.samples : null,
-      valLoss: acc.loss,
+      // an overflowing validation loss has no number to report (JSON has no ∞)
+      valLoss: acc.loss !== null && Number.isFinite(acc.loss) ? acc.loss : null,
       valAccuracy: acc.accuracy,
     };
     this.host.post(
@@ -418,6 +419,11 @@ export class TrainingSession {
   }
 
   // ---- checkpoints -------------------------------------------------------------------------
+
+  /** Scheduled checkpoints need somewhere to go: a path, or a store that keeps them itself. */
+  private autoCheckpoints(): boolean {
+    return this.run!.hyper.checkpointPath !== null || !this.host.store.durable;
+  }
 
   private async checkpoint(reason: 'interval' | 'epoch' | 'request' | 'stop'): Promise<void> {
     const r = this.run!;
@@ -488,9 +494,10 @@ export class TrainingSession {
       // the diagnosis is a courtesy: the divergence itself is what gets reported
     }
     const output = r.train.graph.output!;
+    const batchNorm = r.report.nodes.some((n) => n.type === 'BatchNorm') ? ' (or a BatchNorm batch statistic, which inference does not use)' : '';
     const layer = culprit
       ? `the first non-finite value is in the output of layer ${culprit} (${r.report.byId.get(culprit)!.type})`
-      : `every layer's output is finite in an inference pass, so the loss of ${output.id} (${output.type}) or a training-mode statistic (BatchNorm) overflowed`;
+      : `every layer's output is finite in an inference pass: the loss of ${output.id} (${output.type}) overflowed${batchNorm}`;
     return new RunError(`training diverged at ${where}: the loss is ${loss}; ${layer} — ${hint}`, 'step', culprit ?? output.id);
   }
 

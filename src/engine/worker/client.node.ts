@@ -82,14 +82,23 @@ export class WorkerClient {
       const saved = this.lastCheckpoint ? `; the last checkpoint is ${this.lastCheckpoint}` : '; no checkpoint was written';
       const why = !expected && (signal === 'SIGKILL' || code === 134) ? ' (killed, or out of memory)' : '';
       const e: ExitEvent = { type: 'exit', code, signal, expected, lastCheckpoint: this.lastCheckpoint, message: `the training worker ${how}${why}${saved}` };
-      this.exitEvent = e;
-      this.emit(e);
-      for (const w of [...this.waiters]) w.fail(new WorkerExitedError(e));
-      done(e);
+      setImmediate(() => {
+        this.exitEvent = e;
+        this.dispatch(e);
+        for (const w of [...this.waiters]) w.fail(new WorkerExitedError(e));
+        done(e);
+      });
     });
     child.on('error', (err) => {
-      // spawn failures, or a send to a dead channel: the exit handler reports the rest
-      this.emit({ type: 'exit', code: null, signal: null, expected: false, lastCheckpoint: this.lastCheckpoint, message: `training worker: ${err.message}` });
+      // A send racing the worker's death fails here; 'exit' reports that. A worker that never
+      // started gets no 'exit': report it as one, so no wait is left hanging.
+      if (child.pid === undefined && !this.exitEvent) {
+        const e: ExitEvent = { type: 'exit', code: null, signal: null, expected: false, lastCheckpoint: null, message: `the training worker could not start: ${err.message}` };
+        this.exitEvent = e;
+        this.dispatch(e);
+        for (const w of [...this.waiters]) w.fail(new WorkerExitedError(e));
+        done(e);
+      }
     });
   }
 
@@ -199,7 +208,16 @@ export class WorkerClient {
     this.emit(e);
   }
 
+  /**
+   * Each event in its own macrotask, in order: code that awaits one event and then waits for
+   * the next (`await next('checkpoint'); await next('finished')`) is back in time to see it,
+   * even when both arrived in one read from the channel.
+   */
   private emit(e: ClientEvent): void {
+    setImmediate(() => this.dispatch(e));
+  }
+
+  private dispatch(e: ClientEvent): void {
     for (const w of [...this.waiters]) w.match(e);
     for (const l of this.listeners) l(e);
   }

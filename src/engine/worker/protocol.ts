@@ -20,7 +20,8 @@ const f32 = z.custom<Float32Array>((x) => x instanceof Float32Array, 'must be a 
 const bytes = z.custom<Uint8Array>((x) => x instanceof Uint8Array, 'must be a Uint8Array');
 const Tensors = z.record(z.string(), f32);
 const unitOpen = z.number().min(0).lt(1);
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+/** zod 4's number() refuses NaN and ±Infinity already: a loss that is a number is finite. */
+const finite = z.number();
 /** JSON-safe metric: null where the value does not exist (accuracy of a regression). */
 const metric = z.number().nullable();
 
