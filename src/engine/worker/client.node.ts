@@ -124,7 +124,7 @@ export class WorkerClient {
     return this.exitEvent === null;
   }
 
-  send(c: OmitV<Command>): void {
+  send(c: OmitV<Command> | Command): void {
     if (this.exitEvent) throw new WorkerExitedError(this.exitEvent);
     this.child.send(command(c));
   }
@@ -167,9 +167,10 @@ export class WorkerClient {
   }
 
   /** evaluate / infer / getWeights: send with a fresh request id and wait for its answer. */
-  async request<T extends 'evaluate' | 'infer' | 'getWeights'>(
-    c: Omit<Extract<OmitV<Command>, { type: T }>, 'requestId'>,
-  ): Promise<EventOf<T extends 'evaluate' ? 'evaluation' : T extends 'infer' ? 'inference' : 'weights'>> {
+  request(c: { type: 'evaluate' }): Promise<EventOf<'evaluation'>>;
+  request(c: { type: 'infer'; x?: Float32Array; sample?: number }): Promise<EventOf<'inference'>>;
+  request(c: { type: 'getWeights' }): Promise<EventOf<'weights'>>;
+  async request(c: { type: 'evaluate' | 'infer' | 'getWeights'; x?: Float32Array; sample?: number }): Promise<ClientEvent> {
     const requestId = this.nextRequestId++;
     const answer = c.type === 'evaluate' ? 'evaluation' : c.type === 'infer' ? 'inference' : 'weights';
     const mine = (e: ClientEvent) => 'requestId' in e && e.requestId === requestId;
@@ -177,7 +178,7 @@ export class WorkerClient {
     this.send({ ...c, requestId } as OmitV<Command>);
     const e = await got;
     if (e.type === 'error') throw new WorkerReportedError(e);
-    return e as never;
+    return e;
   }
 
   /** Ask the worker to end (closing its channel), then make sure it does. */
