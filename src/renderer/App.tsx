@@ -1,6 +1,7 @@
 /** The window: toolbar, palette, canvas (with the summary dock), inspector, status bar. */
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from './canvas/Canvas';
+import { ContextMenu } from './canvas/ContextMenu';
 import { QuickAdd } from './canvas/QuickAdd';
 import { Inspector } from './inspector/Inspector';
 import { Palette } from './palette/Palette';
@@ -34,6 +35,7 @@ export function App() {
         <StatusBar />
       </div>
       <QuickAdd />
+      <ContextMenu />
       <Gallery />
       <ShortcutsDialog />
       <ConfirmHost />

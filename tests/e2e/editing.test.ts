@@ -112,6 +112,35 @@ describe('editing', () => {
     await context.close();
   });
 
+  it('deletes through the right-click menu, and drops a wire pulled off its port', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    await openPreset(page, 'resnet-basic-block.convas.json');
+    const nodes = await count(page, 'node');
+    const edges = await count(page, 'edge');
+    await nodeById(page, 'relu1').locator('.layer-node-header').click({ button: 'right' });
+    await page.getByTestId('context-menu').getByRole('menuitem', { name: 'Delete' }).click();
+    await expect(count(page, 'node')).resolves.toBe(nodes - 1);
+    await expect(count(page, 'edge')).resolves.toBe(edges - 2);
+    await page.keyboard.press('Control+Z');
+    await expect(count(page, 'edge')).resolves.toBe(edges);
+
+    // Grab the wire's end at bn1's input and let go on empty canvas: the wire is gone (one undo step).
+    const end = (await page.locator('.react-flow__edge[data-id$="->bn1:0"] .react-flow__edgeupdater-target').boundingBox())!;
+    await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2 - 2);
+    await page.mouse.down();
+    const spot = await emptySpot(page);
+    await page.mouse.move(spot.x, spot.y, { steps: 8 });
+    await page.mouse.up();
+    await expect(count(page, 'edge')).resolves.toBe(edges - 1);
+    await expect(nodeById(page, 'bn1').getByTestId('node-error').getAttribute('data-pending')).resolves.toBe('true');
+    await expect(page.getByTestId('quick-add').count()).resolves.toBe(0);
+    await page.keyboard.press('Control+Z');
+    await expect(count(page, 'edge')).resolves.toBe(edges);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('lays the graph out without overlaps and lists every layer in the summary', async () => {
     const { page, context } = await newPage(s);
     await openApp(page, s.url);

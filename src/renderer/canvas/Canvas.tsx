@@ -12,15 +12,12 @@ import {
   useReactFlow,
   type Connection,
   type FinalConnectionState,
-  type IsValidConnection,
   type NodeTypes,
 } from '@xyflow/react';
 import { useCallback, useEffect, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import { getLayer } from '../../engine/layers/index';
 import { categoryVar } from '../graph/categories';
-import { checkConnection } from '../graph/connection';
-import { portOf, type LayerEdge, type LayerNode } from '../graph/types';
-import { selectGraph } from '../graph/useReport';
+import type { LayerEdge, LayerNode } from '../graph/types';
 import { useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 import { ConnectionHint } from './ConnectionHint';
@@ -28,14 +25,10 @@ import { LAYER_MIME } from './dnd';
 import { EmptyCanvas } from './EmptyCanvas';
 import { setFlowInstance, setLastPointer, showDocument } from './flowApi';
 import { LayerNodeView } from './LayerNodeView';
+import { explainRefusal, isReconnecting, isValidConnection, onReconnect, onReconnectEnd, onReconnectStart } from './wiring';
 
 /** Module level: a nodeTypes object recreated per render makes React Flow remount every node. */
 const nodeTypes: NodeTypes = { layer: LayerNodeView };
-
-const isValidConnection: IsValidConnection<LayerEdge> = (c) => {
-  if (!c.source || !c.target || c.source === c.target) return false;
-  return checkConnection(selectGraph(useEditor.getState()), { from: c.source, to: c.target, port: portOf(c.targetHandle) }).ok;
-};
 
 function FlowBridge() {
   const rf = useReactFlow<LayerNode, LayerEdge>();
@@ -70,13 +63,10 @@ export function Canvas() {
 
   const onConnectEnd = useCallback(
     (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-      if (state.isValid === false && state.toNode && state.fromNode) {
-        const forward = state.fromHandle?.type === 'source';
-        const edge = forward
-          ? { from: state.fromNode.id, to: state.toNode.id, port: portOf(state.toHandle?.id) }
-          : { from: state.toNode.id, to: state.fromNode.id, port: portOf(state.fromHandle?.id) };
-        const verdict = checkConnection(selectGraph(useEditor.getState()), edge);
-        if (!verdict.ok) useUi.getState().notify('error', `Connection refused — ${verdict.reason}`);
+      // Moving an existing wire's end is handled by the reconnect handlers.
+      if (isReconnecting()) return;
+      if (state.isValid === false && state.toNode) {
+        explainRefusal(state);
         return;
       }
       // A wire from an output dropped on empty canvas: offer the layers that could follow.
@@ -132,6 +122,19 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
+        onReconnectStart={onReconnectStart}
+        onReconnect={onReconnect}
+        onReconnectEnd={onReconnectEnd}
+        edgesReconnectable
+        onNodeContextMenu={(e, node) => {
+          e.preventDefault();
+          if (!node.selected) useEditor.getState().selectOnly(node.id);
+          useUi.getState().openContextMenu({ x: e.clientX, y: e.clientY, target: 'node' });
+        }}
+        onPaneContextMenu={(e) => {
+          e.preventDefault();
+          useUi.getState().openContextMenu({ x: e.clientX, y: e.clientY, target: 'pane' });
+        }}
         isValidConnection={isValidConnection}
         onNodeDragStart={() => useEditor.getState().beginDrag()}
         onNodeDragStop={() => useEditor.getState().endDrag()}

@@ -9,9 +9,11 @@ import { portOf } from '../graph/types';
 import { checkConnection } from '../graph/connection';
 import { selectGraph, useReport } from '../graph/useReport';
 import { useEditor } from '../store/editor';
+import { graphForCheck } from './wiring';
 
 export function ConnectionHint() {
   const c = useConnection();
+  // Re-judged whenever the document changes.
   const graph = useEditor(selectGraph);
   const report = useReport();
   const domNode = useStore((s) => s.domNode);
@@ -25,7 +27,7 @@ export function ConnectionHint() {
     if (!from || !to || from === to) return null;
     // Dragging backwards from an input port: the node under the cursor is the source.
     const edge = fromType === 'source' ? { from, to, port: portOf(toHandle) } : { from: to, to: from, port: portOf(fromHandle) };
-    return checkConnection(graph, edge);
+    return checkConnection(graphForCheck(), edge);
   }, [from, to, toHandle, fromHandle, fromType, graph]);
 
   if (!c.inProgress || !domNode) return null;

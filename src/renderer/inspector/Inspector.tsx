@@ -126,6 +126,14 @@ function LayerInspector({ id }: { id: string }) {
         </section>
       )}
       <Computed info={info} />
+      <div className="button-row inspector-actions">
+        <button className="button" onClick={() => run('duplicate')} title="Duplicate (Ctrl+D)">
+          Duplicate
+        </button>
+        <button className="button danger" onClick={() => run('delete')} title="Delete (Del)" data-testid="inspector-delete">
+          Delete
+        </button>
+      </div>
     </div>
   );
 }

@@ -136,7 +136,8 @@ export function run(command: AppCommand): void {
       return;
     }
     case 'escape':
-      if (ui.quickAdd) ui.openQuickAdd(null);
+      if (ui.contextMenu) ui.openContextMenu(null);
+      else if (ui.quickAdd) ui.openQuickAdd(null);
       else if (ui.shortcutsOpen) ui.setShortcutsOpen(false);
       else if (ui.galleryOpen) ui.setGalleryOpen(false);
       else editor.clearSelection();

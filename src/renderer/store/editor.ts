@@ -63,6 +63,9 @@ export interface EditorState {
   endDrag(): void;
   addLayer(type: string, position: XYPosition): string | null;
   connect(c: Connection): void;
+  /** Move an existing wire to a new source or port (one undo step). */
+  reconnect(edgeId: string, c: Connection): void;
+  removeEdge(edgeId: string): void;
   setParam(nodeId: string, name: string, value: unknown): void;
   resetParam(nodeId: string, name: string): void;
   renameNode(oldId: string, newId: string): void;
@@ -166,6 +169,18 @@ export const useEditor = create<EditorState>()((set, get) => {
       // A port takes one wire: a new one replaces the old.
       const edges = get().edges.filter((e) => !(e.target === c.target && portOf(e.targetHandle) === port));
       commit({ edges: [...edges, makeEdge(c.source, c.target, port)] });
+    },
+
+    reconnect(id, c) {
+      if (!c.source || !c.target) return;
+      const port = portOf(c.targetHandle);
+      const edges = get().edges.filter((e) => e.id !== id && !(e.target === c.target && portOf(e.targetHandle) === port));
+      commit({ edges: [...edges, makeEdge(c.source, c.target, port)] });
+    },
+
+    removeEdge(id) {
+      if (!get().edges.some((e) => e.id === id)) return;
+      commit({ edges: get().edges.filter((e) => e.id !== id) });
     },
 
     setParam(nodeId, name, value) {

@@ -23,6 +23,12 @@ export interface QuickAddState {
   connectFrom?: string;
 }
 
+export interface ContextMenuState {
+  x: number;
+  y: number;
+  target: 'node' | 'pane';
+}
+
 interface Prefs {
   theme: Theme;
   panels: Record<Panel, boolean>;
@@ -52,6 +58,7 @@ function loadPrefs(): Prefs {
 export interface UiState extends Prefs {
   toasts: Toast[];
   quickAdd: QuickAddState | null;
+  contextMenu: ContextMenuState | null;
   galleryOpen: boolean;
   shortcutsOpen: boolean;
   recovery: { name: string; savedAt: number } | null;
@@ -62,6 +69,7 @@ export interface UiState extends Prefs {
   notify(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
   openQuickAdd(q: QuickAddState | null): void;
+  openContextMenu(m: ContextMenuState | null): void;
   setGalleryOpen(open: boolean): void;
   setShortcutsOpen(open: boolean): void;
   setRecovery(r: UiState['recovery']): void;
@@ -82,6 +90,7 @@ export const useUi = create<UiState>()((set, get) => {
     ...loadPrefs(),
     toasts: [],
     quickAdd: null,
+    contextMenu: null,
     galleryOpen: false,
     shortcutsOpen: false,
     recovery: null,
@@ -110,6 +119,9 @@ export const useUi = create<UiState>()((set, get) => {
     },
     openQuickAdd(quickAdd) {
       set({ quickAdd });
+    },
+    openContextMenu(contextMenu) {
+      set({ contextMenu });
     },
     setGalleryOpen(galleryOpen) {
       set({ galleryOpen });
