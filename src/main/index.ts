@@ -16,10 +16,8 @@ import { createMainWindow, rendererUrl } from './window';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 app.setName(APP_NAME);
-// A second instance would fight over the recovery file: focus the first window instead.
-if (!app.requestSingleInstanceLock()) app.quit();
-
 // Tests (and portable setups) point the profile elsewhere so they never touch the user's own.
+// Set before the single-instance lock, which is taken per profile.
 if (process.env.CONVAS_USER_DATA) app.setPath('userData', process.env.CONVAS_USER_DATA);
 const userData = app.getPath('userData');
 const recent = new RecentFiles(path.join(userData, 'recent.json'));
@@ -54,26 +52,32 @@ function rebuildMenu(list: readonly RecentFile[]): void {
   for (const r of list) app.addRecentDocument(r.path);
 }
 
-registerIpcHandlers(ipcMain, { recent, recovery, documents, appUrl: rendererUrl, onRecentChanged: rebuildMenu });
+function start(): void {
+  registerIpcHandlers(ipcMain, { recent, recovery, documents, appUrl: rendererUrl, onRecentChanged: rebuildMenu });
 
-app.on('second-instance', () => {
-  const win = focused();
-  if (win) {
-    if (win.isMinimized()) win.restore();
-    win.focus();
-  }
-});
-
-app.whenReady().then(async () => {
-  // Nothing in Convas needs the camera, microphone, notifications or geolocation.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  rebuildMenu(await recent.list());
-  createMainWindow({ documents, recovery, icon });
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow({ documents, recovery, icon });
+  app.on('second-instance', () => {
+    const win = focused();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
   });
-});
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  app.whenReady().then(async () => {
+    // Nothing in Convas needs the camera, microphone, notifications or geolocation.
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    rebuildMenu(await recent.list());
+    createMainWindow({ documents, recovery, icon });
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createMainWindow({ documents, recovery, icon });
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+// A second instance would fight over the recovery file: it hands over to the first window and quits.
+if (app.requestSingleInstanceLock()) start();
+else app.quit();
