@@ -1,0 +1,71 @@
+/**
+ * The main entry with Electron mocked: one instance per profile, every IPC channel registered,
+ * the menu and the window created when the app is ready, nothing started by a second instance.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { Channels } from '../../src/preload/contract';
+
+const e = vi.hoisted(() => {
+  const state = { lock: true, ready: null as null | (() => Promise<void>) };
+  return {
+    state,
+    app: {
+      setName: vi.fn(),
+      setPath: vi.fn(),
+      getPath: vi.fn(() => ''),
+      requestSingleInstanceLock: vi.fn(() => state.lock),
+      quit: vi.fn(),
+      on: vi.fn(),
+      isPackaged: true,
+      whenReady: vi.fn(() => ({ then: (fn: () => Promise<void>) => (state.ready = fn) })),
+      addRecentDocument: vi.fn(),
+      clearRecentDocuments: vi.fn(),
+    },
+    ipcMain: { handle: vi.fn() },
+    Menu: { setApplicationMenu: vi.fn(), buildFromTemplate: vi.fn((t: unknown) => t) },
+    session: { defaultSession: { setPermissionRequestHandler: vi.fn() } },
+    createMainWindow: vi.fn(),
+  };
+});
+
+vi.mock('electron', () => ({ app: e.app, ipcMain: e.ipcMain, Menu: e.Menu, session: e.session, BrowserWindow: { getAllWindows: () => [], getFocusedWindow: () => null } }));
+vi.mock('../../src/main/window', () => ({ createMainWindow: e.createMainWindow, rendererUrl: () => 'file:///app/index.html' }));
+
+beforeEach(() => {
+  vi.resetModules();
+  vi.clearAllMocks();
+  e.state.ready = null;
+  e.app.getPath.mockReturnValue(mkdtempSync(join(tmpdir(), 'convas-main-')));
+});
+
+describe('main entry', () => {
+  it('registers every channel and opens the window when ready', async () => {
+    e.state.lock = true;
+    process.env.CONVAS_USER_DATA = '/tmp/convas-profile-test';
+    await import('../../src/main/index');
+    delete process.env.CONVAS_USER_DATA;
+    // The profile is chosen before the per-profile single-instance lock is taken.
+    expect(e.app.setPath).toHaveBeenCalledWith('userData', '/tmp/convas-profile-test');
+    expect(e.app.setPath.mock.invocationCallOrder[0]).toBeLessThan(e.app.requestSingleInstanceLock.mock.invocationCallOrder[0]);
+    expect(e.ipcMain.handle.mock.calls.map((c) => c[0]).sort()).toEqual(Object.values(Channels).sort());
+    expect(e.createMainWindow).not.toHaveBeenCalled();
+    await e.state.ready!();
+    expect(e.Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
+    expect(e.createMainWindow).toHaveBeenCalledTimes(1);
+    expect(e.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
+    const deny = vi.fn();
+    e.session.defaultSession.setPermissionRequestHandler.mock.calls[0][0](null, 'media', deny);
+    expect(deny).toHaveBeenCalledWith(false);
+  });
+
+  it('a second instance quits without starting anything', async () => {
+    e.state.lock = false;
+    await import('../../src/main/index');
+    expect(e.app.quit).toHaveBeenCalled();
+    expect(e.ipcMain.handle).not.toHaveBeenCalled();
+    expect(e.state.ready).toBeNull();
+  });
+});
