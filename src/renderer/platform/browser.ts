@@ -43,7 +43,7 @@ function remember(name: string, content: string): void {
   writeRecent([{ id, name, detail: 'stored in this browser', at: Date.now(), content }, ...rest]);
 }
 
-export function baseName(fileName: string): string {
+function baseName(fileName: string): string {
   return fileName.replace(/\.convas\.json$/i, '').replace(/\.json$/i, '');
 }
 

@@ -11,7 +11,7 @@ import { useUi } from '../store/ui';
 import { run } from './commands';
 import { handleKeyDown } from './shortcuts';
 
-export const AUTOSAVE_MS = 4000;
+const AUTOSAVE_MS = 4000;
 
 export function useAppEffects(): void {
   const theme = useUi((s) => s.theme);

@@ -306,4 +306,3 @@ export const useEditor = create<EditorState>()((set, get) => {
 });
 
 export const selectDirty = (s: EditorState) => s.rev !== s.savedRev;
-export const selectSelectedNodes = (s: EditorState) => s.nodes.filter((n) => n.selected);

@@ -1,6 +1,6 @@
 /** Node ids for new and pasted layers: `conv2d_1`, `conv2d_2`, … never colliding with existing ones. */
 
-export function idBase(type: string): string {
+function idBase(type: string): string {
   const base = type.toLowerCase().replace(/[^a-z0-9_-]/g, '');
   return /^[a-z_]/.test(base) ? base : `n_${base}`;
 }
