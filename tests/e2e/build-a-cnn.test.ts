@@ -25,8 +25,9 @@ describe('building a CNN on the canvas', () => {
     for (let i = 0; i + 1 < ids.length; i++) await connect(page, ids[i], ids[i + 1]);
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(5);
 
-    // Required parameters start empty: the engine says so on the node until they are set.
-    await expect(errorOf(page, 'conv2d_1').textContent()).resolves.toContain('filters is required');
+    // Required parameters start at the layer's suggested values: a fresh chain is already valid.
+    await expect(page.getByTestId('node-error').count()).resolves.toBe(0);
+    await expect(outputOf(page, 'conv2d_1').textContent()).resolves.toBe('8×26×26');
     await select(page, 'conv2d_1');
     await fill(page, 'param-filters', '8');
     await fill(page, 'param-kernelSize-0', '5');

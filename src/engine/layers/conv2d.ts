@@ -39,8 +39,8 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
   description: 'Slides learned kernels over the image (cross-correlation); one output channel per filter.',
   inputs: { min: 1, max: 1 },
   params: [
-    { name: 'filters', label: 'Filters', kind: 'int', min: 1, max: 65536, help: 'Number of kernels = output channels.' },
-    { name: 'kernelSize', label: 'Kernel', kind: 'pair', min: 1, max: 1024, help: 'Kernel height × width.' },
+    { name: 'filters', label: 'Filters', kind: 'int', min: 1, max: 65536, suggested: 8, help: 'Number of kernels = output channels.' },
+    { name: 'kernelSize', label: 'Kernel', kind: 'pair', min: 1, max: 1024, suggested: [3, 3], help: 'Kernel height × width.' },
     { name: 'stride', label: 'Stride', kind: 'pair', min: 1, max: 1024, default: [1, 1], help: 'Step between windows (rows, columns).' },
     { name: 'padding', label: 'Padding', kind: 'padding', default: 'valid', help: '"valid" (none), "same" (output = ⌈input / stride⌉) or [rows, columns] of zeros on each side.' },
     { name: 'useBias', label: 'Bias', kind: 'bool', default: true, help: 'Add a learned bias per output channel.' },

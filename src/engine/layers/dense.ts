@@ -80,7 +80,7 @@ export const Dense: LayerSpec<DenseParams> = {
   description: 'Fully connected: every output is a learned weighted sum of all inputs plus a bias.',
   inputs: { min: 1, max: 1 },
   params: [
-    { name: 'units', label: 'Units', kind: 'int', min: 1, max: 1 << 20, help: 'Number of outputs (neurons).' },
+    { name: 'units', label: 'Units', kind: 'int', min: 1, max: 1 << 20, suggested: 10, help: 'Number of outputs (neurons).' },
     { name: 'useBias', label: 'Bias', kind: 'bool', default: true, help: 'Add a learned bias per output.' },
   ],
   summary: (p) => `${p.units}`,

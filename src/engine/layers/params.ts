@@ -27,6 +27,11 @@ export interface ParamDef {
   /** For floats: whether max itself is excluded (e.g. dropout rate < 1). */
   maxExclusive?: boolean;
   options?: readonly string[];
+  /**
+   * For a required parameter: the value a freshly added node starts with on the canvas (a
+   * file that omits the parameter is still an error).
+   */
+  suggested?: unknown;
 }
 
 export type Padding = 'valid' | 'same' | [number, number];

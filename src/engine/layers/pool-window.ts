@@ -14,7 +14,7 @@ export interface PoolParams {
 }
 
 export const POOL_PARAMS: readonly ParamDef[] = [
-  { name: 'poolSize', label: 'Pool', kind: 'pair', min: 1, max: 1024, help: 'Window height × width.' },
+  { name: 'poolSize', label: 'Pool', kind: 'pair', min: 1, max: 1024, suggested: [2, 2], help: 'Window height × width.' },
   { name: 'stride', label: 'Stride', kind: 'pair', min: 1, max: 1024, default: null, help: 'Step between windows (rows, columns); empty means the pool size.' },
   { name: 'padding', label: 'Padding', kind: 'padding', default: 'valid', help: '"valid" (none), "same" (output = ⌈input / stride⌉) or [rows, columns] on each side.' },
 ];

@@ -125,6 +125,8 @@ export const useEditor = create<EditorState>()((set, get) => {
       // Removal goes through deleteSelection (one undo step); position changes during a drag are
       // recorded by beginDrag/endDrag; selection and size changes are not edits.
       const kept = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
+      // A new selection ends a run of typing: the next edit is its own undo step.
+      if (kept.some((c) => c.type === 'select')) coalesce = null;
       if (kept.length) set({ nodes: applyNodeChanges(kept, get().nodes) });
     },
 
@@ -229,6 +231,7 @@ export const useEditor = create<EditorState>()((set, get) => {
     },
 
     selectOnly(nodeId) {
+      coalesce = null;
       set({
         nodes: get().nodes.map((n) => (n.selected === (n.id === nodeId) ? n : { ...n, selected: n.id === nodeId })),
         edges: get().edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
@@ -236,6 +239,7 @@ export const useEditor = create<EditorState>()((set, get) => {
     },
 
     clearSelection() {
+      coalesce = null;
       set({
         nodes: get().nodes.map((n) => (n.selected ? { ...n, selected: false } : n)),
         edges: get().edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
