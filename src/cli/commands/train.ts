@@ -190,7 +190,10 @@ async function runTraining(plan: TrainPlan, io: Io): Promise<number> {
   const onSigint = () => {
     interrupted++;
     if (interrupted === 1) {
-      progress.line('Stopping after this step and writing a checkpoint… (Ctrl-C again to abandon the run)');
+      const note = 'Stopping after this step and writing a checkpoint… (Ctrl-C again to abandon the run)';
+      // stdout carries only JSON lines with --json
+      if (plan.json) io.err(`${note}\n`);
+      else progress.line(note);
       if (client.alive) client.send({ type: 'stop', checkpoint: true });
     } else {
       client.kill('SIGKILL');

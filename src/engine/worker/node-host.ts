@@ -57,6 +57,9 @@ function main(): void {
   process.on('unhandledRejection', fatal);
   // The parent went away: nobody is listening, so stop instead of training for no one.
   process.on('disconnect', () => process.exit(0));
+  // Ctrl-C in a terminal reaches the whole process group: the parent turns it into a clean
+  // stop with a checkpoint, which needs this process alive.
+  process.on('SIGINT', () => undefined);
 }
 
 main();
