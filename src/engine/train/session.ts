@@ -109,6 +109,7 @@ export class TrainingSession {
   private wake: (() => void) | null = null;
   /** One device user at a time: requests wait for the step in flight. */
   private deviceQueue: Promise<unknown> = Promise.resolve();
+  private lastCheckpointAt = -Infinity;
 
   constructor(private readonly host: SessionHost) {}
 
@@ -170,6 +171,7 @@ export class TrainingSession {
     this.pauseRequested = false;
     this.stopRequested = null;
     this.checkpointRequested = false;
+    this.lastCheckpointAt = -Infinity;
     try {
       this.disposeRun();
       this.run = await this.prepare(cmd);
@@ -335,7 +337,8 @@ export class TrainingSession {
         }
       }
       await this.endEpoch();
-      if (this.autoCheckpoints() && hyper.checkpointEachEpoch && r.epoch + 1 < hyper.epochs) {
+      const sinceLast = (this.host.now() - this.lastCheckpointAt) / 1000;
+      if (this.autoCheckpoints() && hyper.checkpointEachEpoch && r.epoch + 1 < hyper.epochs && sinceLast >= hyper.checkpointMinSeconds) {
         // the checkpoint of a finished epoch points at the start of the next one
         r.epoch++;
         r.step = 0;
@@ -446,6 +449,7 @@ export class TrainingSession {
       throw new RunError((e as Error).message, 'checkpoint');
     }
     r.lastCheckpoint = { path, epoch: r.epoch, step: r.step };
+    this.lastCheckpointAt = this.host.now();
     this.host.post(
       event({
         type: 'checkpoint',

@@ -56,8 +56,10 @@ export const HyperparametersSchema = z.strictObject({
   checkpointPath: z.string().min(1).nullable().default(null),
   /** A checkpoint every N steps (0: none between epochs). */
   checkpointEverySteps: z.number().int().min(0).default(0),
-  /** A checkpoint at the end of every epoch. */
+  /** A checkpoint at the end of every epoch… */
   checkpointEachEpoch: z.boolean().default(true),
+  /** …unless the last one is more recent than this many seconds (a kernel fit has thousands of one-step epochs). */
+  checkpointMinSeconds: z.number().min(0).default(5),
   /** Stop as soon as a step's training loss is below this (the seed's kernel fit stops at 1e-7). */
   stopAtLoss: z.number().positive().nullable().default(null),
 });
