@@ -13,12 +13,16 @@ export class MetricsAccumulator {
   private count = 0;
   private elements = 0;
   readonly confusion: number[][] | null;
+  /** Per-sample true and predicted classes, when asked to keep them (evaluation). */
+  private readonly kept: { truth: number[]; predicted: number[] } | null;
 
   constructor(
     private readonly classes: number | null,
     /** Output values per sample (classes for a classifier). */
     private readonly outSize: number,
+    keepSamples = false,
   ) {
+    this.kept = keepSamples && classes !== null ? { truth: [], predicted: [] } : null;
     this.confusion = classes ? Array.from({ length: classes }, () => new Array(classes).fill(0)) : null;
   }
 
@@ -33,6 +37,8 @@ export class MetricsAccumulator {
         this.lossSum += -Math.log(Math.max(output[s * k + t], TINY));
         if (best === t) this.correct++;
         if (t < this.classes && best < this.classes) this.confusion![t][best]++;
+        this.kept?.truth.push(t);
+        this.kept?.predicted.push(best);
       }
     } else {
       for (let i = 0; i < count * k; i++) {
@@ -42,6 +48,11 @@ export class MetricsAccumulator {
       this.elements += count * k;
     }
     this.count += count;
+  }
+
+  /** Every sample's true and predicted class in the order added; null unless kept (classifiers). */
+  get perSample(): { truth: Int32Array; predicted: Int32Array } | null {
+    return this.kept ? { truth: Int32Array.from(this.kept.truth), predicted: Int32Array.from(this.kept.predicted) } : null;
   }
 
   get samples(): number {

@@ -517,12 +517,12 @@ export class TrainingSession {
   private async evaluate(requestId: number): Promise<void> {
     const r = this.requireRun();
     const output = r.train.graph.output!;
-    const acc = new MetricsAccumulator(r.classifier ? r.dataset.classes!.length : null, size(output.outputShape!));
+    const acc = new MetricsAccumulator(r.classifier ? r.dataset.classes!.length : null, size(output.outputShape!), true);
     for await (const b of r.pipeline.valBatches()) {
       const out = await this.exclusive(() => r.validate.run(b.x, r.weights));
       acc.add(out[output.id], b.targets, b.count);
     }
-    this.host.post(event({ type: 'evaluation', requestId, loss: acc.loss, accuracy: acc.accuracy, count: acc.samples, confusion: acc.confusion }));
+    this.host.post(event({ type: 'evaluation', requestId, loss: acc.loss, accuracy: acc.accuracy, count: acc.samples, confusion: acc.confusion, samples: acc.perSample }));
   }
 
   private async infer(requestId: number, x: Float32Array | undefined, sample: number | undefined): Promise<void> {

@@ -18,6 +18,7 @@ const v = z.literal(PROTOCOL_VERSION);
 // z.custom keeps the plain Float32Array type (instanceof narrows to Float32Array<ArrayBuffer>)
 const f32 = z.custom<Float32Array>((x) => x instanceof Float32Array, 'must be a Float32Array');
 const bytes = z.custom<Uint8Array>((x) => x instanceof Uint8Array, 'must be a Uint8Array');
+const i32 = z.custom<Int32Array>((x) => x instanceof Int32Array, 'must be an Int32Array');
 const Tensors = z.record(z.string(), f32);
 const unitOpen = z.number().min(0).lt(1);
 /** zod 4's number() refuses NaN and ±Infinity already: a loss that is a number is finite. */
@@ -206,6 +207,8 @@ export const EventSchema = z.discriminatedUnion('type', [
     count: z.number().int(),
     /** confusion[true][predicted], classifiers only. */
     confusion: z.array(z.array(z.number().int())).nullable(),
+    /** Each validation sample's true and predicted class, numbered as `infer`'s `sample` (classifiers only): which samples make up a confusion cell. */
+    samples: z.strictObject({ truth: i32, predicted: i32 }).nullable().optional(),
   }),
   z.strictObject({
     v,
