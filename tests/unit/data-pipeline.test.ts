@@ -67,6 +67,10 @@ describe('DataPipeline', () => {
     const seen = await ids(p, 0);
     expect(new Set(seen).size).toBe(5000);
     expect(p.peakChunks).toBeLessThanOrEqual(6);
+    // the default chunk follows the memory budget: 2 windows × 8 chunks × 100 samples of 16 + 1 floats
+    const budgeted = await DataPipeline.create(numbered(5000, [1, 4, 4]), { batch: 50, seed: 2, valFraction: 0, normalize: 'unit', memoryBudget: 64 * 25 * 68 });
+    await ids(budgeted, 0);
+    expect(budgeted.peakChunks).toBeLessThanOrEqual(16);
     // not one chunk after another: within a window the samples are mixed
     expect(new Set(seen.slice(0, 50).map((v) => Math.floor(v / 100))).size).toBeGreaterThan(1);
   });

@@ -35,10 +35,12 @@ export interface PipelineOptions {
   /** Known statistics (from a checkpoint) instead of a pass over the data. */
   normalization?: Normalization;
   augment?: AugmentOptions;
-  /** Samples per chunk read at once (default 4096). */
+  /** Samples per chunk read at once (default: what fits 1/16 of the memory budget, 64 to 4096). */
   chunkSamples?: number;
-  /** Chunks shuffled together (default 16). */
+  /** Chunks shuffled together (default 8). */
   chunksPerWindow?: number;
+  /** Bytes of samples held at once, at most (default 256 MiB): sets the default chunk size. */
+  memoryBudget?: number;
 }
 
 export interface Batch {
@@ -105,8 +107,11 @@ export class DataPipeline {
     this.trainCount = trainIdx.length;
     this.valCount = valIdx.length;
     this.stepsPerEpoch = Math.floor(trainIdx.length / o.batch);
-    this.chunk = o.chunkSamples ?? 4096;
-    this.window = o.chunksPerWindow ?? 16;
+    this.window = o.chunksPerWindow ?? 8;
+    // two windows of chunks are held at most: each chunk gets 1/(2·window) of the budget
+    const bytesPerSample = 4 * (this.inSize + this.tSize);
+    const budget = o.memoryBudget ?? 256 * 2 ** 20;
+    this.chunk = o.chunkSamples ?? Math.max(64, Math.min(4096, Math.floor(budget / (2 * this.window * bytesPerSample))));
   }
 
   static async create(dataset: Dataset, o: PipelineOptions): Promise<DataPipeline> {

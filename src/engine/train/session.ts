@@ -132,7 +132,8 @@ export class TrainingSession {
         void this.start(cmd);
         return;
       case 'pause':
-        if (this.state === 'running') this.pauseRequested = true;
+        // honoured at the next step boundary (the first one, when sent before `ready`)
+        if (this.state === 'running' || this.state === 'starting') this.pauseRequested = true;
         return;
       case 'resume':
         if (this.pauseRequested || this.state === 'paused') {
