@@ -3,6 +3,7 @@
  * contextBridge call so a unit test can check that every channel maps to exactly one function.
  */
 import { Channels, Events, MENU_COMMANDS, type ConvasApi, type MenuCommand } from './contract';
+import { buildTrainingApi } from './training-api';
 
 /** The subset of Electron's ipcRenderer the preload uses. */
 export interface IpcTransport {
@@ -46,5 +47,6 @@ export function buildApi(ipc: IpcTransport): ConvasApi {
       subscribe(Events.openRecentRequested, (path) => {
         if (typeof path === 'string') listener(path);
       }),
+    training: buildTrainingApi(call, subscribe),
   };
 }

@@ -5,7 +5,11 @@
  * renderer's electron platform calls them.
  */
 
-/** Invoke channels: renderer → main, answered with a value. */
+import type { TrainingBridge } from './training-contract';
+
+export * from './training-contract';
+
+/** Invoke channels: renderer → main, answered with a value (training's: TrainingChannels). */
 export const Channels = {
   openProject: 'project:open',
   openRecent: 'project:open-recent',
@@ -128,6 +132,8 @@ export interface ConvasApi {
   onCloseRequested(listener: () => void): Unsubscribe;
   /** File ▸ Open Recent ▸ (a file): the renderer checks for unsaved work, then calls openRecent. */
   onOpenRecentRequested(listener: (path: string) => void): Unsubscribe;
+  /** Training runs (worker processes, data dialogs, stored runs): see training-contract.ts. */
+  training: TrainingBridge;
 }
 
 export const PROJECT_EXTENSION = '.convas.json';

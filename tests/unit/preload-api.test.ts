@@ -51,7 +51,7 @@ describe('buildApi', () => {
     expect([...used].sort()).toEqual(Object.values(Channels).sort());
     expect(t.invoke).toHaveBeenCalledWith(Channels.openRecent, '/p.convas.json');
     // Nothing generic leaks: no send/invoke/on of its own.
-    expect(Object.keys(api).sort()).toEqual([...Object.keys(calls), 'onCloseRequested', 'onMenuCommand', 'onOpenRecentRequested'].sort());
+    expect(Object.keys(api).sort()).toEqual([...Object.keys(calls), 'onCloseRequested', 'onMenuCommand', 'onOpenRecentRequested', 'training'].sort());
   });
 
   it('delivers known menu commands without the event object, and unsubscribes', () => {

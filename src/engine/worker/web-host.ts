@@ -1,10 +1,14 @@
 /**
  * The training worker's entry in the browser: a dedicated Web Worker running the same
- * TrainingSession as the Node worker. Built-in datasets only (no file system); checkpoints are
- * kept in memory and sent to the page with each checkpoint event.
+ * TrainingSession as the Node worker. No file system: file data arrives as bytes first (a
+ * `provide-data` message, outside the protocol because it is this host's own business) and a
+ * run names it `{ kind: 'folder', path: 'memory:<key>' }`; checkpoints are kept in memory and
+ * sent to the page with each checkpoint event.
  */
 import { createDevice } from '../backend/device';
+import { MEMORY_PREFIX, openMemoryData, type MemoryData } from '../data/memory';
 import { openBuiltinDataset } from '../data/ref';
+import { DatasetError } from '../data/types';
 import { memoryCheckpointStore } from '../train/checkpoint';
 import { TrainingSession } from '../train/session';
 import type { WorkerEvent } from './protocol';
@@ -30,13 +34,31 @@ function yieldToEvents(): Promise<void> {
   });
 }
 
+/** Data the page handed over, by key. */
+const provided = new Map<string, MemoryData>();
+
+interface ProvideData {
+  type: 'provide-data';
+  key: string;
+  data: MemoryData;
+}
+const isProvideData = (m: unknown): m is ProvideData => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'provide-data';
+
 const session = new TrainingSession({
   post: (e: WorkerEvent) => scope.postMessage(e),
   createDevice,
-  openDataset: async (ref, ctx) => openBuiltinDataset(ref, ctx),
+  openDataset: async (ref, ctx) => {
+    if (ref.kind !== 'folder' || !ref.path.startsWith(MEMORY_PREFIX)) return openBuiltinDataset(ref, ctx);
+    const data = provided.get(ref.path.slice(MEMORY_PREFIX.length));
+    if (!data) throw new DatasetError(`the data ${ref.path} was not handed to this worker: choose the files again`);
+    return openMemoryData(data, ctx);
+  },
   store: memoryCheckpointStore(),
   yieldToEvents,
   now: () => performance.now(),
 });
 
-scope.addEventListener('message', (e) => session.handle(e.data));
+scope.addEventListener('message', (e) => {
+  if (isProvideData(e.data)) provided.set(e.data.key, e.data.data);
+  else session.handle(e.data);
+});

@@ -5,6 +5,7 @@
  */
 import type { NativeEditAction } from '../../preload/contract';
 import type { Platform, ProjectFile, RecentEntry, RecoveryEntry } from './types';
+import { browserTraining } from './browser-training';
 
 const RECENT_KEY = 'convas.recent';
 const RECOVERY_KEY = 'convas.recovery';
@@ -147,5 +148,6 @@ export function browserPlatform(): Platform {
       window.addEventListener('beforeunload', onBeforeUnload);
       return () => window.removeEventListener('beforeunload', onBeforeUnload);
     },
+    training: browserTraining(),
   };
 }

@@ -1,6 +1,7 @@
 /** The desktop platform: every call goes through the preload's typed `window.convas`. */
 import type { ConvasApi } from '../../preload/contract';
 import { cleanIpcError, type Platform } from './types';
+import { electronTraining } from './electron-training';
 
 async function ipc<T>(p: Promise<T>): Promise<T> {
   try {
@@ -39,5 +40,6 @@ export function electronPlatform(api: ConvasApi): Platform {
           if (saved) void api.approveClose();
         });
       }),
+    training: electronTraining(api.training),
   };
 }

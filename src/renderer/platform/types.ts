@@ -4,6 +4,7 @@
  * never check which one runs, except through the capability flags below.
  */
 import type { MenuCommand, NativeEditAction } from '../../preload/contract';
+import type { TrainingPlatform } from './training';
 
 export interface ProjectFile {
   /** Display name without extension, e.g. "lenet5". */
@@ -66,6 +67,8 @@ export interface Platform {
    * browser can only show its own leave-page prompt, using `isDirty`.
    */
   installCloseGuard(hooks: { isDirty: () => boolean; saveAndClose: () => Promise<boolean> }): () => void;
+  /** Training runs in a worker, data choice, stored runs (see ./training.ts). */
+  training: TrainingPlatform;
 }
 
 /** IPC rejections arrive as "Error invoking remote method 'x': Error: message"; keep the message. */

@@ -56,6 +56,8 @@ export interface EditorState {
   savedRev: number;
   /** Bumped on load/new so the canvas can zoom to fit. */
   loadCount: number;
+  /** Why structural edits are refused now (a training run is live), or null. */
+  lock: string | null;
 
   onNodesChange(changes: NodeChange<LayerNode>[]): void;
   onEdgesChange(changes: EdgeChange<LayerEdge>[]): void;
@@ -79,12 +81,21 @@ export interface EditorState {
   redo(): void;
   load(doc: LoadedDocument, opts?: { dirty?: boolean }): void;
   markSaved(where: { name: string; path: string | null }): void;
+  /** Refuse structural edits (and undo/redo) with this reason until called with null. */
+  setLock(reason: string | null): void;
+  /** Change project settings (training settings, embedded weights): marks the document unsaved. */
+  setMeta(patch: Partial<DocumentMeta>): void;
 }
 
 let revCounter = 1;
 const nextRev = () => ++revCounter;
 let coalesce: { key: string; at: number } | null = null;
 let dragOrigin: Snapshot | null = null;
+/** Told when an edit is refused because of the lock (the shell shows the reason). */
+let onLockedEdit: (reason: string) => void = () => undefined;
+export function setLockedEditHandler(fn: (reason: string) => void): void {
+  onLockedEdit = fn;
+}
 
 export function emptyMeta(name = 'Untitled'): DocumentMeta {
   return { name, title: '', path: null, description: '', expectedParams: null, training: defaultTraining(), weights: null };
@@ -102,6 +113,10 @@ export const useEditor = create<EditorState>()((set, get) => {
   /** Record the current state, then apply `next`. `key` merges rapid edits of one field. */
   const commit = (next: Partial<Pick<EditorState, 'nodes' | 'edges' | 'meta'>>, key?: string) => {
     const s = get();
+    if (s.lock && !('nodes' in next && Object.keys(next).length === 1 && sameStructure(s.nodes, next.nodes!))) {
+      onLockedEdit(s.lock);
+      return;
+    }
     const now = Date.now();
     const merge = key !== undefined && coalesce?.key === key && now - coalesce.at < COALESCE_MS && s.past.length > 0;
     coalesce = key !== undefined ? { key, at: now } : null;
@@ -120,6 +135,7 @@ export const useEditor = create<EditorState>()((set, get) => {
     rev: 1,
     savedRev: 1,
     loadCount: 0,
+    lock: null,
 
     onNodesChange(changes) {
       // Removal goes through deleteSelection (one undo step); position changes during a drag are
@@ -262,6 +278,7 @@ export const useEditor = create<EditorState>()((set, get) => {
       const s = get();
       const prev = s.past[s.past.length - 1];
       if (!prev) return;
+      if (s.lock) return onLockedEdit(s.lock);
       coalesce = null;
       set({
         nodes: prev.nodes,
@@ -276,6 +293,7 @@ export const useEditor = create<EditorState>()((set, get) => {
       const s = get();
       const next = s.future[0];
       if (!next) return;
+      if (s.lock) return onLockedEdit(s.lock);
       coalesce = null;
       set({
         nodes: next.nodes,
@@ -306,7 +324,21 @@ export const useEditor = create<EditorState>()((set, get) => {
     markSaved({ name, path }) {
       set({ savedRev: get().rev, meta: { ...get().meta, name, path } });
     },
+
+    setLock(reason) {
+      set({ lock: reason });
+    },
+
+    setMeta(patch) {
+      // not an undo step: undo/redo restore the graph, settings stay as last set
+      set({ meta: { ...get().meta, ...patch }, rev: nextRev() });
+    },
   };
 });
 
 export const selectDirty = (s: EditorState) => s.rev !== s.savedRev;
+
+/** Same layers, params and order: only positions (layout) differ — allowed while locked. */
+function sameStructure(a: readonly LayerNode[], b: readonly LayerNode[]): boolean {
+  return a.length === b.length && a.every((n, i) => n.id === b[i].id && n.data === b[i].data);
+}
