@@ -121,6 +121,10 @@ describe('checkpoints and recovery', () => {
     expect(good.globalStep).toBe(err.where.epoch! - 1);
     expect(good.weights['edges.weight'].every(Number.isFinite)).toBe(true);
     expect(err.message).toContain(`The last good checkpoint is ${ckpt}`);
+    // asking for a checkpoint now must not replace the good one with the failed weights
+    f.send({ type: 'checkpoint' });
+    expect((await f.next('error')).message).toMatch(/the run failed; the last good checkpoint is kept/);
+    expect(decodeCheckpoint(readFileSync(ckpt), ckpt).globalStep).toBe(good.globalStep);
   });
 
   it('names the first layer whose output is not finite, or the tensor that already is not', async () => {

@@ -92,6 +92,8 @@ interface Run {
   lastMetrics: EpochMetricsRecord | null;
   lastCheckpoint: SavedCheckpoint | null;
   classifier: boolean;
+  /** Set when the loop stopped on an error (divergence, bad data): no more checkpoints of it. */
+  failed: boolean;
 }
 
 const freshAccum = (): EpochAccumulator => ({ lossSum: 0, correct: 0, samples: 0, steps: 0, seconds: 0 });
@@ -149,7 +151,8 @@ export class TrainingSession {
         return;
       case 'checkpoint':
         this.checkpointRequested = true;
-        if (this.state === 'paused' || this.state === 'ended') void this.writeRequestedCheckpoint();
+        // a running loop takes it after the step in flight; otherwise now
+        if (this.state !== 'running' && this.state !== 'starting') void this.writeRequestedCheckpoint();
         return;
       case 'evaluate':
         void this.request(cmd.requestId, () => this.evaluate(cmd.requestId));
@@ -209,6 +212,7 @@ export class TrainingSession {
       await this.loop();
     } catch (e) {
       this.state = 'ended';
+      r.failed = true;
       this.fail(e, 'step');
     }
   }
@@ -268,6 +272,7 @@ export class TrainingSession {
         lastMetrics: ckpt?.lastMetrics ?? null,
         lastCheckpoint: ckpt && typeof cmd.checkpoint === 'string' ? { path: cmd.checkpoint, epoch: ckpt.epoch, step: ckpt.step } : null,
         classifier: output.spec!.output!.targets === 'class',
+        failed: false,
       };
     } catch (e) {
       await dataset.close?.();
@@ -468,6 +473,11 @@ export class TrainingSession {
     this.checkpointRequested = false;
     if (!this.run) {
       this.postError('no run to checkpoint: start one first', 'request', null);
+      return;
+    }
+    if (this.run.failed) {
+      // its weights are the ones that failed: writing them would replace the last good checkpoint
+      this.postError(`the run failed; the last good checkpoint is kept${this.run.lastCheckpoint ? ` (${this.run.lastCheckpoint.path})` : ''}`, 'request', null);
       return;
     }
     try {
