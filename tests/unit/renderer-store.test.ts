@@ -26,12 +26,12 @@ function chain() {
 }
 
 describe('editor store', () => {
-  it('adds layers with fresh ids and the spec’s defaults, selected', () => {
+  it('adds layers with fresh ids, the spec’s defaults and suggested values for required parameters, selected', () => {
     const { input, conv } = chain();
     expect([input, conv]).toEqual(['input_1', 'conv2d_1']);
     const node = s().nodes.find((n) => n.id === conv)!;
     expect(node.data.params).toMatchObject({ stride: [1, 1], padding: 'valid', useBias: true });
-    expect(node.data.params).not.toHaveProperty('filters');
+    expect(node.data.params).toMatchObject({ filters: 8, kernelSize: [3, 3] });
     expect(s().addLayer('NoSuchLayer', { x: 0, y: 0 })).toBeNull();
   });
 
@@ -39,13 +39,13 @@ describe('editor store', () => {
     const { conv } = chain();
     s().markSaved({ name: 'net', path: null });
     expect(selectDirty(s())).toBe(false);
-    s().setParam(conv, 'filters', 8);
+    s().setParam(conv, 'filters', 16);
     expect(selectDirty(s())).toBe(true);
     s().undo();
     expect(selectDirty(s())).toBe(false);
-    expect(s().nodes.find((n) => n.id === conv)!.data.params.filters).toBeUndefined();
-    s().redo();
     expect(s().nodes.find((n) => n.id === conv)!.data.params.filters).toBe(8);
+    s().redo();
+    expect(s().nodes.find((n) => n.id === conv)!.data.params.filters).toBe(16);
     s().undo();
     s().undo(); // the second connect
     expect(s().edges).toHaveLength(1);
@@ -58,11 +58,23 @@ describe('editor store', () => {
     s().setParam(conv, 'filters', 12);
     s().setParam(conv, 'filters', 128);
     expect(s().past.length).toBe(steps + 1);
-    s().setParam(conv, 'kernelSize', [3, 3]);
+    s().setParam(conv, 'kernelSize', [5, 5]);
     expect(s().past.length).toBe(steps + 2);
     s().undo();
     s().undo();
-    expect(s().nodes.find((n) => n.id === conv)!.data.params.filters).toBeUndefined();
+    expect(s().nodes.find((n) => n.id === conv)!.data.params.filters).toBe(8);
+  });
+
+  it('a selection change ends a run of typing: the next edit of the same field is its own step', () => {
+    const { conv, relu } = chain();
+    const steps = s().past.length;
+    s().setParam(conv, 'filters', 12);
+    s().selectOnly(relu);
+    s().selectOnly(conv);
+    s().setParam(conv, 'filters', 16);
+    expect(s().past.length).toBe(steps + 2);
+    s().undo();
+    expect(s().nodes.find((n) => n.id === conv)!.data.params.filters).toBe(12);
   });
 
   it('one wire per input port: a new one replaces the old', () => {
