@@ -284,80 +284,82 @@ export class TrainingSession {
 
   private async loop(): Promise<void> {
     const r = this.run!;
-    const { hyper, pipeline } = r;
-    let windowStart = this.host.now();
-    let windowSamples = 0;
-    for (; r.epoch < hyper.epochs; r.epoch++, r.step = 0, r.accum = freshAccum()) {
-      const batches = pipeline.trainBatches(r.epoch, r.step);
-      let epochClock = this.host.now();
-      for (;;) {
-        if (await this.gate()) return this.finish('stopped');
-        let next: IteratorResult<Batch & { step: number }>;
-        try {
-          next = await batches.next();
-        } catch (e) {
-          throw new RunError(`reading training data, epoch ${r.epoch + 1}, step ${r.step + 1}: ${(e as Error).message}`, 'data');
-        }
-        if (next.done) break;
-        const batch = next.value;
-        const random: WeightMap = {};
-        for (const s of r.train.graph.randomSizes) random[`${s.node}.${s.name}`] = r.rng.fill(new Float32Array(s.size));
-        const out = await this.exclusive(() =>
-          r.train.run({ x: batch.x, targets: batch.targets, weights: r.weights, optimizerState: r.optimizerState, step: r.globalStep + 1, random }),
-        );
-        if (!Number.isFinite(out.loss)) throw await this.diverged(out.loss, batch);
-        r.weights = out.weights;
-        r.optimizerState = out.optimizerState;
-        r.globalStep++;
-        r.step++;
-        const now = this.host.now();
-        r.accum.seconds += (now - epochClock) / 1000;
-        epochClock = now;
-        r.accum.lossSum += out.loss;
-        r.accum.steps++;
-        r.accum.samples += batch.count;
-        if (r.classifier) r.accum.correct += out.correct;
-        windowSamples += batch.count;
-        if (r.globalStep % hyper.stepMetricsEvery === 0) {
-          const seconds = (now - windowStart) / 1000;
-          this.host.post(
-            event({
-              type: 'step',
-              epoch: r.epoch + 1,
-              step: r.step,
-              stepsPerEpoch: pipeline.stepsPerEpoch,
-              globalStep: r.globalStep,
-              loss: out.loss,
-              accuracy: r.classifier ? out.correct / batch.count : null,
-              samplesPerSec: seconds > 0 ? windowSamples / seconds : 0,
-            }),
-          );
-          windowStart = now;
-          windowSamples = 0;
-        }
-        if (this.autoCheckpoints() && hyper.checkpointEverySteps > 0 && r.globalStep % hyper.checkpointEverySteps === 0) await this.checkpoint('interval');
-        if (this.checkpointRequested) await this.writeRequestedCheckpoint();
-        if (hyper.stopAtLoss !== null && out.loss < hyper.stopAtLoss) {
-          await this.endEpoch();
-          return this.finish('target-loss');
-        }
-      }
+    const { hyper } = r;
+    while (r.epoch < hyper.epochs) {
+      const outcome = await this.trainEpoch();
+      if (outcome === 'stopped') return this.finish('stopped');
       await this.endEpoch();
+      // the next epoch begins here: a checkpoint taken now resumes at its first step
+      r.epoch++;
+      r.step = 0;
+      r.accum = freshAccum();
+      if (outcome === 'target-loss') return this.finish('target-loss');
       const sinceLast = (this.host.now() - this.lastCheckpointAt) / 1000;
-      if (this.autoCheckpoints() && hyper.checkpointEachEpoch && r.epoch + 1 < hyper.epochs && sinceLast >= hyper.checkpointMinSeconds) {
-        // the checkpoint of a finished epoch points at the start of the next one
-        r.epoch++;
-        r.step = 0;
-        r.accum = freshAccum();
+      if (this.autoCheckpoints() && hyper.checkpointEachEpoch && r.epoch < hyper.epochs && sinceLast >= hyper.checkpointMinSeconds) {
         await this.checkpoint('epoch');
-        r.epoch--;
       }
-      // let a pause or stop that arrived during validation take effect before the next epoch
-      windowStart = this.host.now();
-      windowSamples = 0;
     }
-    r.step = 0;
     return this.finish('completed');
+  }
+
+  /** The steps of the epoch in progress, from where it stands. */
+  private async trainEpoch(): Promise<'done' | 'stopped' | 'target-loss'> {
+    const r = this.run!;
+    const { hyper, pipeline } = r;
+    const batches = pipeline.trainBatches(r.epoch, r.step);
+    let clock = this.host.now();
+    // samples/s over the steps since the last step event
+    let windowStart = clock;
+    let windowSamples = 0;
+    for (;;) {
+      if (await this.gate()) return 'stopped';
+      let next: IteratorResult<Batch & { step: number }>;
+      try {
+        next = await batches.next();
+      } catch (e) {
+        throw new RunError(`reading training data, epoch ${r.epoch + 1}, step ${r.step + 1}: ${(e as Error).message}`, 'data');
+      }
+      if (next.done) return 'done';
+      const batch = next.value;
+      const random: WeightMap = {};
+      for (const s of r.train.graph.randomSizes) random[`${s.node}.${s.name}`] = r.rng.fill(new Float32Array(s.size));
+      const out = await this.exclusive(() =>
+        r.train.run({ x: batch.x, targets: batch.targets, weights: r.weights, optimizerState: r.optimizerState, step: r.globalStep + 1, random }),
+      );
+      if (!Number.isFinite(out.loss)) throw await this.diverged(out.loss, batch);
+      r.weights = out.weights;
+      r.optimizerState = out.optimizerState;
+      r.globalStep++;
+      r.step++;
+      const now = this.host.now();
+      r.accum.seconds += (now - clock) / 1000;
+      clock = now;
+      r.accum.lossSum += out.loss;
+      r.accum.steps++;
+      r.accum.samples += batch.count;
+      if (r.classifier) r.accum.correct += out.correct;
+      windowSamples += batch.count;
+      if (r.globalStep % hyper.stepMetricsEvery === 0) {
+        const seconds = (now - windowStart) / 1000;
+        this.host.post(
+          event({
+            type: 'step',
+            epoch: r.epoch + 1,
+            step: r.step,
+            stepsPerEpoch: pipeline.stepsPerEpoch,
+            globalStep: r.globalStep,
+            loss: out.loss,
+            accuracy: r.classifier ? out.correct / batch.count : null,
+            samplesPerSec: seconds > 0 ? windowSamples / seconds : 0,
+          }),
+        );
+        windowStart = now;
+        windowSamples = 0;
+      }
+      if (this.autoCheckpoints() && hyper.checkpointEverySteps > 0 && r.globalStep % hyper.checkpointEverySteps === 0) await this.checkpoint('interval');
+      if (this.checkpointRequested) await this.writeRequestedCheckpoint();
+      if (hyper.stopAtLoss !== null && out.loss < hyper.stopAtLoss) return 'target-loss';
+    }
   }
 
   /** Between steps: let messages in, honour pause (waiting) and stop. True when stopping. */
@@ -419,8 +421,8 @@ export class TrainingSession {
         type: 'finished',
         reason,
         weights: copyMap(r.weights),
-        // epochs completed: a target-loss stop ends (and validates) the epoch it is in
-        epochs: reason === 'target-loss' ? r.epoch + 1 : r.epoch,
+        // epochs completed (a target-loss stop ends and validates the epoch it is in)
+        epochs: r.epoch,
         globalStep: r.globalStep,
         metrics: r.lastMetrics && Number.isFinite(r.lastMetrics.trainLoss) ? r.lastMetrics : null,
       }),
