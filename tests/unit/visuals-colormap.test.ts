@@ -1,6 +1,6 @@
 /** Colour scales: where values land, the exact colours, the labels on a colour bar. */
 import { describe, expect, it } from 'vitest';
-import { colorAt, colorOf, cssGradient, formatValue, paint, position, scaleFor, ticks } from '../../src/renderer/visuals/colormap';
+import { autoScale, colorAt, colorOf, cssGradient, formatValue, paint, position, scaleFor, ticks } from '../../src/renderer/visuals/colormap';
 
 describe('scales', () => {
   it('diverging is symmetric about 0 whatever the range', () => {
@@ -10,6 +10,11 @@ describe('scales', () => {
 
   it('grey spans the values’ own range', () => {
     expect(scaleFor('grey', { min: 0.2, max: 0.8 })).toEqual({ map: 'grey', lo: 0.2, hi: 0.8 });
+  });
+
+  it('autoScale: diverging when anything is negative, else grey from 0 to the largest value', () => {
+    expect(autoScale({ min: -0.1, max: 3 })).toEqual({ map: 'diverging', lo: -3, hi: 3 });
+    expect(autoScale({ min: 0.2, max: 0.9 })).toEqual({ map: 'grey', lo: 0, hi: 0.9 });
   });
 
   it('non-finite ranges (no values) become an empty scale at 0', () => {

@@ -4,6 +4,7 @@ import { useEditor, selectDirty } from '../store/editor';
 import { useUi, type Panel } from '../store/ui';
 import { run, type AppCommand } from './commands';
 import { shortcutFor } from './shortcuts';
+import { PlaygroundButton } from '../visuals/PlaygroundButton';
 
 function ToolButton({ icon, label, command, disabled, active, testId }: { icon: IconName; label: string; command: AppCommand; disabled?: boolean; active?: boolean; testId?: string }) {
   const keys = shortcutFor(command);
@@ -57,6 +58,9 @@ export function Toolbar() {
       <div className="toolbar-group">
         <ToolButton icon="layout" label="Auto layout" command="autoLayout" />
         <ToolButton icon="fit" label="Zoom to fit" command="zoomToFit" />
+      </div>
+      <div className="toolbar-group">
+        <PlaygroundButton />
       </div>
       <div className="doc-title" data-testid="doc-title" title={meta.path ?? 'Not saved yet'}>
         <span className="doc-name">{meta.name}</span>

@@ -43,6 +43,15 @@ export function scaleFor(map: ColorMapName, range: { min: number; max: number })
   return { map, lo: min, hi: max };
 }
 
+/**
+ * The scale a result is drawn with when nothing else decides: diverging when any value is
+ * negative (a convolution's signed response), else grey from 0 (an image, a ReLU or pooling
+ * output) so that 0 is black and the brightest value white.
+ */
+export function autoScale(range: { min: number; max: number }): Scale {
+  return range.min < 0 ? scaleFor('diverging', range) : scaleFor('grey', { min: 0, max: range.max });
+}
+
 /** Where `v` falls on the scale, 0…1; a scale with no width puts everything in its middle (diverging) or at its bottom (grey). */
 export function position(scale: Scale, v: number): number {
   const width = scale.hi - scale.lo;
@@ -70,7 +79,7 @@ export function colorOf(scale: Scale, v: number): Rgb {
 }
 
 /** RGBA bytes for `values` on `scale`, ready for an ImageData. NaN is magenta: it should never be there. */
-export function paint(values: ArrayLike<number>, scale: Scale): Uint8ClampedArray {
+export function paint(values: ArrayLike<number>, scale: Scale): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(values.length * 4);
   for (let i = 0; i < values.length; i++) {
     const [r, g, b] = colorOf(scale, values[i]);

@@ -1,0 +1,25 @@
+/** A small kernel drawn as coloured cells (diverging scale about 0), optionally with its numbers. */
+import { colorOf, scaleFor } from './colormap';
+import { rangeOf } from '../../engine/visuals/planes';
+
+export function KernelSwatch({ values, rows, cols, cell, numbers = false }: { values: readonly number[]; rows: number; cols: number; cell: number; numbers?: boolean }) {
+  const scale = scaleFor('diverging', rangeOf(values));
+  return (
+    <span className="kernel-swatch" style={{ gridTemplateColumns: `repeat(${cols}, ${cell}px)`, gridAutoRows: `${cell}px` }} aria-hidden>
+      {Array.from({ length: rows * cols }, (_, i) => {
+        const [r, g, b] = colorOf(scale, values[i]);
+        // dark text on light cells, light text on dark ones
+        const light = 0.299 * r + 0.587 * g + 0.114 * b > 150;
+        return (
+          <span key={i} style={{ background: `rgb(${r} ${g} ${b})`, color: light ? '#111' : '#fff' }}>
+            {numbers ? formatCell(values[i]) : null}
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
+function formatCell(v: number): string {
+  return String(Number(v.toPrecision(2))).replace('-', '−');
+}
