@@ -83,7 +83,7 @@ export class ChannelRunHandle implements RunHandle {
 
   async evaluate(): Promise<Evaluation> {
     const e = (await this.request({ type: 'evaluate' }, 'evaluation')) as Extract<WorkerEventParsed, { type: 'evaluation' }>;
-    return { loss: e.loss, accuracy: e.accuracy, count: e.count, confusion: e.confusion };
+    return { loss: e.loss, accuracy: e.accuracy, count: e.count, confusion: e.confusion, samples: e.samples ?? null };
   }
 
   async infer(sample: Float32Array | number): Promise<LayerOutputs> {

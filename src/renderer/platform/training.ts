@@ -37,7 +37,8 @@ export interface ExitEvent {
 
 export type TrainingEvent = WorkerEventParsed | ExitEvent;
 
-export type Evaluation = Pick<EventOf<'evaluation'>, 'loss' | 'accuracy' | 'count' | 'confusion'>;
+/** `samples`: each validation sample's true and predicted class, numbered as `infer(n)` numbers them (classifiers). */
+export type Evaluation = Pick<EventOf<'evaluation'>, 'loss' | 'accuracy' | 'count' | 'confusion' | 'samples'>;
 export interface LayerOutput {
   /** Per-sample shape: [C, H, W] or [F]. */
   shape: number[];
