@@ -2,6 +2,9 @@
  * The real forked worker, driven over its protocol: start, metrics, pause/resume that changes
  * nothing, stop with the weights so far, and the requests the app makes (evaluate, infer, weights).
  */
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerClient } from '../../src/engine/worker/client.node.js';
 import { collect, sameTensors, startSmall } from './worker-helpers';
@@ -73,7 +76,8 @@ describe('training worker', () => {
     client.send({ v: 1, type: 'pause' });
     const paused = await client.next('paused');
     const stepsAtPause = log.of('step').length;
-    expect(stepsAtPause).toBeLessThanOrEqual(paused.step + 1); // at most the step in flight
+    // events arrive in order: every step taken before the pause has been reported, no other
+    expect(stepsAtPause).toBe((paused.epoch - 1) * 15 + paused.step);
     await new Promise((r) => setTimeout(r, 400));
     expect(log.of('step').length).toBe(stepsAtPause); // nothing moves while paused
     // requests still work while paused
@@ -85,18 +89,30 @@ describe('training worker', () => {
     expect(log.of('epoch').map(({ seconds: _s, samplesPerSec: _r, ...m }) => m)).toEqual(uninterruptedEpochs);
   });
 
-  it('stops cleanly with the weights so far', async () => {
+  it('stops cleanly with the weights so far: exactly where it was when paused, promptly when running', async () => {
     client.send(startSmall({ epochs: 50 }));
     await client.next('step', (e) => e.globalStep === 3);
+    client.send({ v: 1, type: 'pause' });
+    const paused = await client.next('paused');
+    const atPause = await client.request({ type: 'getWeights' });
     client.send({ v: 1, type: 'stop' });
     const done = await client.next('finished');
     expect(done.reason).toBe('stopped');
-    expect(done.globalStep).toBeGreaterThanOrEqual(3);
-    expect(done.globalStep).toBeLessThan(10);
+    expect(done.globalStep).toBe(paused.step); // still in epoch 1: steps done so far
     expect(done.epochs).toBe(0);
     expect(done.metrics).toBeNull();
-    expect(Object.values(done.weights).every((t) => t.every(Number.isFinite))).toBe(true);
+    expect(sameTensors(done.weights, atPause.weights)).toBe(true);
     expect(sameTensors(done.weights, uninterrupted)).toBe(false);
+
+    client.send(startSmall({ epochs: 50 }));
+    await client.next('step', (e) => e.globalStep === 3);
+    const sent = performance.now();
+    client.send({ v: 1, type: 'stop' });
+    const running = await client.next('finished');
+    expect(running.reason).toBe('stopped');
+    expect(running.globalStep).toBeLessThan(50 * 15);
+    expect(performance.now() - sent).toBeLessThan(2000);
+    expect(Object.values(running.weights).every((t) => t.every(Number.isFinite))).toBe(true);
   });
 
   it('refuses bad messages and bad runs with an error event, and stays alive', async () => {
@@ -117,5 +133,18 @@ describe('training worker', () => {
     client.send(startSmall({}, { data: { kind: 'kernel-fit' } }));
     expect((await client.next('error')).message).toMatch(/graph's Input is 1×16×16, but Kernel fit .* has samples of 1×80×80/);
     expect(client.alive).toBe(true);
+  });
+
+  it("speaks through Electron's process.parentPort when there is one", async () => {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const shim = new URL('./worker-parentport-shim.ts', import.meta.url).href;
+    const entry = fileURLToPath(new URL('../../src/engine/worker/node-host.ts', import.meta.url));
+    const child = fork(entry, [], { execArgv: ['--import', tsx, '--import', shim], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const reply = new Promise<{ viaParentPort: boolean; message: { type: string; message: string } }>((resolve) => child.once('message', resolve as never));
+    child.send({ v: 1, type: 'getWeights', requestId: 7 });
+    const got = await reply;
+    child.kill();
+    expect(got.viaParentPort).toBe(true);
+    expect(got.message).toMatchObject({ type: 'error', requestId: 7, message: 'no run yet: send start first' });
   });
 });

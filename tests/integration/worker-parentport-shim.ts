@@ -1,0 +1,14 @@
+/**
+ * Loaded before the worker entry in a test: gives the forked child an Electron-style
+ * `process.parentPort` (events carry `{ data }`), built on the fork channel underneath, so the
+ * host's utility-process path runs without Electron.
+ */
+const proc = process as NodeJS.Process & { parentPort?: unknown };
+proc.parentPort = {
+  on(name: 'message', listener: (e: { data: unknown }) => void) {
+    process.on(name, (m) => listener({ data: m }));
+  },
+  postMessage(m: unknown) {
+    process.send!({ viaParentPort: true, message: m });
+  },
+};
