@@ -3,8 +3,8 @@
  * `process.parentPort` (events carry `{ data }`), built on the fork channel underneath, so the
  * host's utility-process path runs without Electron.
  */
-const proc = process as NodeJS.Process & { parentPort?: unknown };
-proc.parentPort = {
+// (Electron's own types declare parentPort on process; this shim is only its message shape)
+(process as unknown as { parentPort: unknown }).parentPort = {
   on(name: 'message', listener: (e: { data: unknown }) => void) {
     process.on(name, (m) => listener({ data: m }));
   },
