@@ -23,7 +23,7 @@ const USAGE = `usage: npm run bench -- [options]
   --quick                            one timed run per measurement, tighter budget
   --json                             one JSON line per measurement on stdout, nothing else
   --budget <s>                       seconds one measurement may take (default ${FULL.budgetSeconds}, quick ${QUICK.budgetSeconds})
-  --breakdown-budget <s>             seconds a step breakdown may take (default 60; 0 = none)`;
+  --breakdown-budget <s>             seconds a step breakdown may take (default 45; 0 = none; never with --json)`;
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n${USAGE}\n`);
@@ -60,7 +60,7 @@ function options() {
   const base = values.quick ? QUICK : FULL;
   const protocol: Protocol = { ...base, budgetSeconds: seconds('budget', values.budget, base.budgetSeconds) };
   // A breakdown is for reading, not for --json; --quick skips it unless asked for.
-  const breakdownBudget = values.json ? 0 : seconds('breakdown-budget', values['breakdown-budget'], values.quick ? 0 : 60);
+  const breakdownBudget = values.json ? 0 : seconds('breakdown-budget', values['breakdown-budget'], values.quick ? 0 : 45);
   return { workloads, engines, json: values.json, quick: values.quick, protocol, breakdownBudget };
 }
 
@@ -114,8 +114,9 @@ async function main(): Promise<number> {
   for (const job of jobs(o)) {
     const t0 = performance.now();
     try {
+      const before = loadavg()[0];
       const r = await job.run();
-      const m = r.measurement;
+      const m: Measurement = { ...r.measurement, load: [before, loadavg()[0]] };
       measurements.push(m);
       if (r.breakdown) breakdowns.push(r.breakdown);
       if (r.breakdownSkipped) skipped.push(`${job.workload} ${job.label}: breakdown skipped: ${r.breakdownSkipped}`);

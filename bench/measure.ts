@@ -20,7 +20,7 @@ export interface Protocol {
   seed: number;
 }
 
-export const FULL: Protocol = { warmup: 3, steps: 20, runs: 5, minRuns: 3, budgetSeconds: 45, seed: 7 };
+export const FULL: Protocol = { warmup: 3, steps: 20, runs: 5, minRuns: 3, budgetSeconds: 30, seed: 7 };
 export const QUICK: Protocol = { warmup: 3, steps: 20, runs: 1, minRuns: 1, budgetSeconds: 15, seed: 7 };
 
 export interface Measurement {
@@ -37,6 +37,8 @@ export interface Measurement {
   note?: string;
   /** What ran it: the WebGPU adapter, the torch version. */
   device?: string;
+  /** 1-minute load average before and after: other processes on the machine skew the number. */
+  load?: [number, number];
 }
 
 export function median(xs: readonly number[]): number {

@@ -26,9 +26,10 @@ export function fmtRate(v: number): string {
 const fmtMs = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 export function measurementTable(ms: Measurement[]): string {
-  const rows = [['workload', 'engine', 'backend', 'threads', 'samples/s', 'runs × steps', 'note']];
+  const rows = [['workload', 'engine', 'backend', 'threads', 'samples/s', 'runs × steps', 'load', 'note']];
   for (const m of ms) {
-    rows.push([m.workload, m.engine, m.backend, m.threads ? String(m.threads) : '—', fmtRate(m.samplesPerSecond), `${m.runSeconds.length} × ${m.steps}`, m.note ?? '']);
+    const load = m.load ? `${m.load[0].toFixed(1)}→${m.load[1].toFixed(1)}` : '';
+    rows.push([m.workload, m.engine, m.backend, m.threads ? String(m.threads) : '—', fmtRate(m.samplesPerSecond), `${m.runSeconds.length} × ${m.steps}`, load, m.note ?? '']);
   }
   return table(rows);
 }
