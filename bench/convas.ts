@@ -96,7 +96,7 @@ export async function benchConvas(w: Workload, backend: ConvasBackend, threads: 
     if (tr.step.backend !== backend) throw new Error(`convas ${w.name}: asked for ${backend}, gpu.js ran ${tr.step.backend}`);
     const ran = backend === 'webasm' ? webasmThreads(tr.step.executorKind) : 0;
     if (threads !== null && backend === 'webasm' && ran !== threads) throw new Error(`convas ${w.name}: asked for ${threads} webasm thread(s), gpu.js ran ${tr.step.executorKind}`);
-    const measurement: Measurement = { ...toMeasurement(w, 'convas', backend, ran, p, timing), device: `gpu.js ${tr.step.executorKind}${base.adapter ? `, ${base.adapter}` : ''}` };
+    const measurement: Measurement = { ...toMeasurement(w, 'convas', backend, ran, p, timing), device: `gpu.js ${tr.step.executorKind}${base.adapter ? `, ${base.adapter}` : ''}`, params: tr.step.graph.report.totals.params };
     const result: ConvasResult = { measurement };
     if (breakdownBudget > 0) {
       const stepSeconds = median(timing.runSeconds) / timing.steps;

@@ -128,6 +128,20 @@ async function main(): Promise<number> {
       progress(msg);
     }
   }
+  // Identical workloads: every engine must have built the same number of trainable parameters.
+  const paramLines: string[] = [];
+  for (const name of o.workloads) {
+    const counts = measurements.filter((m) => m.workload === name && m.params !== undefined);
+    if (!counts.length) continue;
+    const ref = counts.find((m) => m.engine === 'convas') ?? counts[0];
+    const bad = counts.filter((m) => m.params !== ref.params);
+    for (const m of bad) {
+      const msg = `${name}: ${m.engine} ${m.backend} built ${m.params} trainable parameters, ${ref.engine} ${ref.params}: not the same network`;
+      errors.push(msg);
+      progress(msg);
+    }
+    if (!bad.length) paramLines.push(`${name} ${ref.params!.toLocaleString('en-US')} (${[...new Set(counts.map((m) => m.engine))].join(', ')})`);
+  }
   const totalSeconds = (performance.now() - started) / 1000;
   if (o.json) return errors.length ? 1 : 0;
 
@@ -142,6 +156,7 @@ async function main(): Promise<number> {
   if (load0 > availableParallelism()) out(`warning: the load average (${load0.toFixed(1)}) exceeds the core count: other processes share the CPU, every number below is lower than on an idle machine`);
   out('');
   out(measurementTable(measurements));
+  if (paramLines.length) out(`same trainable parameter count on every engine: ${paramLines.join('; ')}`);
   out(`note: ${TFJS_WASM_NOTE}`);
   out('');
   const rs = ratios(measurements);

@@ -37,6 +37,8 @@ export interface Measurement {
   note?: string;
   /** What ran it: the WebGPU adapter, the torch version. */
   device?: string;
+  /** Trainable parameters of the network as this engine built it (checked equal across engines). */
+  params?: number;
   /** 1-minute load average before and after: other processes on the machine skew the number. */
   load?: [number, number];
 }

@@ -18,6 +18,7 @@ interface PyResult {
   steps: number;
   warmup: number;
   runSeconds: number[];
+  params: number;
 }
 
 function runPython(job: unknown): Promise<PyResult> {
@@ -47,5 +48,5 @@ function runPython(job: unknown): Promise<PyResult> {
 export async function benchPytorch(w: Workload, threads: number, p: Protocol): Promise<Measurement> {
   const r = await runPython({ graph: w.graph, batch: w.batch, optimizer: w.optimizer, threads, ...p });
   if (r.threads !== threads) throw new Error(`asked PyTorch for ${threads} threads, it runs ${r.threads}`);
-  return { ...toMeasurement(w, 'pytorch', 'cpu', threads, p, r), device: `torch ${r.torch}` };
+  return { ...toMeasurement(w, 'pytorch', 'cpu', threads, p, r), device: `torch ${r.torch}`, params: r.params };
 }

@@ -4,7 +4,7 @@ Reads one JSON job on stdin:
   {"graph": {...Graph IR...}, "batch": 64, "optimizer": {"name": "momentum", "lr": 0.1, ...},
    "threads": 1, "warmup": 3, "steps": 20, "runs": 5, "minRuns": 3, "budgetSeconds": 30, "seed": 7}
 and prints one JSON line on stdout:
-  {"threads": 1, "torch": "1.13.1", "batch": 64, "steps": 20, "warmup": 3, "runSeconds": [...]}
+  {"threads": 1, "torch": "1.13.1", "batch": 64, "steps": 20, "warmup": 3, "runSeconds": [...], "params": 12042}
 
 The graph is a chain (every workload of the bench is); each node becomes the nn module a PyTorch
 user would write, so this measures PyTorch as people run it, not a transcription of Convas's
@@ -156,7 +156,8 @@ def main():
         enough = len(runs) >= job["minRuns"] or (steps == 1 and len(runs) >= floor_runs)
         if enough and time.perf_counter() - start > job["budgetSeconds"]:
             break
-    print(json.dumps({"threads": torch.get_num_threads(), "torch": torch.__version__, "batch": batch, "steps": steps, "warmup": warmup, "runSeconds": runs}))
+    print(json.dumps({"threads": torch.get_num_threads(), "torch": torch.__version__, "batch": batch, "steps": steps, "warmup": warmup, "runSeconds": runs,
+                      "params": sum(p.numel() for p in model.parameters() if p.requires_grad)}))
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ export async function benchTfjs(w: Workload, p: Protocol): Promise<Measurement> 
   };
   try {
     const timing = await timeRuns(step, p);
-    return { ...toMeasurement(w, 'tfjs', 'webgpu', 0, p, timing), device: `tfjs ${tf.version.tfjs}, ${adapter}` };
+    return { ...toMeasurement(w, 'tfjs', 'webgpu', 0, p, timing), device: `tfjs ${tf.version.tfjs}, ${adapter}`, params: model.trainableWeights.reduce((a, v) => a + v.shape.reduce((x: number, y) => x * (y ?? 1), 1), 0) };
   } finally {
     x.dispose();
     y.dispose();
