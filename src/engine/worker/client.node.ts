@@ -82,24 +82,24 @@ export class WorkerClient {
       const saved = this.lastCheckpoint ? `; the last checkpoint is ${this.lastCheckpoint}` : '; no checkpoint was written';
       const why = !expected && (signal === 'SIGKILL' || code === 134) ? ' (killed, or out of memory)' : '';
       const e: ExitEvent = { type: 'exit', code, signal, expected, lastCheckpoint: this.lastCheckpoint, message: `the training worker ${how}${why}${saved}` };
-      setImmediate(() => {
-        this.exitEvent = e;
-        this.dispatch(e);
-        for (const w of [...this.waiters]) w.fail(new WorkerExitedError(e));
-        done(e);
-      });
+      // after the messages already queued for dispatch
+      setImmediate(() => this.ended(e, done));
     });
     child.on('error', (err) => {
       // A send racing the worker's death fails here; 'exit' reports that. A worker that never
       // started gets no 'exit': report it as one, so no wait is left hanging.
       if (child.pid === undefined && !this.exitEvent) {
-        const e: ExitEvent = { type: 'exit', code: null, signal: null, expected: false, lastCheckpoint: null, message: `the training worker could not start: ${err.message}` };
-        this.exitEvent = e;
-        this.dispatch(e);
-        for (const w of [...this.waiters]) w.fail(new WorkerExitedError(e));
-        done(e);
+        this.ended({ type: 'exit', code: null, signal: null, expected: false, lastCheckpoint: null, message: `the training worker could not start: ${err.message}` }, done);
       }
     });
+  }
+
+  /** The process is gone: tell the listeners, fail every wait, settle `exited`. */
+  private ended(e: ExitEvent, done: (e: ExitEvent) => void): void {
+    this.exitEvent = e;
+    this.dispatch(e);
+    for (const w of [...this.waiters]) w.fail(new WorkerExitedError(e));
+    done(e);
   }
 
   static fork(o: ForkOptions = {}): WorkerClient {
