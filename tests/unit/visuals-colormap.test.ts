@@ -1,6 +1,6 @@
 /** Colour scales: where values land, the exact colours, the labels on a colour bar. */
 import { describe, expect, it } from 'vitest';
-import { autoScale, colorAt, colorOf, cssGradient, formatValue, paint, position, scaleFor, ticks } from '../../src/renderer/visuals/colormap';
+import { autoScale, colorAt, colorOf, cssGradient, formatValue, paint, paintRgb, position, scaleFor, ticks } from '../../src/renderer/visuals/colormap';
 
 describe('scales', () => {
   it('diverging is symmetric about 0 whatever the range', () => {
@@ -41,6 +41,18 @@ describe('colours', () => {
     expect(colorAt('diverging', 1)).toEqual([178, 24, 43]);
     // halfway between stop 7 [214, 96, 77] and stop 8 [178, 24, 43]
     expect(colorAt('diverging', 15 / 16)).toEqual([196, 60, 60]);
+  });
+
+  it('blues runs pale to deep blue (the confusion matrix)', () => {
+    expect(colorAt('blues', 0)).toEqual([247, 251, 255]);
+    expect(colorAt('blues', 1)).toEqual([8, 48, 107]);
+    expect(colorOf({ map: 'blues', lo: 0, hi: 1 }, 0.5)).toEqual([107, 174, 214]);
+  });
+
+  it('paintRgb stretches all three channels by one range', () => {
+    // range −1…1: −1 → 0, 0 → 128 (127.5 rounds up), 1 → 255
+    expect([...paintRgb([-1, 1], [0, 0], [1, -1], -1, 1)]).toEqual([0, 128, 255, 255, 255, 128, 0, 255]);
+    expect([...paintRgb([5], [5], [5], 5, 5)]).toEqual([0, 0, 0, 255]);
   });
 
   it('paint writes opaque RGBA and marks NaN magenta', () => {

@@ -4,7 +4,7 @@ import { useEditor, selectDirty } from '../store/editor';
 import { useUi, type Panel } from '../store/ui';
 import { run, type AppCommand } from './commands';
 import { shortcutFor } from './shortcuts';
-import { PlaygroundButton } from '../visuals/PlaygroundButton';
+import { InsideButton, PlaygroundButton } from '../visuals/ToolbarButtons';
 
 function ToolButton({ icon, label, command, disabled, active, testId }: { icon: IconName; label: string; command: AppCommand; disabled?: boolean; active?: boolean; testId?: string }) {
   const keys = shortcutFor(command);
@@ -61,6 +61,7 @@ export function Toolbar() {
       </div>
       <div className="toolbar-group">
         <PlaygroundButton />
+        <InsideButton />
       </div>
       <div className="doc-title" data-testid="doc-title" title={meta.path ?? 'Not saved yet'}>
         <span className="doc-name">{meta.name}</span>

@@ -3,9 +3,10 @@
  * exact colours from the scale), shown larger with crisp pixels. The canvas carries its
  * scale in data attributes, so tests can read back both the pixels and what they mean.
  */
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
 import type { Plane } from '../../engine/visuals/planes';
 import { paint, type Scale } from './colormap';
+import { PixelCanvas } from './PixelCanvas';
 
 export interface TensorImageProps {
   plane: Plane;
@@ -18,27 +19,19 @@ export interface TensorImageProps {
 }
 
 export function TensorImage({ plane, scale, size, label, testId, className }: TensorImageProps) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const canvas = ref.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
-    canvas.width = plane.width;
-    canvas.height = plane.height;
-    ctx.putImageData(new ImageData(paint(plane.data, scale), plane.width, plane.height), 0, 0);
-  }, [plane, scale]);
+  const rgba = useMemo(() => paint(plane.data, scale), [plane, scale]);
   const k = size / Math.max(plane.width, plane.height);
   return (
-    <canvas
-      ref={ref}
-      className={`tensor-image${className ? ` ${className}` : ''}`}
-      style={{ width: Math.max(1, Math.round(plane.width * k)), height: Math.max(1, Math.round(plane.height * k)) }}
-      role="img"
-      aria-label={label}
-      data-testid={testId}
-      data-map={scale.map}
-      data-lo={scale.lo}
-      data-hi={scale.hi}
+    <PixelCanvas
+      width={plane.width}
+      height={plane.height}
+      rgba={rgba}
+      cssWidth={Math.max(1, Math.round(plane.width * k))}
+      cssHeight={Math.max(1, Math.round(plane.height * k))}
+      label={label}
+      testId={testId}
+      className={className}
+      data={{ map: scale.map, lo: scale.lo, hi: scale.hi }}
     />
   );
 }

@@ -6,9 +6,10 @@
  *   pooling), as the seed's figures draw them.
  * - `diverging`: blue (negative) → neutral (0) → red (positive), always symmetric about 0, for
  *   signed values (kernels, convolution results), so 0 is the same colour in every picture.
+ * - `blues`: sequential, pale → deep blue, for shares (the confusion matrix).
  */
 
-export type ColorMapName = 'grey' | 'diverging';
+export type ColorMapName = 'grey' | 'diverging' | 'blues';
 
 export interface Scale {
   map: ColorMapName;
@@ -30,6 +31,19 @@ const DIVERGING: readonly Rgb[] = [
   [244, 165, 130],
   [214, 96, 77],
   [178, 24, 43],
+];
+
+/** ColorBrewer Blues (9 classes). */
+const BLUES: readonly Rgb[] = [
+  [247, 251, 255],
+  [222, 235, 247],
+  [198, 219, 239],
+  [158, 202, 225],
+  [107, 174, 214],
+  [66, 146, 198],
+  [33, 113, 181],
+  [8, 81, 156],
+  [8, 48, 107],
 ];
 
 /** The scale for a set of values: symmetric about 0 for `diverging`, their own range for `grey`. */
@@ -66,11 +80,12 @@ export function colorAt(map: ColorMapName, t: number): Rgb {
     const g = Math.round(t * 255);
     return [g, g, g];
   }
-  const x = t * (DIVERGING.length - 1);
-  const i = Math.min(DIVERGING.length - 2, Math.floor(x));
+  const stops = map === 'blues' ? BLUES : DIVERGING;
+  const x = t * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
   const f = x - i;
-  const a = DIVERGING[i];
-  const b = DIVERGING[i + 1];
+  const a = stops[i];
+  const b = stops[i + 1];
   return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)];
 }
 
@@ -86,6 +101,22 @@ export function paint(values: ArrayLike<number>, scale: Scale): Uint8ClampedArra
     out[4 * i] = r;
     out[4 * i + 1] = g;
     out[4 * i + 2] = b;
+    out[4 * i + 3] = 255;
+  }
+  return out;
+}
+
+/**
+ * RGBA bytes of a colour picture from its three channel planes, all stretched by one range
+ * (a normalised input has no fixed 0–255 meaning any more; one range keeps its colours true).
+ */
+export function paintRgb(r: ArrayLike<number>, g: ArrayLike<number>, b: ArrayLike<number>, lo: number, hi: number): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(r.length * 4);
+  const k = hi > lo ? 255 / (hi - lo) : 0;
+  for (let i = 0; i < r.length; i++) {
+    out[4 * i] = Math.round((r[i] - lo) * k);
+    out[4 * i + 1] = Math.round((g[i] - lo) * k);
+    out[4 * i + 2] = Math.round((b[i] - lo) * k);
     out[4 * i + 3] = 255;
   }
   return out;

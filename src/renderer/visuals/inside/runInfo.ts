@@ -1,0 +1,62 @@
+/**
+ * What the visuals need to know about the live run's network, worked out once per run: the
+ * Input and output nodes, the class names, and every node's shapes and tensor shapes (from the
+ * graph that is training, not the canvas, which may have changed since).
+ */
+import { useMemo } from 'react';
+import type { Graph } from '../../../engine/graph/types';
+import { inferShapes, type NodeShapeInfo, type ShapeReport } from '../../../engine/shapes/inferShapes';
+import { useTraining, type LiveRun } from '../../training/store';
+
+export interface RunInfo {
+  runId: string;
+  graph: Graph;
+  report: ShapeReport;
+  inputId: string | null;
+  /** The Softmax or Regression node. */
+  outputId: string | null;
+  classifier: boolean;
+  /** Class names once the worker said (ready event); null for regression or before ready. */
+  classes: string[] | null;
+  /** Nodes in the order data flows. */
+  order: NodeShapeInfo[];
+  /** Validation samples `infer(n)` can take, once known. */
+  valCount: number | null;
+  /** Whether the worker still answers (it stays up after a run ends, until the next one). */
+  status: LiveRun['status'];
+}
+
+export function runInfoOf(live: LiveRun): RunInfo {
+  const report = inferShapes(live.graph);
+  const input = report.nodes.find((n) => n.type === 'Input') ?? null;
+  const output = report.nodes.find((n) => n.spec?.output) ?? null;
+  const ds = live.dataset;
+  return {
+    runId: live.id,
+    graph: live.graph,
+    report,
+    inputId: input?.id ?? null,
+    outputId: output?.id ?? null,
+    classifier: output?.spec?.output?.targets === 'class',
+    classes: ds?.classes ?? null,
+    order: report.nodes,
+    valCount: ds ? (ds.valCount > 0 ? ds.valCount : ds.trainCount) : null,
+    status: live.status,
+  };
+}
+
+/** The live run's info, or null when there is none; recomputed only when the run or its dataset changes. */
+export function useRunInfo(): RunInfo | null {
+  const live = useTraining((s) => s.live);
+  const id = live?.id;
+  const graph = live?.graph;
+  const dataset = live?.dataset;
+  const status = live?.status;
+  // the live object changes with every step; only these parts matter
+  return useMemo(() => (live ? runInfoOf(live) : null), [id, graph, dataset, status]);
+}
+
+/** A class index as its name ("7" when the data has no names). */
+export function className(info: RunInfo | null, index: number): string {
+  return info?.classes?.[index] ?? String(index);
+}
