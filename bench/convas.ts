@@ -10,8 +10,8 @@ import { size } from '../src/engine/layers/spec';
 import { compileTrainStep, type TrainStep } from '../src/engine/train/network';
 import { initWeights, type WeightMap } from '../src/engine/train/weights';
 import { Rng } from '../src/engine/util/rng';
-import { breakdownSeconds, breakdownStep, type StepBreakdown } from './breakdown';
-import { median, timeRuns, toMeasurement, type Measurement, type Protocol } from './measure';
+import { breakdownSeconds, breakdownStep } from './breakdown';
+import { median, toMeasurement, type EngineResult, type EngineSession, type Measurement, type Protocol } from './measure';
 import type { Workload } from './workloads';
 
 export type ConvasBackend = 'webgpu' | 'webasm';
@@ -76,37 +76,56 @@ export function prepareTraining(w: Workload, device: Device, seed: number): Conv
   return tr;
 }
 
-export interface ConvasResult {
-  measurement: Measurement;
-  breakdown?: StepBreakdown;
-  /** Why no breakdown was made, when one was wanted. */
-  breakdownSkipped?: string;
-}
-
 /**
- * Time the training step; then, if `breakdownBudget` seconds (0: none) cover the estimate,
- * split the step into its parts on the same device and weights.
+ * Convas on one backend, ready to step. `finish` checks that gpu.js ran what was asked, and, if
+ * `breakdownBudget` seconds (0: none) cover the estimate, splits the step into its parts on the
+ * same device and weights.
  */
-export async function benchConvas(w: Workload, backend: ConvasBackend, threads: number | null, p: Protocol, breakdownBudget = 0): Promise<ConvasResult> {
+export async function openConvas(w: Workload, backend: ConvasBackend, threads: number | null, p: Protocol, breakdownBudget = 0): Promise<EngineSession> {
   const base = await createNodeDevice(backend);
-  const device = threads === null ? base : withThreads(base, threads);
+  let tr: ConvasTraining;
   try {
-    const tr = prepareTraining(w, device, p.seed);
-    const timing = await timeRuns(async () => void (await tr.next()), p);
-    if (tr.step.backend !== backend) throw new Error(`convas ${w.name}: asked for ${backend}, gpu.js ran ${tr.step.backend}`);
-    const ran = backend === 'webasm' ? webasmThreads(tr.step.executorKind) : 0;
-    if (threads !== null && backend === 'webasm' && ran !== threads) throw new Error(`convas ${w.name}: asked for ${threads} webasm thread(s), gpu.js ran ${tr.step.executorKind}`);
-    const measurement: Measurement = { ...toMeasurement(w, 'convas', backend, ran, p, timing), device: `gpu.js ${tr.step.executorKind}${base.adapter ? `, ${base.adapter}` : ''}`, params: tr.step.graph.report.totals.params };
-    const result: ConvasResult = { measurement };
-    if (breakdownBudget > 0) {
-      const stepSeconds = median(timing.runSeconds) / timing.steps;
-      const need = breakdownSeconds(stepSeconds);
-      if (need <= breakdownBudget) result.breakdown = await breakdownStep(w, tr, ran, stepSeconds * 1000);
-      else result.breakdownSkipped = `a step takes ${stepSeconds.toFixed(1)} s here, a breakdown would take ~${Math.round(need)} s (budget ${breakdownBudget} s; raise it with --breakdown-budget)`;
-    }
-    tr.step.destroy();
-    return result;
-  } finally {
+    tr = prepareTraining(w, threads === null ? base : withThreads(base, threads), p.seed);
+  } catch (e) {
     base.destroy();
+    throw e;
   }
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    tr.step.destroy();
+    base.destroy();
+  };
+  return {
+    label: `convas ${backend}${backend === 'webasm' ? (threads === 1 ? ', 1 thread' : ', threaded') : ''}`,
+    async step(n) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) await tr.next();
+      return (performance.now() - t0) / 1000;
+    },
+    async finish(timing) {
+      try {
+        if (tr.step.backend !== backend) throw new Error(`convas ${w.name}: asked for ${backend}, gpu.js ran ${tr.step.backend}`);
+        const ran = backend === 'webasm' ? webasmThreads(tr.step.executorKind) : 0;
+        if (threads !== null && backend === 'webasm' && ran !== threads) throw new Error(`convas ${w.name}: asked for ${threads} webasm thread(s), gpu.js ran ${tr.step.executorKind}`);
+        const measurement: Measurement = {
+          ...toMeasurement(w, 'convas', backend, ran, p, timing),
+          device: `gpu.js ${tr.step.executorKind}${base.adapter ? `, ${base.adapter}` : ''}`,
+          params: tr.step.graph.report.totals.params,
+        };
+        const result: EngineResult = { measurement };
+        if (breakdownBudget > 0) {
+          const stepSeconds = median(timing.runSeconds) / timing.steps;
+          const need = breakdownSeconds(stepSeconds);
+          if (need <= breakdownBudget) result.breakdown = await breakdownStep(w, tr, ran, stepSeconds * 1000);
+          else result.breakdownSkipped = `a step takes ${stepSeconds.toFixed(1)} s here, a breakdown would take ~${Math.round(need)} s (budget ${breakdownBudget} s; raise it with --breakdown-budget)`;
+        }
+        return result;
+      } finally {
+        close();
+      }
+    },
+    close,
+  };
 }

@@ -9,12 +9,12 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { StepBreakdown } from './breakdown';
-import { benchConvas } from './convas';
-import { ENGINES, FULL, QUICK, type EngineName, type Measurement, type Protocol } from './measure';
-import { benchPytorch } from './pytorch';
+import { openConvas } from './convas';
+import { ENGINES, FULL, QUICK, timeInterleaved, type EngineName, type EngineResult, type EngineSession, type Measurement, type Protocol } from './measure';
+import { openPytorch } from './pytorch';
 import { breakdownTable, measurementTable, ratios, ratioTable, shapeCheckLine } from './report';
 import { benchShapeCheck } from './shapecheck';
-import { benchTfjs, TFJS_WASM_NOTE } from './tfjs';
+import { openTfjs, TFJS_WASM_NOTE } from './tfjs';
 import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from './workloads';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -73,28 +73,64 @@ function version(pkg: string): string {
   }
 }
 
-interface Job {
+/** Engines timed together, run by run, because a ratio compares them (see `timeInterleaved`). */
+interface Group {
   workload: WorkloadName;
-  label: string;
-  run: () => Promise<{ measurement: Measurement; breakdown?: StepBreakdown; breakdownSkipped?: string }>;
+  open: (() => Promise<EngineSession>)[];
 }
 
-function jobs(o: ReturnType<typeof options>): Job[] {
-  const list: Job[] = [];
+function groups(o: ReturnType<typeof options>): Group[] {
+  const list: Group[] = [];
+  const has = (e: EngineName) => o.engines.includes(e);
   for (const name of o.workloads) {
     const w = WORKLOADS[name];
     const p = o.protocol;
-    if (o.engines.includes('pytorch')) {
-      for (const t of [1, 2]) list.push({ workload: name, label: `pytorch cpu, ${t} thread${t > 1 ? 's' : ''}`, run: async () => ({ measurement: await benchPytorch(w, t, p) }) });
+    const cpu1 = { workload: name, open: [] as Group['open'] };
+    const cpu2 = { workload: name, open: [] as Group['open'] };
+    const gpu = { workload: name, open: [] as Group['open'] };
+    if (has('pytorch')) {
+      cpu1.open.push(() => openPytorch(w, 1, p));
+      cpu2.open.push(() => openPytorch(w, 2, p));
     }
-    if (o.engines.includes('convas')) {
-      list.push({ workload: name, label: 'convas webasm, 1 thread', run: () => benchConvas(w, 'webasm', 1, p) });
-      list.push({ workload: name, label: 'convas webasm, threaded', run: () => benchConvas(w, 'webasm', null, p, o.breakdownBudget) });
-      list.push({ workload: name, label: 'convas webgpu', run: () => benchConvas(w, 'webgpu', null, p, o.breakdownBudget) });
+    if (has('convas')) {
+      cpu1.open.push(() => openConvas(w, 'webasm', 1, p));
+      cpu2.open.push(() => openConvas(w, 'webasm', null, p, o.breakdownBudget));
+      gpu.open.push(() => openConvas(w, 'webgpu', null, p, o.breakdownBudget));
     }
-    if (o.engines.includes('tfjs')) list.push({ workload: name, label: 'tfjs webgpu', run: async () => ({ measurement: await benchTfjs(w, p) }) });
+    if (has('tfjs')) gpu.open.push(() => openTfjs(w, p));
+    list.push(...[cpu1, cpu2, gpu].filter((g) => g.open.length));
   }
   return list;
+}
+
+/** Open a group's engines, time them interleaved, collect results; failures are reported per engine. */
+async function runGroup(g: Group, p: Protocol, report: (r: EngineResult | null, label: string, error?: Error) => void): Promise<void> {
+  const sessions: EngineSession[] = [];
+  for (const open of g.open) {
+    try {
+      sessions.push(await open());
+    } catch (e) {
+      report(null, `${g.workload} engine set-up`, e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+  const timings = await timeInterleaved(
+    sessions.map((s) => s.step),
+    p,
+  );
+  for (let i = 0; i < sessions.length; i++) {
+    const t = timings[i];
+    const label = `${g.workload} · ${sessions[i].label}`;
+    if (t instanceof Error) {
+      sessions[i].close();
+      report(null, label, t);
+      continue;
+    }
+    try {
+      report(await sessions[i].finish(t), label);
+    } catch (e) {
+      report(null, label, e instanceof Error ? e : new Error(String(e)));
+    }
+  }
 }
 
 async function main(): Promise<number> {
@@ -111,22 +147,23 @@ async function main(): Promise<number> {
   const breakdowns: StepBreakdown[] = [];
   const skipped: string[] = [];
   const errors: string[] = [];
-  for (const job of jobs(o)) {
+  for (const g of groups(o)) {
     const t0 = performance.now();
-    try {
-      const before = loadavg()[0];
-      const r = await job.run();
+    const before = loadavg()[0];
+    await runGroup(g, o.protocol, (r, label, error) => {
+      if (error || !r) {
+        const msg = `${label} failed: ${error?.message ?? 'no result'}`;
+        errors.push(msg);
+        progress(msg);
+        return;
+      }
       const m: Measurement = { ...r.measurement, load: [before, loadavg()[0]] };
       measurements.push(m);
       if (r.breakdown) breakdowns.push(r.breakdown);
-      if (r.breakdownSkipped) skipped.push(`${job.workload} ${job.label}: breakdown skipped: ${r.breakdownSkipped}`);
-      progress(`${job.workload} · ${job.label}: ${m.samplesPerSecond.toFixed(1)} samples/s (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      if (r.breakdownSkipped) skipped.push(`${label}: breakdown skipped: ${r.breakdownSkipped}`);
+      progress(`${label}: ${m.samplesPerSecond.toFixed(1)} samples/s (group so far ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       if (o.json) out(JSON.stringify({ workload: m.workload, engine: m.engine, backend: m.backend, threads: m.threads, samples_per_second: Number(m.samplesPerSecond.toFixed(3)) }));
-    } catch (e) {
-      const msg = `${job.workload} · ${job.label} failed: ${e instanceof Error ? e.message : String(e)}`;
-      errors.push(msg);
-      progress(msg);
-    }
+    });
   }
   // Identical workloads: every engine must have built the same number of trainable parameters.
   const paramLines: string[] = [];
@@ -151,7 +188,7 @@ async function main(): Promise<number> {
   out(`Convas bench — ${new Date().toISOString()}`);
   out(`machine: ${cpu}, ${availableParallelism()} cores; load average ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end; node ${process.versions.node}; gpu.js ${version('gpu.js')}`);
   if (devices.length) out(`ran on: ${devices.join('; ')}`);
-  out(`protocol: random data (seed ${o.protocol.seed}), ${o.protocol.warmup} warm-up steps, median of ${o.protocol.runs} runs of ${o.protocol.steps} steps (at least ${o.protocol.minRuns}), ${o.protocol.budgetSeconds} s budget per measurement; samples/s = batch × steps / median run`);
+  out(`protocol: random data (seed ${o.protocol.seed}), ${o.protocol.warmup} warm-up steps, median of ${o.protocol.runs} runs of ${o.protocol.steps} steps (at least ${o.protocol.minRuns}), ${o.protocol.budgetSeconds} s budget per measurement; samples/s = batch × steps / median run; engines compared by a ratio are timed run by run in turn (pytorch/convas per thread count, convas/tfjs on webgpu)`);
   out(`threads: — = not applicable (WebGPU: the device schedules; on SwiftShader that is every CPU core)`);
   if (load0 > availableParallelism()) out(`warning: the load average (${load0.toFixed(1)}) exceeds the core count: other processes share the CPU, every number below is lower than on an idle machine`);
   out('');

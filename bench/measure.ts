@@ -3,6 +3,7 @@
  * steps, samples/s from the median run. One place, so Convas and its peers are timed alike (the
  * PyTorch peer reimplements exactly this loop in Python, fed the same `Protocol`).
  */
+import type { StepBreakdown } from './breakdown';
 import type { WorkloadName } from './workloads';
 
 export const ENGINES = ['convas', 'tfjs', 'pytorch'] as const;
@@ -43,6 +44,23 @@ export interface Measurement {
   load?: [number, number];
 }
 
+export interface EngineResult {
+  measurement: Measurement;
+  breakdown?: StepBreakdown;
+  /** Why no breakdown was made, when one was wanted. */
+  breakdownSkipped?: string;
+}
+
+/** One engine, set up on one workload and ready to step. */
+export interface EngineSession {
+  label: string;
+  step: Stepper;
+  /** Turn the timing into a result (follow-up work such as a breakdown reuses the state), then release everything. */
+  finish(t: Timing): Promise<EngineResult>;
+  /** Release everything without a result (another engine of the group failed). */
+  close(): void;
+}
+
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) throw new Error('median of no values');
   const s = [...xs].sort((a, b) => a - b);
@@ -50,39 +68,67 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** Runs `n` training steps (read-back included) and returns their wall time in seconds. */
+export type Stepper = (n: number) => Promise<number>;
+
+export interface Timing {
+  runSeconds: number[];
+  /** Steps per timed run. */
+  steps: number;
+  /** Warm-up steps done. */
+  warmup: number;
+}
+
 /**
- * Warm up, then time runs of `step` (which must finish its work, read-back included, before it
- * resolves). The protocol's counts are kept when they fit the budget; a slow step (software
- * WebGPU on 2 cores takes tens of seconds for the CIFAR net) shrinks them, down to a floor of
- * one warm-up step (it compiles the kernels) and two timed runs of one step, so every engine
- * still yields a number without eating the whole bench. What was used comes back with the times.
+ * Warm up each engine, then time runs of each, interleaved run by run (A, B, A, B, …), so
+ * engines compared by a ratio see the same machine: on a shared 2-core box the load changes
+ * from minute to minute, and timing one engine after the other would put that drift into the
+ * ratio. Each engine keeps its own budget. The protocol's counts are kept when they fit it; a
+ * slow step (software WebGPU on 2 cores takes tens of seconds for the CIFAR net) shrinks them,
+ * down to a floor of one warm-up step (it compiles the kernels) and two timed runs of one step,
+ * so every engine still yields a number without eating the whole bench.
  */
-export async function timeRuns(step: () => Promise<void>, p: Protocol): Promise<{ runSeconds: number[]; steps: number; warmup: number }> {
-  const start = performance.now();
-  const elapsed = () => (performance.now() - start) / 1000;
-  const timed = async () => {
-    const t0 = performance.now();
-    await step();
-    return (performance.now() - t0) / 1000;
-  };
-  let last = await timed();
-  let warmup = 1;
+export async function timeInterleaved(steppers: Stepper[], p: Protocol): Promise<(Timing | Error)[]> {
   const floorRuns = Math.min(2, p.runs);
-  while (warmup < p.warmup && elapsed() + last * (1 + floorRuns) <= p.budgetSeconds) {
-    last = await timed();
-    warmup++;
+  const state: { step: Stepper; spent: number; warmup: number; steps: number; runSeconds: number[]; done: boolean; error?: Error }[] = [];
+  const guard = async (s: (typeof state)[number], f: () => Promise<void>) => {
+    try {
+      await f();
+    } catch (e) {
+      // One engine failing leaves the others measured.
+      s.error = e instanceof Error ? e : new Error(String(e));
+      s.done = true;
+    }
+  };
+  for (const step of steppers) {
+    const s = { step, spent: 0, warmup: 0, steps: 0, runSeconds: [] as number[], done: false };
+    state.push(s);
+    await guard(s, async () => {
+      let last = await step(1);
+      s.spent = last;
+      s.warmup = 1;
+      while (s.warmup < p.warmup && s.spent + last * (1 + floorRuns) <= p.budgetSeconds) {
+        last = await step(1);
+        s.spent += last;
+        s.warmup++;
+      }
+      const left = Math.max(0, p.budgetSeconds - s.spent);
+      s.steps = Math.max(1, Math.min(p.steps, Math.floor(left / Math.max(last, 1e-9) / p.minRuns)));
+    });
   }
-  const left = Math.max(0, p.budgetSeconds - elapsed());
-  const steps = Math.max(1, Math.min(p.steps, Math.floor(left / Math.max(last, 1e-9) / p.minRuns)));
-  const runSeconds: number[] = [];
-  while (runSeconds.length < p.runs) {
-    const t0 = performance.now();
-    for (let s = 0; s < steps; s++) await step();
-    runSeconds.push((performance.now() - t0) / 1000);
-    const enough = runSeconds.length >= p.minRuns || (steps === 1 && runSeconds.length >= floorRuns);
-    if (enough && elapsed() > p.budgetSeconds) break;
+  while (state.some((s) => !s.done)) {
+    for (const s of state) {
+      if (s.done) continue;
+      await guard(s, async () => {
+        const t = await s.step(s.steps);
+        s.runSeconds.push(t);
+        s.spent += t;
+        const enough = s.runSeconds.length >= p.minRuns || (s.steps === 1 && s.runSeconds.length >= floorRuns);
+        s.done = s.runSeconds.length >= p.runs || (enough && s.spent > p.budgetSeconds);
+      });
+    }
   }
-  return { runSeconds, steps, warmup };
+  return state.map((s) => s.error ?? { runSeconds: s.runSeconds, steps: s.steps, warmup: s.warmup });
 }
 
 export function samplesPerSecond(batch: number, steps: number, runSeconds: readonly number[]): number {
@@ -101,7 +147,7 @@ export function toMeasurement(
   backend: string,
   threads: number,
   p: Protocol,
-  t: { runSeconds: number[]; steps: number; warmup: number },
+  t: Timing,
 ): Measurement {
   return {
     workload: w.name,

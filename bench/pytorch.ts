@@ -1,52 +1,88 @@
 /**
- * PyTorch CPU peer: runs bench/pytorch_bench.py under Debian's python3-torch, one process per
- * thread count (torch.set_num_threads is process-wide), and turns its run times into samples/s.
+ * PyTorch CPU peer: bench/pytorch_bench.py under Debian's python3-torch, one process per thread
+ * count (torch.set_num_threads is process-wide), driven line by line so its timed runs can be
+ * interleaved with Convas's.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { toMeasurement, type Measurement, type Protocol } from './measure';
+import { toMeasurement, type EngineSession, type Protocol } from './measure';
 import type { Workload } from './workloads';
 
 export const PYTHON = process.env.CONVAS_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./pytorch_bench.py', import.meta.url));
 
-interface PyResult {
-  threads: number;
+interface Ready {
+  ready: true;
   torch: string;
-  batch: number;
-  steps: number;
-  warmup: number;
-  runSeconds: number[];
+  threads: number;
   params: number;
 }
 
-function runPython(job: unknown): Promise<PyResult> {
-  if (!existsSync(PYTHON)) {
-    return Promise.reject(new Error(`the PyTorch peer needs ${PYTHON} with torch (apt-get install python3-torch), or set CONVAS_PYTHON`));
-  }
-  return new Promise((resolve, reject) => {
-    const p = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on('data', (c: Buffer) => out.push(c));
-    p.stderr.on('data', (c: Buffer) => err.push(c));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      const stdout = Buffer.concat(out).toString().trim();
-      if (code !== 0) return reject(new Error(`${SCRIPT} exited with ${code}: ${Buffer.concat(err).toString().trim()}`));
+/** A running pytorch_bench.py: send one JSON line, get one back. */
+class PyProcess {
+  private waiting: { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
+  private stderr: string[] = [];
+  private exited: Error | null = null;
+  private proc;
+
+  constructor() {
+    this.proc = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    createInterface({ input: this.proc.stdout }).on('line', (line) => {
+      const w = this.waiting.shift();
+      if (!w) return;
       try {
-        resolve(JSON.parse(stdout.split('\n').pop()!) as PyResult);
+        w.resolve(JSON.parse(line) as Record<string, unknown>);
       } catch {
-        reject(new Error(`${SCRIPT} printed no JSON result: ${JSON.stringify(stdout.slice(0, 300))}`));
+        w.reject(new Error(`${SCRIPT} printed a line that is not JSON: ${JSON.stringify(line.slice(0, 200))}`));
       }
     });
-    p.stdin.end(JSON.stringify(job));
-  });
+    this.proc.stderr.on('data', (c: Buffer) => this.stderr.push(c.toString()));
+    // A write after Python died (EPIPE) is reported by the 'close' handler, with Python's stderr.
+    this.proc.stdin.on('error', () => {});
+    const fail = (e: Error) => {
+      this.exited = e;
+      for (const w of this.waiting.splice(0)) w.reject(e);
+    };
+    this.proc.on('error', (e) => fail(new Error(`could not start ${PYTHON}: ${e.message}`)));
+    this.proc.on('close', (code) => fail(new Error(`${SCRIPT} exited with ${code}: ${this.stderr.join('').trim().split('\n').slice(-3).join(' | ')}`)));
+  }
+
+  ask(msg: unknown): Promise<Record<string, unknown>> {
+    if (this.exited) return Promise.reject(this.exited);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.proc.stdin.write(`${JSON.stringify(msg)}\n`);
+    });
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+  }
 }
 
-export async function benchPytorch(w: Workload, threads: number, p: Protocol): Promise<Measurement> {
-  const r = await runPython({ graph: w.graph, batch: w.batch, optimizer: w.optimizer, threads, ...p });
-  if (r.threads !== threads) throw new Error(`asked PyTorch for ${threads} threads, it runs ${r.threads}`);
-  return { ...toMeasurement(w, 'pytorch', 'cpu', threads, p, r), device: `torch ${r.torch}`, params: r.params };
+export async function openPytorch(w: Workload, threads: number, p: Protocol): Promise<EngineSession> {
+  if (!existsSync(PYTHON)) throw new Error(`the PyTorch peer needs ${PYTHON} with torch (apt-get install python3-torch), or set CONVAS_PYTHON`);
+  const py = new PyProcess();
+  let ready: Ready;
+  try {
+    ready = (await py.ask({ graph: w.graph, batch: w.batch, optimizer: w.optimizer, threads, seed: p.seed })) as unknown as Ready;
+    if (ready.threads !== threads) throw new Error(`asked PyTorch for ${threads} threads, it runs ${ready.threads}`);
+  } catch (e) {
+    py.close();
+    throw e;
+  }
+  return {
+    label: `pytorch cpu, ${threads} thread${threads > 1 ? 's' : ''}`,
+    async step(n) {
+      const r = await py.ask({ steps: n });
+      return r.seconds as number;
+    },
+    async finish(t) {
+      py.close();
+      return { measurement: { ...toMeasurement(w, 'pytorch', 'cpu', threads, p, t), device: `torch ${ready.torch}`, params: ready.params } };
+    },
+    close: () => py.close(),
+  };
 }

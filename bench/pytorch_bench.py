@@ -1,10 +1,13 @@
-"""PyTorch CPU peer for `npm run bench`: trains a Convas graph as idiomatic PyTorch and times it.
+"""PyTorch CPU peer for `npm run bench`: trains a Convas graph as idiomatic PyTorch, on command.
 
-Reads one JSON job on stdin:
-  {"graph": {...Graph IR...}, "batch": 64, "optimizer": {"name": "momentum", "lr": 0.1, ...},
-   "threads": 1, "warmup": 3, "steps": 20, "runs": 5, "minRuns": 3, "budgetSeconds": 30, "seed": 7}
-and prints one JSON line on stdout:
-  {"threads": 1, "torch": "1.13.1", "batch": 64, "steps": 20, "warmup": 3, "runSeconds": [...], "params": 12042}
+Line protocol (one JSON object per line), so bench/measure.ts can interleave PyTorch's timed
+runs with Convas's and both see the same machine load:
+  stdin  first line: {"graph": {...Graph IR...}, "batch": 64, "optimizer": {"name": "momentum", "lr": 0.1, ...},
+                      "threads": 1, "seed": 7}
+  stdout            {"ready": true, "torch": "1.13.1", "threads": 1, "params": 12042}
+  stdin  then:      {"steps": 20}
+  stdout            {"seconds": 0.113, "loss": 2.29}
+  stdin closed:     the process exits.
 
 The graph is a chain (every workload of the bench is); each node becomes the nn module a PyTorch
 user would write, so this measures PyTorch as people run it, not a transcription of Convas's
@@ -108,8 +111,13 @@ def optimizer(cfg, params):
     raise ValueError("unknown optimizer " + name)
 
 
+def say(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
 def main():
-    job = json.load(sys.stdin)
+    job = json.loads(sys.stdin.readline())
     torch.set_num_threads(job["threads"])
     torch.manual_seed(job["seed"])
     model, shape, classes = build(job["graph"])
@@ -127,37 +135,19 @@ def main():
         opt.step()
         return loss.item()
 
-    # The same protocol as bench/measure.ts `timeRuns`: counts shrink only when a step is slow.
-    start = time.perf_counter()
-
-    def timed():
+    say({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
+         "params": sum(p.numel() for p in model.parameters() if p.requires_grad)})
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        n = json.loads(line)["steps"]
         t0 = time.perf_counter()
-        loss = step()
-        if not math.isfinite(loss):
-            raise ValueError("loss became %s" % loss)
-        return time.perf_counter() - t0
-
-    last = timed()
-    warmup = 1
-    floor_runs = min(2, job["runs"])
-    while warmup < job["warmup"] and time.perf_counter() - start + last * (1 + floor_runs) <= job["budgetSeconds"]:
-        last = timed()
-        warmup += 1
-    left = max(0.0, job["budgetSeconds"] - (time.perf_counter() - start))
-    steps = max(1, min(job["steps"], int(left / max(last, 1e-9) / job["minRuns"])))
-    runs = []
-    while len(runs) < job["runs"]:
-        t0 = time.perf_counter()
-        for _ in range(steps):
+        for _ in range(n):
             loss = step()
-        runs.append(time.perf_counter() - t0)
+        seconds = time.perf_counter() - t0
         if not math.isfinite(loss):
-            raise ValueError("loss became %s" % loss)
-        enough = len(runs) >= job["minRuns"] or (steps == 1 and len(runs) >= floor_runs)
-        if enough and time.perf_counter() - start > job["budgetSeconds"]:
-            break
-    print(json.dumps({"threads": torch.get_num_threads(), "torch": torch.__version__, "batch": batch, "steps": steps, "warmup": warmup, "runSeconds": runs,
-                      "params": sum(p.numel() for p in model.parameters() if p.requires_grad)}))
+            raise ValueError("loss became %s after %d steps" % (loss, n))
+        say({"seconds": seconds, "loss": loss})
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { installNodeWebGPU } from '../src/engine/backend/node';
 import type { Graph } from '../src/engine/graph/types';
 import { Rng } from '../src/engine/util/rng';
-import { timeRuns, toMeasurement, type Measurement, type Protocol } from './measure';
+import { toMeasurement, type EngineSession, type Protocol } from './measure';
 import type { Workload } from './workloads';
 
 export const TFJS_WASM_NOTE = 'tfjs-wasm left out: @tensorflow/tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so it cannot train a CNN';
@@ -110,7 +110,7 @@ function optimizerFor(tf: Tf, w: Workload): TF.Optimizer {
   }
 }
 
-export async function benchTfjs(w: Workload, p: Protocol): Promise<Measurement> {
+export async function openTfjs(w: Workload, p: Protocol): Promise<EngineSession> {
   const { tf, adapter } = await loadTfWebGPU();
   const { model, inputShape, classes } = buildTfModel(tf, w.graph);
   const rng = new Rng(p.seed);
@@ -119,19 +119,29 @@ export async function benchTfjs(w: Workload, p: Protocol): Promise<Measurement> 
   const x = tf.tensor(xData, [w.batch, ...inputShape]);
   const y = tf.oneHot(tf.tensor1d(labels, 'int32'), classes);
   const opt = optimizerFor(tf, w);
-  const step = async () => {
-    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as TF.Tensor) as TF.Scalar, true)!;
-    const v = (await loss.data())[0];
-    loss.dispose();
-    if (!Number.isFinite(v)) throw new Error(`tfjs ${w.name}: loss became ${v}`);
+  const params = model.trainableWeights.reduce((a, v) => a + v.shape.reduce((m: number, d) => m * (d ?? 1), 1), 0);
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    for (const t of [x, y, opt, model]) t.dispose();
   };
-  try {
-    const timing = await timeRuns(step, p);
-    return { ...toMeasurement(w, 'tfjs', 'webgpu', 0, p, timing), device: `tfjs ${tf.version.tfjs}, ${adapter}`, params: model.trainableWeights.reduce((a, v) => a + v.shape.reduce((x: number, y) => x * (y ?? 1), 1), 0) };
-  } finally {
-    x.dispose();
-    y.dispose();
-    opt.dispose();
-    model.dispose();
-  }
+  return {
+    label: 'tfjs webgpu',
+    async step(n) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as TF.Tensor) as TF.Scalar, true)!;
+        const v = (await loss.data())[0];
+        loss.dispose();
+        if (!Number.isFinite(v)) throw new Error(`tfjs ${w.name}: loss became ${v}`);
+      }
+      return (performance.now() - t0) / 1000;
+    },
+    async finish(t) {
+      close();
+      return { measurement: { ...toMeasurement(w, 'tfjs', 'webgpu', 0, p, t), device: `tfjs ${tf.version.tfjs}, ${adapter}`, params } };
+    },
+    close,
+  };
 }
