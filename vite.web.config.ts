@@ -8,14 +8,23 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { cspPlugin } from './src/main/csp-plugin';
 
+export const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: resolve(import.meta.dirname, 'src/renderer'),
   base: './',
   plugins: [react(), cspPlugin()],
-  server: { port: 5173, strictPort: false },
+  // Cross-origin isolation gives the training worker SharedArrayBuffer, which gpu.js's
+  // WebAssembly backend needs for its threads (without it, it runs single-threaded).
+  server: { port: 5173, strictPort: false, headers: CROSS_ORIGIN_ISOLATION },
+  preview: { headers: CROSS_ORIGIN_ISOLATION },
   build: {
     outDir: resolve(import.meta.dirname, 'dist-web'),
     emptyOutDir: true,
-    chunkSizeWarningLimit: 2000,
+    // gpu.js compiles kernels from their source text (Function#toString): a minifier reuses
+    // names (a loop counter named like an array argument) and gpu.js then refuses the kernel
+    // ("Unhandled binary expression between Array & Number"). The engine ships as written.
+    minify: false,
+    chunkSizeWarningLimit: 4000,
   },
 });

@@ -15,11 +15,20 @@ import { useAppEffects } from './shell/useAppEffects';
 import { StatusBar } from './status/StatusBar';
 import { SummaryTable } from './status/SummaryTable';
 import { useUi } from './store/ui';
+import { CurvesDock } from './training/CurvesDock';
+import { TrainingLockBanner, useTrainingEffects } from './training/TrainingEffects';
+import { useTrainingUi } from './training/ui';
+import { useTraining } from './training/store';
 import { VisualsHost } from './visuals/VisualsHost';
 
 export function App() {
   useAppEffects();
+  useTrainingEffects();
   const panels = useUi((s) => s.panels);
+  // the curves show with the Train tab, and stay while there is a run to watch
+  const dock = useTrainingUi((s) => (s.dockOpen ? s.tab : null));
+  const hasRun = useTraining((s) => s.live !== null);
+  const curves = dock !== null && ((dock === 'train' && panels.inspector) || hasRun);
   return (
     <ReactFlowProvider>
       <div className="app">
@@ -29,6 +38,8 @@ export function App() {
           {panels.palette && <Palette />}
           <main className="centre">
             <Canvas />
+            <TrainingLockBanner />
+            {curves && <CurvesDock />}
             {panels.summary && <SummaryTable />}
           </main>
           {panels.inspector && <Inspector />}

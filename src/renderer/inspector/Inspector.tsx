@@ -13,6 +13,9 @@ import { useReport } from '../graph/useReport';
 import { connectedPorts, isPendingWiring } from '../graph/wiring';
 import { run } from '../shell/commands';
 import { useEditor, type EditorState } from '../store/editor';
+import { SideTabs } from '../training/SideTabs';
+import { TrainPanel } from '../training/TrainPanel';
+import { useTrainingUi } from '../training/ui';
 import { NameField } from './NameField';
 import { ParamField } from './ParamField';
 import { ProjectInfo } from './ProjectInfo';
@@ -173,16 +176,12 @@ function SelectionInspector({ ids }: { ids: string[] }) {
 
 export function Inspector() {
   const ids = useEditor(useShallow(selectedIds));
+  const tab = useTrainingUi((s) => s.tab);
   return (
-    <aside className="panel inspector" aria-label="Inspector" data-testid="inspector">
-      <div className="panel-tabs" role="tablist">
-        {/* The training panel (a later issue) becomes a second tab here. */}
-        <button role="tab" aria-selected className="panel-tab is-active">
-          Inspector
-        </button>
-      </div>
+    <aside className={`panel inspector${tab === 'train' ? ' is-train' : ''}`} aria-label="Inspector" data-testid="inspector">
+      <SideTabs />
       <div className="panel-scroll">
-        {ids.length === 1 ? <LayerInspector id={ids[0]} /> : ids.length > 1 ? <SelectionInspector ids={ids} /> : <ProjectInfo />}
+        {tab === 'train' ? <TrainPanel /> : ids.length === 1 ? <LayerInspector id={ids[0]} /> : ids.length > 1 ? <SelectionInspector ids={ids} /> : <ProjectInfo />}
       </div>
     </aside>
   );

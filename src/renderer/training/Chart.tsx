@@ -1,0 +1,99 @@
+/**
+ * One uPlot chart. Built once per set of series (a run added to the overlay rebuilds it); new
+ * points only call `setData`, which the store already paces to one call per animation frame.
+ * Sized by a ResizeObserver; hovering shows every series' value at that x in the legend.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useUi } from '../store/ui';
+import type { ChartData } from './chart-data';
+
+interface Props {
+  title: string;
+  data: ChartData;
+  log?: boolean;
+  percent?: boolean;
+  testId: string;
+}
+
+const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+
+function fmtValue(percent: boolean) {
+  return (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : percent ? `${(v * 100).toFixed(1)}%` : Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2));
+}
+
+function options(p: Props, width: number, height: number): uPlot.Options {
+  const text = css('--muted');
+  const grid = css('--border');
+  const font = `11px ${css('--font-ui')}`;
+  const axis: uPlot.Axis = { stroke: text, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  return {
+    width,
+    height,
+    title: undefined,
+    legend: { live: true },
+    cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+    scales: {
+      x: { time: false },
+      y: p.log ? { distr: 3 } : p.percent ? { range: (_u, min, max) => [Math.max(0, Math.min(min, 0.9) - 0.02), Math.min(1, Math.max(max, 0.1) + 0.02)] } : {},
+    },
+    axes: [
+      { ...axis, label: 'epoch', labelFont: font, labelSize: 14, values: (_u, ticks) => ticks.map((t) => String(Number(t.toFixed(2)))) },
+      { ...axis, size: 52, values: (_u, ticks) => ticks.map((t) => (p.percent ? `${Math.round(t * 100)}%` : Number(t.toPrecision(3)).toString())) },
+    ],
+    series: [
+      { label: 'epoch', value: (_u, v) => (v === null || v === undefined ? '—' : v.toFixed(2)) },
+      ...p.data.series.map(
+        (s): uPlot.Series => ({
+          label: s.label,
+          stroke: s.color,
+          width: s.kind === 'train-step' ? 1.25 : 2,
+          dash: s.kind === 'val-epoch' ? [6, 4] : undefined,
+          spanGaps: true,
+          points: { show: s.kind !== 'train-step', size: 6, fill: s.color, stroke: s.color },
+          value: fmtValue(!!p.percent),
+        }),
+      ),
+    ],
+  };
+}
+
+const aligned = (d: ChartData): uPlot.AlignedData => [d.x, ...d.series.map((s) => s.values)] as uPlot.AlignedData;
+
+export function Chart(p: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const theme = useUi((s) => s.theme);
+  const structure = JSON.stringify([p.data.series.map((s) => [s.label, s.kind, s.color]), p.log, p.percent, theme]);
+
+  useEffect(() => {
+    const el = box.current!;
+    const size = () => ({ width: Math.max(160, el.clientWidth), height: Math.max(80, el.clientHeight - 34) });
+    const { width, height } = size();
+    const u = new uPlot(options(p, width, height), aligned(p.data), el);
+    plot.current = u;
+    const ro = new ResizeObserver(() => {
+      const s = size();
+      if (s.width !== u.width || s.height !== u.height) u.setSize(s);
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // rebuilt only when the series change; data flows through setData below
+  }, [structure]);
+
+  useEffect(() => {
+    plot.current?.setData(aligned(p.data));
+  }, [p.data]);
+
+  return (
+    <figure className="tchart" data-testid={p.testId} data-points={p.data.x.length}>
+      <figcaption className="tchart-title">{p.title}</figcaption>
+      <div className="tchart-plot" ref={box} />
+    </figure>
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * Hyperparameters, read from and written to the project's training settings (so a saved
+ * project — and a preset — carries them): epochs, batch size, optimizer and its settings,
+ * learning rate, weight decay, initializer, validation split, augmentation, backend.
+ */
+import { BACKENDS } from '../../engine/backend/device';
+import type { TrainingSettings } from '../../engine/io/project';
+import { OPTIMIZERS, type OptimizerName } from '../../engine/train/optimizers';
+import { INITIALIZERS, type InitializerName } from '../../engine/train/weights';
+import type { RunHyper } from '../platform/training';
+import { useEditor } from '../store/editor';
+import { NumberField, Section, SelectField, SwitchField } from './fields';
+
+const OPTIMIZER_LABELS: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'SGD + momentum', rmsprop: 'RMSprop', adam: 'Adam' };
+const INIT_LABELS: Record<InitializerName, string> = { msra: 'MSRA / He', xavier: 'Xavier / Glorot', normal: 'Normal (σ 0.01)', zeros: 'Zeros' };
+const BACKEND_LABELS: Record<string, string> = { auto: 'Auto (fastest here)', webgpu: 'WebGPU', webgl2: 'WebGL2', webasm: 'WebAssembly', cpu: 'CPU (reference, slow)' };
+
+/** Each optimizer's defaults for the settings it has (PyTorch's, momentum 0.9). */
+const OPTIMIZER_DEFAULTS: Record<OptimizerName, Partial<TrainingSettings['optimizer']>> = {
+  sgd: {},
+  momentum: { momentum: 0.9 },
+  rmsprop: { rho: 0.99, epsilon: 1e-8 },
+  adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+};
+
+/** The worker's hyperparameters from the project's settings. */
+export function hyperFrom(t: TrainingSettings): RunHyper {
+  return {
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    optimizer: { ...t.optimizer },
+    weightDecay: t.weightDecay,
+    initializer: t.initializer,
+    seed: t.seed,
+    validationSplit: t.validationSplit,
+    shuffle: t.shuffle,
+    normalize: t.dataset?.normalize ?? 'unit',
+    augmentation: { ...t.augmentation },
+    backend: t.backend,
+  };
+}
+
+function update(patch: Partial<TrainingSettings>) {
+  const meta = useEditor.getState().meta;
+  useEditor.getState().setMeta({ training: { ...meta.training, ...patch } });
+}
+
+function OptimizerFields({ t, disabled }: { t: TrainingSettings; disabled: boolean }) {
+  const o = t.optimizer;
+  const set = (p: Partial<TrainingSettings['optimizer']>) => update({ optimizer: { ...o, ...p } });
+  return (
+    <>
+      {o.name === 'momentum' && <NumberField label="Momentum μ" value={o.momentum ?? 0.9} min={0} max={1} maxInclusive={false} testId="training-momentum" disabled={disabled} onChange={(v) => set({ momentum: v })} />}
+      {o.name === 'rmsprop' && <NumberField label="Smoothing α" value={o.rho ?? 0.99} min={0} max={1} maxInclusive={false} testId="training-rho" disabled={disabled} onChange={(v) => set({ rho: v })} />}
+      {o.name === 'adam' && (
+        <>
+          <NumberField label="β1" value={o.beta1 ?? 0.9} min={0} max={1} maxInclusive={false} testId="training-beta1" disabled={disabled} onChange={(v) => set({ beta1: v })} />
+          <NumberField label="β2" value={o.beta2 ?? 0.999} min={0} max={1} maxInclusive={false} testId="training-beta2" disabled={disabled} onChange={(v) => set({ beta2: v })} />
+        </>
+      )}
+      {(o.name === 'rmsprop' || o.name === 'adam') && (
+        <NumberField label="ε" value={o.epsilon ?? 1e-8} min={0} minInclusive={false} max={1} testId="training-epsilon" disabled={disabled} onChange={(v) => set({ epsilon: v })} />
+      )}
+    </>
+  );
+}
+
+export function SettingsSection({ disabled }: { disabled: boolean }) {
+  const t = useEditor((s) => s.meta.training);
+  return (
+    <Section title="Settings" testId="training-settings">
+      <div className="tgrid">
+        <NumberField label="Epochs" value={t.epochs} min={1} max={100_000} integer testId="training-epochs" disabled={disabled} onChange={(v) => update({ epochs: v })} />
+        <NumberField label="Batch size" value={t.batchSize} min={1} max={65_536} integer testId="training-batch" disabled={disabled} onChange={(v) => update({ batchSize: v })} />
+        <SelectField
+          label="Optimizer"
+          value={t.optimizer.name}
+          options={OPTIMIZERS.map((o) => ({ value: o, label: OPTIMIZER_LABELS[o] }))}
+          testId="training-optimizer"
+          disabled={disabled}
+          onChange={(name) => update({ optimizer: { name, lr: t.optimizer.lr, ...OPTIMIZER_DEFAULTS[name] } })}
+        />
+        <NumberField label="Learning rate" value={t.optimizer.lr} min={0} minInclusive={false} max={1000} testId="training-lr" disabled={disabled} onChange={(v) => update({ optimizer: { ...t.optimizer, lr: v } })} />
+        <OptimizerFields t={t} disabled={disabled} />
+        <NumberField label="Weight decay" value={t.weightDecay} min={0} max={1} testId="training-weight-decay" disabled={disabled} onChange={(v) => update({ weightDecay: v })} />
+        <SelectField label="Initializer" value={t.initializer} options={INITIALIZERS.map((i) => ({ value: i, label: INIT_LABELS[i] }))} testId="training-initializer" disabled={disabled} onChange={(v) => update({ initializer: v })} />
+        <NumberField label="Validation split" value={t.validationSplit} min={0} max={1} maxInclusive={false} hint="used when the data has no test split" testId="training-val-split" disabled={disabled} onChange={(v) => update({ validationSplit: v })} />
+        <NumberField label="Seed" value={t.seed} min={0} max={0xffffffff} integer testId="training-seed" disabled={disabled} onChange={(v) => update({ seed: v })} />
+        <NumberField
+          label="Random crop (px)"
+          value={t.augmentation.randomCrop}
+          min={0}
+          max={64}
+          integer
+          hint="pad, then crop back; 0 = off"
+          testId="training-crop"
+          disabled={disabled}
+          onChange={(v) => update({ augmentation: { ...t.augmentation, randomCrop: v } })}
+        />
+        <SelectField label="Backend" value={t.backend} options={BACKENDS.map((b) => ({ value: b, label: BACKEND_LABELS[b] ?? b }))} testId="training-backend" disabled={disabled} onChange={(v) => update({ backend: v })} />
+      </div>
+      <div className="tswitches">
+        <SwitchField label="Flip horizontally" checked={t.augmentation.flipHorizontal} testId="training-flip" disabled={disabled} onChange={(v) => update({ augmentation: { ...t.augmentation, flipHorizontal: v } })} />
+        <SwitchField label="Shuffle" checked={t.shuffle} testId="training-shuffle" disabled={disabled} onChange={(v) => update({ shuffle: v })} />
+      </div>
+    </Section>
+  );
+}

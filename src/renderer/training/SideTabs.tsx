@@ -1,0 +1,19 @@
+/** The right-hand panel's tabs: the inspector and the training dashboard. */
+import { isActive, useTraining } from './store';
+import { useTrainingUi, type SideTab } from './ui';
+
+export function SideTabs() {
+  const tab = useTrainingUi((s) => s.tab);
+  const busy = useTraining((s) => isActive(s.live?.status));
+  const choose = (t: SideTab) => useTrainingUi.getState().set({ tab: t });
+  return (
+    <div className="panel-tabs" role="tablist">
+      <button role="tab" aria-selected={tab === 'inspector'} className={`panel-tab${tab === 'inspector' ? ' is-active' : ''}`} onClick={() => choose('inspector')} data-testid="tab-inspector">
+        Inspector
+      </button>
+      <button role="tab" aria-selected={tab === 'train'} className={`panel-tab${tab === 'train' ? ' is-active' : ''}`} onClick={() => choose('train')} data-testid="tab-train">
+        Train{busy && <span className="tab-dot" aria-label="a run is live" />}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * App-wide training effects: load the kept runs once, lock the canvas for structural edits
+ * while a run is live (refused edits say why), and show the lock on the canvas.
+ */
+import { useEffect } from 'react';
+import { setLockedEditHandler, useEditor } from '../store/editor';
+import { useUi } from '../store/ui';
+import { isActive, useTraining } from './store';
+
+export const LOCK_REASON = 'A training run is live: the network cannot change under it. Stop the run to edit.';
+
+export function useTrainingEffects(): void {
+  const active = useTraining((s) => isActive(s.live?.status));
+  useEffect(() => {
+    void useTraining.getState().loadRuns();
+    let last = 0;
+    setLockedEditHandler((reason) => {
+      // one notice per burst of refused edits (a held key repeats)
+      if (Date.now() - last < 1500) return;
+      last = Date.now();
+      useUi.getState().notify('info', reason);
+    });
+  }, []);
+  useEffect(() => {
+    useEditor.getState().setLock(active ? LOCK_REASON : null);
+  }, [active]);
+}
+
+export function TrainingLockBanner() {
+  const lock = useEditor((s) => s.lock);
+  if (!lock) return null;
+  return (
+    <div className="tlock" role="status" data-testid="canvas-lock">
+      <span className="tlock-icon" aria-hidden>
+        🔒
+      </span>
+      <span>{lock}</span>
+      <button className="button plain tlock-stop" onClick={() => useTraining.getState().stop()}>
+        Stop run
+      </button>
+    </div>
+  );
+}
