@@ -17,6 +17,9 @@ interface Props {
   testId: string;
 }
 
+/** Ticks at round fractions of an epoch (0.25, 0.5) or whole epochs, never 0.07. */
+const EPOCH_TICKS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 
 function fmtValue(percent: boolean) {
@@ -39,7 +42,7 @@ function options(p: Props, width: number, height: number): uPlot.Options {
       y: p.log ? { distr: 3 } : p.percent ? { range: (_u, min, max) => [Math.max(0, Math.min(min, 0.9) - 0.02), Math.min(1, Math.max(max, 0.1) + 0.02)] } : {},
     },
     axes: [
-      { ...axis, label: 'epoch', labelFont: font, labelSize: 14, values: (_u, ticks) => ticks.map((t) => String(Number(t.toFixed(2)))) },
+      { ...axis, label: 'epoch', labelFont: font, labelSize: 14, incrs: EPOCH_TICKS, values: (_u, ticks) => ticks.map((t) => String(Number(t.toFixed(2)))) },
       { ...axis, size: 52, values: (_u, ticks) => ticks.map((t) => (p.percent ? `${Math.round(t * 100)}%` : Number(t.toPrecision(3)).toString())) },
     ],
     series: [

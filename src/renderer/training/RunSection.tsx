@@ -3,7 +3,7 @@
  * the backend that really runs), its final metrics, and a failure in place: the worker's
  * message, the curves kept, and a way back from the last checkpoint.
  */
-import { useTraining, isActive, type LiveRun } from './store';
+import { curvesOf, useTraining, isActive, type LiveRun } from './store';
 import { formatDuration, formatLoss, formatPercent, formatRate } from './format';
 
 function ProgressBar({ live }: { live: LiveRun }) {
@@ -42,7 +42,7 @@ function ProgressBar({ live }: { live: LiveRun }) {
           </dd>
         </div>
       </dl>
-      <div className="tbackend small" data-testid="training-backend">
+      <div className="tbackend small" data-testid="training-running-on">
         {live.backend ? (
           <>
             Running on <strong className="mono">{live.backend}</strong>
@@ -79,11 +79,14 @@ function statusText(live: LiveRun): string {
 function FinalMetrics({ live }: { live: LiveRun }) {
   const f = live.final;
   if (!f) return null;
+  const timing = curvesOf(live.id)?.epoch.find((p) => p.epoch === f.epoch);
   return (
     <dl className="kv tfinal" data-testid="training-final">
       <div>
         <dt>After epoch {f.epoch}</dt>
-        <dd />
+        <dd className="mono small muted" data-testid="training-epoch-time">
+          {timing ? `${timing.seconds.toFixed(1)} s · ${formatRate(timing.samplesPerSec)} samples/s` : ''}
+        </dd>
       </div>
       {f.valAccuracy !== null && (
         <div>

@@ -14,6 +14,9 @@ export function SideTabs() {
       <button role="tab" aria-selected={tab === 'train'} className={`panel-tab${tab === 'train' ? ' is-active' : ''}`} onClick={() => choose('train')} data-testid="tab-train">
         Train{busy && <span className="tab-dot" aria-label="a run is live" />}
       </button>
+      <button role="tab" aria-selected={tab === 'visuals'} className={`panel-tab${tab === 'visuals' ? ' is-active' : ''}`} onClick={() => choose('visuals')} data-testid="tab-visuals">
+        Visuals
+      </button>
     </div>
   );
 }

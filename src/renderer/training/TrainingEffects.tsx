@@ -7,7 +7,7 @@ import { setLockedEditHandler, useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 import { isActive, useTraining } from './store';
 
-export const LOCK_REASON = 'A training run is live: the network cannot change under it. Stop the run to edit.';
+export const LOCK_REASON = 'Training: the network is locked until the run stops.';
 
 export function useTrainingEffects(): void {
   const active = useTraining((s) => isActive(s.live?.status));
@@ -31,9 +31,9 @@ export function TrainingLockBanner() {
   if (!lock) return null;
   return (
     <div className="tlock" role="status" data-testid="canvas-lock">
-      <span className="tlock-icon" aria-hidden>
-        🔒
-      </span>
+      <svg className="tlock-icon" width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth={1.4} aria-hidden>
+        <path d="M3.5 7.5h9v7h-9z M5.5 7.5V5a2.5 2.5 0 0 1 5 0v2.5" />
+      </svg>
       <span>{lock}</span>
       <button className="button plain tlock-stop" onClick={() => useTraining.getState().stop()}>
         Stop run

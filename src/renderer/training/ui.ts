@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { DataChoice } from '../platform/training';
 
-export type SideTab = 'inspector' | 'train';
+export type SideTab = 'inspector' | 'train' | 'visuals';
 export type CurveScale = 'step' | 'epoch';
 
 interface Prefs {
@@ -29,7 +29,7 @@ function load(): Prefs {
     const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Prefs>;
     const int = (v: unknown, d: number) => (Number.isInteger(v) && (v as number) > 0 ? (v as number) : d);
     return {
-      tab: saved.tab === 'train' ? 'train' : 'inspector',
+      tab: saved.tab === 'train' || saved.tab === 'visuals' ? saved.tab : 'inspector',
       dockOpen: saved.dockOpen !== false,
       scale: saved.scale === 'epoch' ? 'epoch' : 'step',
       logLoss: saved.logLoss === true,

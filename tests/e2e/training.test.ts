@@ -1,0 +1,154 @@
+/**
+ * Training from the canvas in the browser build: the MNIST CNN preset on a small Shapes set,
+ * one epoch on the WebAssembly backend in a Web Worker. Curves appear and grow, the progress bar
+ * moves, pause holds the step counter and resume moves it on, the canvas is locked meanwhile,
+ * the final validation accuracy shows; the exported weights load back with `convas infer` and
+ * give the app's own predictions. Screenshots of the dashboard go to tests/e2e/screenshots/.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataPipeline } from '../../src/engine/data/pipeline';
+import { openBuiltinDataset } from '../../src/engine/data/ref';
+import { openApp } from './helpers/editor';
+import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PRESET = join(ROOT, 'resources/presets/seed-mnist-cnn.convas.json');
+const SAMPLES = 2048;
+const TEST_SAMPLES = 256;
+
+let s: Session;
+beforeAll(async () => {
+  s = await startSession();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const text = async (page: Page, id: string) => ((await page.getByTestId(id).textContent()) ?? '').trim();
+/** "12 / 32" → 12 */
+const stepOf = async (page: Page) => Number((await text(page, 'training-step')).split('/')[0]);
+const points = async (page: Page, chart: string) => Number(await page.getByTestId(chart).getAttribute('data-points'));
+const fillWidth = (page: Page) => page.getByTestId('training-progress-fill').evaluate((el) => parseFloat((el as unknown as { style: { width: string } }).style.width));
+
+function runConvas(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const p = spawn(process.execPath, [join(ROOT, 'bin/convas.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => (stdout += c));
+    p.stderr.on('data', (c: Buffer) => (stderr += c));
+    p.on('error', fail);
+    p.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** The validation samples exactly as the worker feeds them (same data, seed and normalisation). */
+async function validationInputs(indices: number[]): Promise<{ shape: number[]; data: number[] }> {
+  const preset = JSON.parse(readFileSync(PRESET, 'utf8'));
+  const t = preset.training;
+  const dataset = openBuiltinDataset({ kind: 'shapes', samples: SAMPLES, testSamples: TEST_SAMPLES }, { inputShape: [1, 28, 28], seed: t.seed ?? 1 });
+  const pipeline = await DataPipeline.create(dataset, { batch: t.batchSize, seed: t.seed ?? 1, valFraction: 0.1, normalize: t.dataset.normalize, shuffle: true });
+  const data: number[] = [];
+  for (const i of indices) data.push(...(await pipeline.sample('validation', i)).x);
+  return { shape: [indices.length, 1, 28, 28], data };
+}
+
+describe('training in the browser build', () => {
+  it('trains the MNIST CNN preset on Shapes: live curves, pause and resume, final accuracy, weights that convas infer reads back', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    expect(await page.evaluate(() => (globalThis as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated)).toBe(true);
+    await page.getByTestId('tool-showGallery').click();
+    await page.locator('[data-testid="preset-card"][data-file="seed-mnist-cnn.convas.json"]').click();
+    await page.getByTestId('gallery').waitFor({ state: 'detached' });
+
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('training-shapes-samples').fill(String(SAMPLES));
+    await page.getByTestId('training-shapes-test').fill(String(TEST_SAMPLES));
+    await page.getByTestId('training-epochs').fill('1');
+    await page.getByTestId('training-backend').selectOption('webasm');
+    // the data as opened: counts, shape, classes, a strip of samples, and that it fits
+    await expect.poll(() => text(page, 'training-data-count')).toBe(`${SAMPLES.toLocaleString('en-US')} train · ${TEST_SAMPLES} test`);
+    await expect(page.getByTestId('training-samples').locator('canvas').count()).resolves.toBe(12);
+    await page.getByTestId('training-fit-ok').waitFor();
+
+    const started = Date.now();
+    await page.getByTestId('training-train').click();
+    await expect.poll(() => text(page, 'training-running-on'), { timeout: 30_000 }).toContain('webasm');
+    await page.getByTestId('canvas-lock').waitFor();
+    await expect.poll(() => stepOf(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    const firstPoints = await points(page, 'training-chart-loss');
+    const firstFill = await fillWidth(page);
+    await expect.poll(() => points(page, 'training-chart-loss'), { timeout: 20_000 }).toBeGreaterThan(firstPoints + 2);
+    expect(await fillWidth(page)).toBeGreaterThan(firstFill);
+    await page.screenshot({ path: `${SCREENSHOTS}/training-mid-run.png` });
+
+    // a structural edit is refused while the run is live, and says why
+    await page.getByTestId('canvas').click({ position: { x: 40, y: 40 } });
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Delete');
+    await expect(page.locator('.react-flow__node').count()).resolves.toBe(13);
+    await expect.poll(() => page.getByTestId('toast-info').allTextContents()).toContainEqual(expect.stringContaining('network is locked'));
+
+    // pause holds the step counter; resume moves it on
+    await page.getByTestId('training-pause').click();
+    await expect.poll(() => text(page, 'training-status')).toBe('Paused');
+    const held = await stepOf(page);
+    await page.waitForTimeout(1500);
+    expect(await stepOf(page)).toBe(held);
+    await page.screenshot({ path: `${SCREENSHOTS}/training-paused.png` });
+    await page.getByTestId('training-resume').click();
+    await expect.poll(() => stepOf(page), { timeout: 20_000 }).toBeGreaterThan(held);
+
+    await expect.poll(() => text(page, 'training-status'), { timeout: 90_000 }).toBe('Finished');
+    const seconds = (Date.now() - started) / 1000;
+    const accuracy = await text(page, 'training-val-accuracy');
+    expect(accuracy).toMatch(/^\d+\.\d%$/);
+    expect(parseFloat(accuracy)).toBeGreaterThan(100 / 6); // better than guessing one of six shapes
+    await expect(page.getByTestId('canvas-lock').count()).resolves.toBe(0);
+    console.log(`one epoch of ${SAMPLES} samples: ${seconds.toFixed(1)} s wall, ${await text(page, 'training-epoch-time')}, validation accuracy ${accuracy}`);
+    await page.screenshot({ path: `${SCREENSHOTS}/training-finished.png` });
+
+    // the weights, downloaded
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('training-export-weights').click()]);
+    const dir = mkdtempSync(join(tmpdir(), 'convas-e2e-weights-'));
+    const weightsPath = join(dir, download.suggestedFilename());
+    await download.saveAs(weightsPath);
+    const weights = JSON.parse(readFileSync(weightsPath, 'utf8'));
+    expect(weights.format).toBe('convas-weights');
+    expect(weights.tensors['conv1.weight'].shape).toEqual([8, 1, 5, 5]);
+    expect(weights.graph.nodes).toHaveLength(13);
+    expect(weights.metrics.valAccuracy).toBeCloseTo(parseFloat(accuracy) / 100, 3);
+
+    // the app's predictions (the evaluation's grid) against convas infer with those weights
+    await page.getByTestId('tool-inside').click();
+    await page.getByTestId('prediction').first().waitFor({ timeout: 60_000 });
+    const shown = await page.getByTestId('prediction').evaluateAll((els) =>
+      els.map((e) => {
+        const d = (e as unknown as { dataset: Record<string, string> }).dataset;
+        return { sample: Number(d.sample), predicted: Number(d.predicted) };
+      }),
+    );
+    expect(shown.length).toBeGreaterThanOrEqual(12);
+    const input = await validationInputs(shown.map((p) => p.sample));
+    const inputPath = join(dir, 'input.json');
+    writeFileSync(inputPath, JSON.stringify(input));
+    const r = await runConvas(['infer', PRESET, '--weights', weightsPath, '--input', inputPath, '--backend', 'cpu', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout).outputs.softmax as { shape: number[]; data: number[] };
+    const classes = out.shape[1];
+    const cli = shown.map((_, n) => {
+      const row = out.data.slice(n * classes, (n + 1) * classes);
+      return row.indexOf(Math.max(...row));
+    });
+    expect(cli).toEqual(shown.map((p) => p.predicted));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
