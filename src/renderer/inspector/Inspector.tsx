@@ -16,6 +16,7 @@ import { useEditor, type EditorState } from '../store/editor';
 import { SideTabs } from '../training/SideTabs';
 import { TrainPanel } from '../training/TrainPanel';
 import { useTrainingUi } from '../training/ui';
+import { VisualsPanel } from '../visuals/inside/VisualsPanel';
 import { NameField } from './NameField';
 import { ParamField } from './ParamField';
 import { ProjectInfo } from './ProjectInfo';
@@ -178,10 +179,10 @@ export function Inspector() {
   const ids = useEditor(useShallow(selectedIds));
   const tab = useTrainingUi((s) => s.tab);
   return (
-    <aside className={`panel inspector${tab === 'train' ? ' is-train' : ''}`} aria-label="Inspector" data-testid="inspector">
+    <aside className={`panel inspector${tab === 'train' ? ' is-train' : tab === 'visuals' ? ' is-visuals' : ''}`} aria-label="Inspector" data-testid="inspector">
       <SideTabs />
       <div className="panel-scroll">
-        {tab === 'train' ? <TrainPanel /> : ids.length === 1 ? <LayerInspector id={ids[0]} /> : ids.length > 1 ? <SelectionInspector ids={ids} /> : <ProjectInfo />}
+        {tab === 'train' ? <TrainPanel /> : tab === 'visuals' ? <VisualsPanel /> : ids.length === 1 ? <LayerInspector id={ids[0]} /> : ids.length > 1 ? <SelectionInspector ids={ids} /> : <ProjectInfo />}
       </div>
     </aside>
   );

@@ -22,7 +22,8 @@ const SHARE = { map: 'blues' as const, lo: 0, hi: 1 };
 function percent(v: number): string {
   if (v === 0) return '0';
   const p = v * 100;
-  return p >= 99.95 ? '100' : p >= 10 ? p.toFixed(0) : p.toFixed(1);
+  // whole percents, a tenth below 10 % where it matters (5 %, not 5.0 %)
+  return p >= 10 ? p.toFixed(0) : String(Number(p.toFixed(1)));
 }
 
 export function ConfusionMatrix({ counts, classes, mode, picked, onPick }: ConfusionMatrixProps) {
@@ -68,12 +69,13 @@ function Row({ t, row, shares, classes, cell, mode, picked, onPick }: { t: numbe
       {row.map((v, p) => {
         const [r, g, b] = colorOf(SHARE, shares[p]);
         const dark = 0.299 * r + 0.587 * g + 0.114 * b < 140;
+        const text = v === 0 ? '#8a9bb0' : dark ? '#fff' : '#10243e';
         const on = picked?.truth === t && picked.predicted === p;
         return (
           <button
             key={p}
             className={`confusion-cell mono${t === p ? ' is-diagonal' : ''}${on ? ' is-picked' : ''}${v === 0 ? ' is-zero' : ''}`}
-            style={{ background: `rgb(${r} ${g} ${b})`, color: dark ? '#fff' : '#10243e', height: cell }}
+            style={{ background: `rgb(${r} ${g} ${b})`, color: text, height: cell }}
             onClick={() => onPick(on ? null : { truth: t, predicted: p })}
             title={`true ${name}, predicted ${classes[p]}: ${v} of ${total} (${percent(shares[p])} %)`}
             data-testid={`confusion-cell-${t}-${p}`}

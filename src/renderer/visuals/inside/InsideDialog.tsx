@@ -25,7 +25,7 @@ export function InsideDialog() {
         <header className="modal-header">
           <div>
             <h2>Look inside</h2>
-            <p className="muted">{info ? `Run ${info.runId.replace(/^run-/, '')} · ${info.status}` : 'No run yet'}</p>
+            <p className="muted">{info ? `${info.name} · ${info.status}` : 'No run yet'}</p>
           </div>
           <div className="panel-tabs inside-tabs" role="tablist">
             {TABS.map((t) => (

@@ -8,7 +8,8 @@ import { useVisuals } from '../store';
 import { FeatureMaps } from './FeatureMaps';
 import { KernelGrid } from './KernelGrid';
 import { useSampleOutputs, useWeights } from './queries';
-import type { RunInfo } from './runInfo';
+import { outputLabels, type RunInfo } from './runInfo';
+import { SampleImage } from './SampleImage';
 import { SamplePicker } from './SamplePicker';
 
 export function LayersTab({ info }: { info: RunInfo }) {
@@ -44,13 +45,21 @@ export function LayersTab({ info }: { info: RunInfo }) {
                 {w && wShape && (
                   <div className="layer-row-kernels">
                     <h4>Kernels</h4>
-                    <KernelGrid weight={w} shape={wShape} cell={22} maxOut={16} maxIn={8} width={240} />
+                    <KernelGrid weight={w} shape={wShape} cell={wShape[1] === 1 ? 40 : 26} maxOut={16} maxIn={8} width={240} />
                   </div>
                 )}
-                <div className="layer-row-maps">
-                  <h4>{n.type === 'Input' ? 'The sample (normalised)' : 'Output'}</h4>
-                  <FeatureMaps output={out} tile={n.type === 'Input' ? 96 : 64} maxChannels={32} labels={n.id === info.outputId ? info.classes : null} width={420} testId={`maps-${n.id}`} />
-                </div>
+                {n.type === 'Input' ? (
+                  <div className="layer-row-maps">
+                    <h4>The sample</h4>
+                    <SampleImage shape={out.shape} data={out.data} size={112} label={`validation sample ${sample}`} testId={`maps-${n.id}`} />
+                    <p className="muted small">as the network sees it (normalised), drawn over its own range</p>
+                  </div>
+                ) : (
+                  <div className="layer-row-maps">
+                    <h4>Output</h4>
+                    <FeatureMaps output={out} tile={64} maxChannels={32} labels={outputLabels(info, n.id, out.data.length)} width={420} testId={`maps-${n.id}`} />
+                  </div>
+                )}
               </div>
             </section>
           );

@@ -19,7 +19,7 @@ export function PredictionGrid({ info, truth, predicted, indices, tile }: Predic
   const { missing, error } = useSampleInputs(info.runId, info.inputId, indices);
   return (
     <div className="prediction-wrap">
-      <div className="prediction-grid" style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${tile + 12}px, 1fr))` }} data-testid="prediction-grid">
+      <div className="prediction-grid" style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${tile + 28}px, 1fr))` }} data-testid="prediction-grid">
         {indices.map((i) => {
           const input = cachedInput(info.runId, i);
           const wrong = truth[i] !== predicted[i];

@@ -12,11 +12,11 @@ import { FeatureMaps } from './FeatureMaps';
 import { KernelFitView, kernelFitConv } from './KernelFitView';
 import { KernelGrid } from './KernelGrid';
 import { useSampleOutputs, useWeights } from './queries';
-import { useRunInfo, type RunInfo } from './runInfo';
+import { outputLabels, useRunInfo, type RunInfo } from './runInfo';
 import { SamplePicker } from './SamplePicker';
 import '../visuals.css';
 
-const WIDTH = 288;
+const WIDTH = 316;
 
 function Actions({ trained }: { trained: boolean }) {
   const v = useVisuals.getState();
@@ -86,7 +86,7 @@ function SelectedLayer({ info }: { info: RunInfo }) {
             <div className="visuals-block">
               <h4>Kernels</h4>
               {weights.value?.[`${node.id}.weight`] ? (
-                <KernelGrid weight={weights.value[`${node.id}.weight`]} shape={node.paramShapes.weight} cell={26} maxOut={32} maxIn={8} width={WIDTH} testId="visuals-kernels" />
+                <KernelGrid weight={weights.value[`${node.id}.weight`]} shape={node.paramShapes.weight} cell={node.paramShapes.weight[1] === 1 ? 40 : 26} maxOut={32} maxIn={8} width={WIDTH} testId="visuals-kernels" />
               ) : (
                 <p className="muted small">{weights.error ?? 'Fetching the weights…'}</p>
               )}
@@ -95,7 +95,7 @@ function SelectedLayer({ info }: { info: RunInfo }) {
           <div className="visuals-block">
             <h4>Output for sample {sample}</h4>
             {outputs.value?.[node.id] ? (
-              <FeatureMaps output={outputs.value[node.id]} tile={node.type === 'Input' ? 120 : 64} maxChannels={64} labels={node.id === info.outputId ? info.classes : null} width={WIDTH} testId="visuals-maps" />
+              <FeatureMaps output={outputs.value[node.id]} tile={node.type === 'Input' ? 120 : 64} maxChannels={64} labels={outputLabels(info, node.id, outputs.value[node.id].data.length)} width={WIDTH} testId="visuals-maps" />
             ) : (
               <p className="muted small">{outputs.error ? '' : 'Asking the worker…'}</p>
             )}

@@ -10,6 +10,8 @@ import { useTraining, type LiveRun } from '../../training/store';
 
 export interface RunInfo {
   runId: string;
+  /** The run's name as the Train tab shows it. */
+  name: string;
   graph: Graph;
   report: ShapeReport;
   inputId: string | null;
@@ -33,6 +35,7 @@ export function runInfoOf(live: LiveRun): RunInfo {
   const ds = live.dataset;
   return {
     runId: live.id,
+    name: live.name,
     graph: live.graph,
     report,
     inputId: input?.id ?? null,
@@ -52,8 +55,15 @@ export function useRunInfo(): RunInfo | null {
   const graph = live?.graph;
   const dataset = live?.dataset;
   const status = live?.status;
+  const name = live?.name;
   // the live object changes with every step; only these parts matter
-  return useMemo(() => (live ? runInfoOf(live) : null), [id, graph, dataset, status]);
+  return useMemo(() => (live ? runInfoOf(live) : null), [id, graph, dataset, status, name]);
+}
+
+/** Names for a node's vector output: the classes for the output layer (its index past the data's classes), none otherwise. */
+export function outputLabels(info: RunInfo, nodeId: string, length: number): string[] | null {
+  if (nodeId !== info.outputId || !info.classes) return null;
+  return Array.from({ length }, (_, i) => info.classes![i] ?? `${i} (unused)`);
 }
 
 /** A class index as its name ("7" when the data has no names). */

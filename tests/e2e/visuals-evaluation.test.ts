@@ -1,0 +1,157 @@
+/**
+ * Looking inside a trained network in the browser build: a short run of the seed's MNIST CNN
+ * on Shapes through the Train tab, then the evaluation (accuracy, a confusion matrix whose
+ * cells add up and pick their samples, a prediction grid with mistakes marked) and one
+ * sample through every layer. Screenshots go to tests/e2e/screenshots/.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeById, openApp } from './helpers/editor';
+import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
+
+let s: Session;
+beforeAll(async () => {
+  s = await startSession();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+async function openPreset(page: Page, file: string): Promise<void> {
+  await page.getByTestId('tool-showGallery').click();
+  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
+  await page.getByTestId('gallery').waitFor({ state: 'detached' });
+}
+
+/** Train the open project briefly on small Shapes through the Train tab, until it finishes. */
+async function trainBriefly(page: Page, o: { samples: number; test: number; epochs: number }): Promise<void> {
+  await page.getByTestId('tab-train').click();
+  await page.getByTestId('training-shapes-samples').fill(String(o.samples));
+  await page.getByTestId('training-shapes-test').fill(String(o.test));
+  await page.getByTestId('training-epochs').fill(String(o.epochs));
+  // the cpu backend: the visuals are under test here, not the speed (and it needs no GPU)
+  await page.locator('select[data-testid="training-backend"]').selectOption('cpu');
+  await page.getByTestId('training-train').click();
+  await page.getByTestId('training-status').filter({ hasText: /Finished|Failed/ }).waitFor({ timeout: 110_000 });
+  await expect(page.getByTestId('training-status').textContent()).resolves.toContain('Finished');
+}
+
+interface Cell {
+  t: number;
+  p: number;
+  count: number;
+  share: number;
+}
+
+async function cells(page: Page): Promise<Cell[]> {
+  const all = page.locator('[data-testid^="confusion-cell-"]');
+  const n = await all.count();
+  const out: Cell[] = [];
+  for (let i = 0; i < n; i++) {
+    const el = all.nth(i);
+    const [, t, p] = /confusion-cell-(\d+)-(\d+)/.exec((await el.getAttribute('data-testid'))!)!;
+    out.push({ t: Number(t), p: Number(p), count: Number(await el.getAttribute('data-count')), share: Number(await el.getAttribute('data-share')) });
+  }
+  return out;
+}
+
+describe('looking inside a trained network', () => {
+  it('evaluates: accuracy, a confusion matrix that adds up, cells that pick their samples, mistakes marked', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    await openPreset(page, 'seed-mnist-cnn.convas.json');
+    await expect(page.getByTestId('tool-inside').isDisabled()).resolves.toBe(true);
+    await trainBriefly(page, { samples: 600, test: 120, epochs: 2 });
+
+    await page.getByTestId('tool-inside').click();
+    await page.getByTestId('evaluation').waitFor({ timeout: 30_000 });
+    await page.getByTestId('confusion').waitFor();
+    const count = Number((await page.getByTestId('evaluation-count').textContent())!.replace(/,/g, ''));
+    expect(count).toBe(120);
+
+    // 6 shape classes: a 6×6 matrix (the net has 10 outputs; a guess of an unused class 6–9 is
+    // a mistake outside the matrix), accuracy = diagonal / samples
+    const cs = await cells(page);
+    expect(cs).toHaveLength(36);
+    const total = cs.reduce((a, c) => a + c.count, 0);
+    expect(total).toBeLessThanOrEqual(count);
+    expect(total).toBeGreaterThan(count * 0.9);
+    const diagonal = cs.filter((c) => c.t === c.p).reduce((a, c) => a + c.count, 0);
+    const accuracyText = (await page.getByTestId('evaluation-accuracy').textContent())!;
+    expect(accuracyText).toBe(`${((diagonal / count) * 100).toFixed(1)} %`);
+    // a short run learns something: better than chance (1 in 6)
+    expect(diagonal / count).toBeGreaterThan(0.3);
+    // every non-empty row's shares add to 1
+    for (let t = 0; t < 6; t++) {
+      const row = cs.filter((c) => c.t === t);
+      const n = row.reduce((a, c) => a + c.count, 0);
+      if (n > 0) expect(row.reduce((a, c) => a + c.share, 0)).toBeCloseTo(1, 9);
+    }
+    await page.getByTestId('confusion-normalised').click();
+    const first = cs.find((c) => c.t === 0 && c.p === 0)!;
+    const pct = first.share * 100;
+    await expect(page.getByTestId('confusion-cell-0-0').textContent()).resolves.toBe(pct >= 10 ? pct.toFixed(0) : String(Number(pct.toFixed(1))));
+
+    // the prediction grid: the first 48 samples, each tile's classes, mistakes marked
+    const tiles = page.getByTestId('prediction');
+    await expect(tiles.count()).resolves.toBe(48);
+    await page.locator('[data-testid="prediction"] canvas').nth(47).waitFor({ timeout: 30_000 });
+    const wrongTiles = await page.locator('[data-testid="prediction"].is-wrong').count();
+    const wrongByData = await tiles.evaluateAll((els) => els.filter((e) => (e as unknown as { dataset: Record<string, string> }).dataset.truth !== (e as unknown as { dataset: Record<string, string> }).dataset.predicted).length);
+    expect(wrongTiles).toBe(wrongByData);
+    await expect(page.locator('[data-testid="prediction"].is-wrong .prediction-mark').count()).resolves.toBe(wrongTiles);
+    await page.screenshot({ path: `${SCREENSHOTS}/inside-evaluation.png` });
+
+    // click the biggest mistake cell (or, with none, the biggest cell): the grid shows exactly its samples
+    const offDiagonal = cs.filter((c) => c.t !== c.p && c.count > 0).sort((a, b) => b.count - a.count);
+    const pick = offDiagonal[0] ?? [...cs].sort((a, b) => b.count - a.count)[0];
+    await page.getByTestId(`confusion-cell-${pick.t}-${pick.p}`).click();
+    await expect(page.getByTestId('grid-caption').textContent()).resolves.toContain(`${pick.count} samples of class`);
+    await expect(tiles.count()).resolves.toBe(Math.min(48, pick.count));
+    const picked = await tiles.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset).map((d) => [Number(d.truth), Number(d.predicted)]));
+    for (const [t, p] of picked) expect([t, p]).toEqual([pick.t, pick.p]);
+    await page.locator('[data-testid="prediction"] canvas').first().waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/inside-evaluation-cell.png` });
+
+    // mistakes only
+    await page.getByTestId('grid-mistakes').click();
+    const mistakes = count - diagonal;
+    await expect(page.getByTestId('grid-mistakes').textContent()).resolves.toBe(`Mistakes (${mistakes})`);
+    await expect(tiles.count()).resolves.toBe(Math.min(48, mistakes));
+    await expect(page.locator('[data-testid="prediction"]:not(.is-wrong)').count()).resolves.toBe(0);
+
+    // one sample through every layer: conv1's 8 maps of 24×24 and its kernels
+    await page.getByTestId('inside-tab-layers').click();
+    await page.getByTestId('layers-view').waitFor();
+    await page.locator('[data-testid^="maps-"]').first().waitFor({ timeout: 30_000 });
+    const convMaps = page.locator('[data-testid="layer-conv1"] [data-testid="maps-conv1"]');
+    await expect(convMaps.getAttribute('data-channels')).resolves.toBe('8');
+    await expect(page.locator('[data-testid="layer-conv1"] .kernel-grid').count()).resolves.toBe(1);
+    await page.getByTestId('sample-next').click();
+    await expect(page.getByTestId('sample-number').inputValue()).resolves.toBe('1');
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: `${SCREENSHOTS}/inside-layers.png` });
+
+    // the Visuals tab follows the canvas selection: conv1's kernels and its maps for sample 1
+    await page.keyboard.press('Escape');
+    await page.getByTestId('inside').waitFor({ state: 'detached' });
+    await page.getByTestId('tab-visuals').click();
+    await page.getByTestId('visuals-panel').waitFor();
+    await nodeById(page, 'conv1').locator('.layer-node-header').click();
+    await page.getByTestId('visuals-kernels').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('visuals-kernels').getAttribute('data-filters')).resolves.toBe('8');
+    await expect(page.getByTestId('visuals-kernels').locator('canvas').count()).resolves.toBe(8);
+    await page.getByTestId('visuals-maps').waitFor();
+    await expect(page.getByTestId('visuals-maps').getAttribute('data-channels')).resolves.toBe('8');
+    await expect(page.getByTestId('visuals-kernels-scale').locator('.color-bar-ticks span').count()).resolves.toBe(3);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SCREENSHOTS}/visuals-panel-conv.png` });
+    // the output layer: one bar per output, the classes named
+    await nodeById(page, 'softmax').locator('.layer-node-header').click();
+    await expect(page.locator('[data-testid="visuals-maps"] .vector-bar').count()).resolves.toBe(10);
+    await expect(page.locator('[data-testid="visuals-maps"] .vector-label').first().textContent()).resolves.toBe('circle');
+    await page.screenshot({ path: `${SCREENSHOTS}/visuals-panel-softmax.png` });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+});
