@@ -1,7 +1,9 @@
 /**
  * electron-vite: builds main (ESM), the sandboxed preload (CommonJS: a sandboxed preload cannot
  * be an ES module) and the renderer (the same React app the browser build serves).
- * The training worker entry joins `main.build.rolldownOptions.input` when training lands.
+ * The training worker (the engine's node-host.ts) is a second main entry, spawned by main as an
+ * Electron utilityProcess. Nothing that carries gpu.js kernels is minified: gpu.js compiles a
+ * kernel from its source text, and a minifier's renamed variables break that.
  */
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -12,7 +14,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } },
+      minify: false,
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          'training-worker': resolve(import.meta.dirname, 'src/engine/worker/node-host.ts'),
+        },
+      },
     },
   },
   preload: {
@@ -29,6 +37,7 @@ export default defineConfig({
     plugins: [react(), cspPlugin()],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
+      minify: false,
       rolldownOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') },
     },
   },

@@ -11,6 +11,9 @@ import { registerIpcHandlers } from './ipc';
 import { buildMenuTemplate } from './menu';
 import { RecentFiles } from './recent';
 import { RecoveryFile } from './recovery';
+import { TrainingProcesses } from './training';
+import { registerTrainingHandlers } from './training-ipc';
+import { DataGrants, RunStore } from './training-runs';
 import { createMainWindow, rendererUrl } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,6 +26,8 @@ const userData = app.getPath('userData');
 const recent = new RecentFiles(path.join(userData, 'recent.json'));
 const recovery = new RecoveryFile(path.join(userData, 'recovery.convas.json'));
 const documents = new DocumentRegistry();
+// one utility process per training run, from the worker entry built beside this file
+const training = new TrainingProcesses(path.join(here, 'training-worker.js'));
 const icon = path.join(here, '../../resources/icons/icon.png');
 
 function focused(): BrowserWindow | undefined {
@@ -54,6 +59,13 @@ function rebuildMenu(list: readonly RecentFile[]): void {
 
 function start(): void {
   registerIpcHandlers(ipcMain, { recent, recovery, documents, appUrl: rendererUrl, onRecentChanged: rebuildMenu });
+  registerTrainingHandlers(ipcMain, {
+    runs: new RunStore(path.join(userData, 'runs')),
+    grants: new DataGrants(path.join(userData, 'data-folders.json')),
+    processes: training,
+    appUrl: rendererUrl,
+  });
+  app.on('before-quit', () => training.closeAll());
 
   app.on('second-instance', () => {
     const win = focused();

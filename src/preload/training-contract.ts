@@ -4,6 +4,7 @@
  * the renderer starts runs and sends commands by run id, and hears every worker event relayed
  * on one event channel. Main validates each payload (src/main/training-schemas.ts).
  */
+import type { DatasetPreview } from '../engine/data/preview';
 import type { DatasetRef } from '../engine/data/ref';
 import type { Graph } from '../engine/graph/types';
 import type { EventOf, HyperparametersInput } from '../engine/worker/protocol';
@@ -39,19 +40,7 @@ export type DataChoice =
   | { kind: 'files'; format: DataFormat | null; label: string; token: string };
 
 /** What the panel shows before training: counts, shape, classes, a strip of samples. */
-export interface DataPreview {
-  name: string;
-  trainCount: number;
-  /** The data's own test split; null when validation is held out of the training split. */
-  testCount: number | null;
-  /** Per-sample input shape [C, H, W] or [F]. */
-  inputShape: number[];
-  classes: string[] | null;
-  /** Regression targets' shape; [] for classifiers. */
-  targetShape: number[];
-  /** A few training samples, values in [0, 1], `inputShape` each, with their class name. */
-  samples: { x: Float32Array; label: string }[];
-}
+export type DataPreview = DatasetPreview;
 
 /** Hyperparameters as the renderer sends them: where checkpoints go is the platform's choice. */
 export type RunHyper = Omit<HyperparametersInput, 'checkpointPath'>;

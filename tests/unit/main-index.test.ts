@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { Channels } from '../../src/preload/contract';
+import { Channels, TrainingChannels } from '../../src/preload/contract';
 
 const e = vi.hoisted(() => {
   const state = { lock: true, ready: null as null | (() => Promise<void>) };
@@ -50,7 +50,7 @@ describe('main entry', () => {
     // The profile is chosen before the per-profile single-instance lock is taken.
     expect(e.app.setPath).toHaveBeenCalledWith('userData', '/tmp/convas-profile-test');
     expect(e.app.setPath.mock.invocationCallOrder[0]).toBeLessThan(e.app.requestSingleInstanceLock.mock.invocationCallOrder[0]);
-    expect(e.ipcMain.handle.mock.calls.map((c) => c[0]).sort()).toEqual(Object.values(Channels).sort());
+    expect(e.ipcMain.handle.mock.calls.map((c) => c[0]).sort()).toEqual([...Object.values(Channels), ...Object.values(TrainingChannels)].sort());
     expect(e.createMainWindow).not.toHaveBeenCalled();
     await e.state.ready!();
     expect(e.Menu.setApplicationMenu).toHaveBeenCalledTimes(1);

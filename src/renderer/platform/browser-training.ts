@@ -11,7 +11,8 @@ import { decodeImageFolder } from './browser-images';
 import { CHECKPOINTS, idbDelete, idbGet, idbHas, idbAll, idbPut, RUNS } from './idb';
 import { ChannelRunHandle } from './training-client';
 import type { DataChoice, DataFormat, DataPreview, RunHandle, RunRecord, StartRequest, TrainingPlatform } from './training';
-import { describeBuiltin, describeDataset } from './training-data';
+import { previewDataset } from '../../engine/data/preview';
+import { describeBuiltin } from './training-data';
 
 /** Data read from file inputs during this page's life, by token. */
 const chosen = new Map<string, { files: MemoryFile[]; format: DataFormat | null; label: string; decoded?: Map<string, MemoryData> }>();
@@ -144,7 +145,7 @@ export function browserTraining(): TrainingPlatform {
     describeData: async (choice: DataChoice, inputShape): Promise<DataPreview> => {
       if (choice.kind === 'builtin') return describeBuiltin(choice, inputShape);
       // no shape check here: the panel compares the preview's shape with the Input itself
-      return describeDataset(openMemoryData(await memoryData(choice.token, inputShape)));
+      return previewDataset(openMemoryData(await memoryData(choice.token, inputShape)));
     },
     start: async (req) => {
       let checkpoint: Uint8Array | undefined;
