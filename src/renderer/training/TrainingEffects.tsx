@@ -3,9 +3,14 @@
  * while a run is live (refused edits say why), and show the lock on the canvas.
  */
 import { useEffect } from 'react';
+import { platform } from '../platform';
 import { setLockedEditHandler, useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
+import { connectTraining } from './connect';
 import { isActive, useTraining } from './store';
+
+// before any component renders: the store's platform is this app's
+connectTraining(platform.training);
 
 export const LOCK_REASON = 'Training: the network is locked until the run stops.';
 

@@ -29,7 +29,8 @@ export function truncateCurves(c: Curves, globalStep: number): Curves {
     out.step.accuracy.length = keep;
   }
   const lastAt = out.step.at.length ? out.step.at[out.step.at.length - 1] : 0;
-  out.epoch = out.epoch.filter((p) => p.epoch <= Math.round(lastAt));
+  // whole epochs done by then (lastAt is exactly 2 at the end of epoch 2, 1.5 halfway through it)
+  out.epoch = out.epoch.filter((p) => p.epoch <= Math.floor(lastAt + 1e-9));
   return out;
 }
 

@@ -21,9 +21,9 @@
  */
 import { create } from 'zustand';
 import type { Graph } from '../../engine/graph/types';
-import { platform } from '../platform';
 import type { Curves, DataChoice, EpochPoint, Evaluation, LayerOutputs, RunHandle, RunHyper, RunRecord, RunStatus, TrainingEvent, WeightTensors } from '../platform/training';
 import type { EventOf } from '../../engine/worker/protocol';
+import { trainingPlatform } from './connect';
 import { downsampleCurves, emptyCurves, truncateCurves } from './curves-data';
 
 export type ReadyDataset = EventOf<'ready'>['dataset'];
@@ -174,7 +174,8 @@ export const useTraining = create<TrainingState>()((set, get) => {
   /** Publish on the next frame; a hidden page gets no frames, so a timer backs it up. */
   const schedule = () => {
     pending = true;
-    if (frame === null && typeof requestAnimationFrame === 'function') frame = requestAnimationFrame(publish);
+    const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
+    if (frame === null && raf) frame = raf(publish);
     fallback ??= setTimeout(publish, 1000);
   };
 
@@ -193,7 +194,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     const record = recordOf(live, liveMeta.createdAt, liveMeta.project);
     set({ runs: [record, ...get().runs.filter((r) => r.id !== record.id)].sort((a, b) => b.createdAt - a.createdAt) });
     try {
-      await platform.training.saveRun(record);
+      await trainingPlatform().saveRun(record);
     } catch {
       // keeping runs is a convenience: the live run goes on, and the next save may succeed
     }
@@ -324,7 +325,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     set({ live });
     await persist();
     try {
-      const h = await platform.training.start({ runId: live.id, graph: live.graph, data: live.data, hyper: live.hyper, weights: req.weights, resume: req.resume });
+      const h = await trainingPlatform().start({ runId: live.id, graph: live.graph, data: live.data, hyper: live.hyper, weights: req.weights, resume: req.resume });
       handle = h;
       unsubscribe = h.onEvent((e) => onEvent(live.id, e));
     } catch (e) {
@@ -344,7 +345,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     async loadRuns() {
       let runs: RunRecord[] = [];
       try {
-        runs = await platform.training.listRuns();
+        runs = await trainingPlatform().listRuns();
       } catch {
         runs = [];
       }
@@ -353,7 +354,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
       const stale = runs.filter((r) => r.id !== liveId && (r.status === 'running' || r.status === 'paused' || r.status === 'starting'));
       for (const r of stale) {
         r.status = 'interrupted';
-        void platform.training.saveRun(r).catch(() => undefined);
+        void trainingPlatform().saveRun(r).catch(() => undefined);
       }
       set({ runs: runs.sort((a, b) => b.createdAt - a.createdAt), loaded: true });
     },
@@ -388,7 +389,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     async resumeRun(id) {
       const r = get().runs.find((x) => x.id === id);
       if (!r) throw new Error(`no stored run ${id}`);
-      if (!r.checkpoint || !(await platform.training.hasCheckpoint(id))) {
+      if (!r.checkpoint || !(await trainingPlatform().hasCheckpoint(id))) {
         throw new Error(`${r.name} has no checkpoint to resume from: train it again`);
       }
       // the run picks up at its checkpoint: curves after it would be drawn twice
@@ -442,7 +443,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
       if (!r) return;
       const next = { ...r, name: clean, updatedAt: Date.now() };
       set({ runs: get().runs.map((x) => (x.id === id ? next : x)) });
-      await platform.training.saveRun(next);
+      await trainingPlatform().saveRun(next);
     },
 
     async remove(id) {
@@ -458,7 +459,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
       }
       liveCurves.delete(id);
       set({ runs: get().runs.filter((r) => r.id !== id), overlay: get().overlay.filter((x) => x !== id) });
-      await platform.training.deleteRun(id);
+      await trainingPlatform().deleteRun(id);
     },
 
     toggleOverlay(id) {
@@ -478,8 +479,8 @@ function requireHandle(): RunHandle {
 
 /** Questions to the live run's worker (see the header). */
 export const requests = {
-  evaluate: (): Promise<Evaluation> => requireHandle().evaluate(),
-  infer: (sample: Float32Array | number): Promise<LayerOutputs> => requireHandle().infer(sample),
+  evaluate: async (): Promise<Evaluation> => requireHandle().evaluate(),
+  infer: async (sample: Float32Array | number): Promise<LayerOutputs> => requireHandle().infer(sample),
   /** The current weights: from the worker when it is up, else the finished run's. */
   getWeights: async (): Promise<WeightTensors> => {
     if (handle?.alive) return handle.getWeights();
