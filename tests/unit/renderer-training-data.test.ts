@@ -169,7 +169,8 @@ describe('curves', () => {
     expect(one.series[1].values).toEqual([null, 1, null, 0.5]);
     const both = chartData([a, b], 'accuracy', 'epoch');
     expect(both.x).toEqual([1, 2]);
-    expect(both.series.map((s) => s.label)).toEqual(['A · train', 'A · validation', 'B · train', 'B · validation']);
+    expect(both.series.map((s) => s.label)).toEqual(['A train', 'A validation', 'B train', 'B validation']);
+    expect(chartData([{ ...a, name: '#12 LeNet-5 · Shapes' }, b], 'loss', 'step').series[0].label).toBe('#12 train');
     expect(both.series[3].values).toEqual([0.4, null]);
     expect(hasMetric([a], 'accuracy')).toBe(true);
     const regression = { ...a, curves: { ...emptyCurves(), step: { globalStep: [1], at: [1], loss: [0.1], accuracy: [null] } } };

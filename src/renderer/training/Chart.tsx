@@ -72,10 +72,12 @@ export function Chart(p: Props) {
 
   useEffect(() => {
     const el = box.current!;
-    const size = () => ({ width: Math.max(160, el.clientWidth), height: Math.max(80, el.clientHeight - 34) });
-    const { width, height } = size();
-    const u = new uPlot(options(p, width, height), aligned(p.data), el);
+    // the legend sits under the plot and wraps with many series: the plot gets what is left
+    const legend = () => (el.querySelector('.u-legend') as HTMLElement | null)?.offsetHeight ?? 20;
+    const size = () => ({ width: Math.max(160, el.clientWidth), height: Math.max(60, el.clientHeight - legend() - 4) });
+    const u = new uPlot(options(p, Math.max(160, el.clientWidth), Math.max(60, el.clientHeight - 24)), aligned(p.data), el);
     plot.current = u;
+    u.setSize(size());
     const ro = new ResizeObserver(() => {
       const s = size();
       if (s.width !== u.width || s.height !== u.height) u.setSize(s);

@@ -4,7 +4,7 @@
  * message, the curves kept, and a way back from the last checkpoint.
  */
 import { curvesOf, useTraining, isActive, type LiveRun } from './store';
-import { formatDuration, formatLoss, formatPercent, formatRate } from './format';
+import { formatCheckpoint, formatDuration, formatLoss, formatPercent, formatRate, withoutCheckpointNote } from './format';
 
 function ProgressBar({ live }: { live: LiveRun }) {
   const p = live.progress;
@@ -121,11 +121,11 @@ function Failure({ live }: { live: LiveRun }) {
     <div className="inspector-error tfailure" role="alert" data-testid="training-error">
       <strong>{e.node ? `Training failed at ${e.node}` : 'Training failed'}</strong>
       <span className="tfailure-message" data-testid="training-error-message">
-        {e.message}
+        {withoutCheckpointNote(e.message)}
       </span>
       <span className="small">
         The curves so far are kept.
-        {canResume ? ` The last checkpoint is epoch ${live.checkpoint!.epoch}, after step ${live.checkpoint!.step}.` : ' No checkpoint was written yet.'}
+        {canResume ? ` The last checkpoint is at ${formatCheckpoint(live.checkpoint!)}.` : ' No checkpoint was written yet.'}
       </span>
       {canResume && (
         <div className="button-row">

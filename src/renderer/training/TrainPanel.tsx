@@ -17,6 +17,8 @@ import { useTrainingUi } from './ui';
 import { WeightsSection } from './WeightsSection';
 import { embeddedWeights } from './weights-io';
 
+const CHECKPOINT_EVERY_STEPS = 100;
+
 export function TrainPanel() {
   const report = useReport();
   const projectDataset = useEditor((s) => s.meta.training.dataset);
@@ -46,7 +48,8 @@ export function TrainPanel() {
     void useTraining.getState().start({
       graph: selectGraph(s),
       data: choice,
-      hyper: hyperFrom(s.meta.training),
+      // a checkpoint every 100 steps as well as each epoch: a crash or a divergence loses little
+      hyper: { ...hyperFrom(s.meta.training), checkpointEverySteps: CHECKPOINT_EVERY_STEPS },
       project: s.meta.title || s.meta.name,
       dataLabel: preview.preview?.name ?? dataLabel(choice),
       ...(weights ? { weights } : {}),

@@ -29,11 +29,18 @@ export interface ChartData {
   series: ChartSeries[];
 }
 
+/** A run in a legend: its number ("#3") when it has one, else its name cut short. */
+export function shortName(name: string): string {
+  const n = /^#\d+\b/.exec(name);
+  if (n) return n[0];
+  return name.length > 18 ? `${name.slice(0, 17)}…` : name;
+}
+
 type Table = { kind: ChartSeries['kind']; label: string; color: string; xs: number[]; ys: (number | null)[] };
 
 function tables(run: ChartRun, metric: Metric, scale: Scale, tag: boolean): Table[] {
   const c = run.curves;
-  const name = (what: string) => (tag ? `${run.name} · ${what}` : what);
+  const name = (what: string) => (tag ? `${shortName(run.name)} ${what}` : what);
   const out: Table[] = [];
   if (scale === 'step') {
     out.push({ kind: 'train-step', label: name('train'), color: run.color, xs: c.step.at, ys: metric === 'loss' ? c.step.loss : c.step.accuracy });

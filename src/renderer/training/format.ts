@@ -21,5 +21,16 @@ export function formatPercent(v: number | null | undefined): string {
 
 export function formatLoss(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  return Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(2);
+  const abs = Math.abs(v);
+  return v === 0 || (abs >= 0.01 && abs < 1e5) ? v.toFixed(4) : v.toExponential(2);
+}
+
+/** Where a checkpoint sits, as people say it: "the start of epoch 3" or "epoch 3, after step 40". */
+export function formatCheckpoint(c: { epoch: number; step: number }): string {
+  return c.step === 0 ? `the start of epoch ${c.epoch}` : `epoch ${c.epoch}, after step ${c.step}`;
+}
+
+/** The worker's message without its own note on the last checkpoint (the panel says that itself). */
+export function withoutCheckpointNote(message: string): string {
+  return message.replace(/\s*The last good checkpoint is .*$/s, '');
 }
