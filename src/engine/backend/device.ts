@@ -121,7 +121,8 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
       };
       const run = (async (...args: Float32Array[]) => {
         const out = await pipeline(...args);
-        if (pipeline.backend !== mode) {
+        // gpu.js reports every GL kernel's mode as 'gpu' (its GLKernel.mode), WebGL2 included
+        if ((pipeline.backend === 'gpu' && mode === 'webgl2' ? 'webgl2' : pipeline.backend) !== mode) {
           throw new Error(`gpu.js ran this plan on ${pipeline.backend}, not ${mode}: ${pipeline.fallbackReason ?? 'no reason given'}`);
         }
         return out as Float32Array[];
