@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ShapeReport } from '../../engine/shapes/inferShapes';
 import { formatInt } from '../graph/format';
 import { platform } from '../platform';
+import { useEditor } from '../store/editor';
 import type { DataChoice, DataPreview } from '../platform/training';
 import { dataLabel, fitProblems, SOURCES, sourceOf, type SourceKey } from './data-choice';
 import { NumberField, Section, SelectField } from './fields';
@@ -69,8 +70,14 @@ export function DataSection({ choice, report, preview, locked }: { choice: DataC
 
   const onSource = (v: SourceKey) => {
     setPickError(null);
-    if (v === 'shapes' || v === 'kernel-fit') ui.setData({ kind: 'builtin', ref: { kind: v } });
-    else void pick(v);
+    if (v === 'shapes' || v === 'kernel-fit') {
+      ui.setData({ kind: 'builtin', ref: { kind: v } });
+      // the project remembers a built-in choice (files have no path a project could keep in a browser)
+      const t = useEditor.getState().meta.training;
+      if (t.dataset?.source !== 'builtin' || t.dataset.name !== v) {
+        useEditor.getState().setMeta({ training: { ...t, dataset: { source: 'builtin', name: v, normalize: t.dataset?.normalize ?? 'unit' } } });
+      }
+    } else void pick(v);
   };
 
   const p = preview.preview;

@@ -15,6 +15,12 @@ const OPTIMIZER_LABELS: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 
 const INIT_LABELS: Record<InitializerName, string> = { msra: 'MSRA / He', xavier: 'Xavier / Glorot', normal: 'Normal (σ 0.01)', zeros: 'Zeros' };
 const BACKEND_LABELS: Record<string, string> = { auto: 'Auto (fastest here)', webgpu: 'WebGPU', webgl2: 'WebGL2', webasm: 'WebAssembly', cpu: 'CPU (reference, slow)' };
 
+const NORMALIZE_OPTIONS = [
+  { value: 'unit', label: 'Pixels in [0, 1]' },
+  { value: 'standardize', label: 'Per channel: mean 0, std 1' },
+  { value: 'none', label: 'As stored (0–255)' },
+] as const;
+
 /** Each optimizer's defaults for the settings it has (PyTorch's, momentum 0.9). */
 const OPTIMIZER_DEFAULTS: Record<OptimizerName, Partial<TrainingSettings['optimizer']>> = {
   sgd: {},
@@ -96,6 +102,14 @@ export function SettingsSection({ disabled }: { disabled: boolean }) {
           testId="training-crop"
           disabled={disabled}
           onChange={(v) => update({ augmentation: { ...t.augmentation, randomCrop: v } })}
+        />
+        <SelectField
+          label="Normalise inputs"
+          value={t.dataset?.normalize ?? 'unit'}
+          options={NORMALIZE_OPTIONS}
+          testId="training-normalize"
+          disabled={disabled}
+          onChange={(normalize) => update({ dataset: { ...(t.dataset ?? { source: 'builtin', name: 'shapes' }), normalize } })}
         />
         <SelectField label="Backend" value={t.backend} options={BACKENDS.map((b) => ({ value: b, label: BACKEND_LABELS[b] ?? b }))} testId="training-backend" disabled={disabled} onChange={(v) => update({ backend: v })} />
       </div>
