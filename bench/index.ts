@@ -190,7 +190,10 @@ async function main(): Promise<number> {
   if (devices.length) out(`ran on: ${devices.join('; ')}`);
   out(`protocol: random data (seed ${o.protocol.seed}), ${o.protocol.warmup} warm-up steps, median of ${o.protocol.runs} runs of ${o.protocol.steps} steps (at least ${o.protocol.minRuns}), ${o.protocol.budgetSeconds} s budget per measurement; samples/s = batch × steps / median run; engines compared by a ratio are timed run by run in turn (pytorch/convas per thread count, convas/tfjs on webgpu)`);
   out(`threads: — = not applicable (WebGPU: the device schedules; on SwiftShader that is every CPU core)`);
-  if (load0 > availableParallelism()) out(`warning: the load average (${load0.toFixed(1)}) exceeds the core count: other processes share the CPU, every number below is lower than on an idle machine`);
+  const peak = Math.max(load0, ...measurements.flatMap((m) => m.load ?? []));
+  if (peak > availableParallelism()) {
+    out(`warning: the load average reached ${peak.toFixed(1)} on ${availableParallelism()} cores: other processes shared the CPU, so samples/s are lower than on an idle machine (ratios are timed interleaved to limit the skew)`);
+  }
   out('');
   out(measurementTable(measurements));
   if (paramLines.length) out(`same trainable parameter count on every engine: ${paramLines.join('; ')}`);
