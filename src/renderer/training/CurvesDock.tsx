@@ -57,10 +57,14 @@ export function CurvesDock() {
           ✕
         </button>
       </div>
-      <div className="tdock-charts">
-        <Chart title="Loss" data={loss} log={logLoss} testId="training-chart-loss" />
-        {showAccuracy && <Chart title="Accuracy" data={accuracy} percent testId="training-chart-accuracy" />}
-      </div>
+      {runs.length === 0 ? (
+        <div className="tdock-empty muted">Press Train: the loss and accuracy of the run draw here as it goes, step by step and epoch by epoch.</div>
+      ) : (
+        <div className="tdock-charts">
+          <Chart title="Loss" data={loss} log={logLoss} testId="training-chart-loss" />
+          {showAccuracy && <Chart title="Accuracy" data={accuracy} percent testId="training-chart-accuracy" />}
+        </div>
+      )}
     </section>
   );
 }
