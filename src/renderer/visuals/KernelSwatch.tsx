@@ -20,6 +20,8 @@ export function KernelSwatch({ values, rows, cols, cell, numbers = false }: { va
   );
 }
 
+/** Whole numbers as they are, others to two decimals: five characters at most fit a cell. */
 function formatCell(v: number): string {
-  return String(Number(v.toPrecision(2))).replace('-', '−');
+  const s = Number.isInteger(v) ? String(v) : Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(2);
+  return s.replace('-', '−');
 }

@@ -3,13 +3,14 @@
  * with the horizontal-edge kernel), the network's prediction, their difference, and the
  * learned 3×3 kernel beside the true one, with its distance to it over the run.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { correlate3x3, HORIZONTAL_EDGE_KERNEL, kernelFitImage, KERNEL_FIT_OUT, KERNEL_FIT_SIZE } from '../../../engine/data/kernel-fit';
 import { plane, rangeOf } from '../../../engine/visuals/planes';
 import { useTraining } from '../../training/store';
 import { formatValue, scaleFor } from '../colormap';
 import { Figure } from '../Figure';
 import { KernelSwatch } from '../KernelSwatch';
+import { useVisuals } from '../store';
 import { useSampleOutputs, useWeights } from './queries';
 import type { RunInfo } from './runInfo';
 
@@ -34,27 +35,26 @@ export function KernelFitView({ conv }: { conv: string }) {
   const mse = diff ? diff.data.reduce((a, v) => a + v * v, 0) / diff.data.length : null;
   const distance = kernel ? kernel.reduce((a, v, i) => Math.max(a, Math.abs(v - HORIZONTAL_EDGE_KERNEL[i])), 0) : null;
 
-  // the distance at each step it was measured: the curve of the kernel converging
-  const [history, setHistory] = useState<{ step: number; d: number }[]>([]);
-  const lastStep = useRef(-1);
+  // each answer's distance, at the step the run had reached when it came: the kernel converging
+  const runId = useTraining((s) => s.live?.id ?? null);
+  const history = useVisuals((s) => (s.fitHistory?.runId === runId ? s.fitHistory.points : null));
   useEffect(() => {
-    if (distance === null || step === lastStep.current) return;
-    lastStep.current = step;
-    setHistory((h) => [...h.filter((p) => p.step < step).slice(-399), { step, d: distance }]);
-  }, [distance, step]);
+    if (distance === null || !runId) return;
+    useVisuals.getState().noteFit(runId, useTraining.getState().live?.progress.globalStep ?? 0, distance);
+  }, [distance, runId]);
 
   return (
-    <section className="visuals-section kernel-fit" data-testid="kernel-fit">
+    <section className="visuals-section kernel-fit" data-testid="kernel-fit" data-busy={weights.loading || outputs.loading}>
       <h3>Kernel fit (17.3.7)</h3>
       <p className="muted small">The network learns the 3×3 kernel that turns the picture into its horizontal edges.</p>
       <div className="kernel-fit-kernels">
         <div>
           <div className="small strong">Learned</div>
-          {kernel ? <KernelSwatch values={Array.from(kernel)} rows={3} cols={3} cell={34} numbers /> : <span className="muted small">waiting…</span>}
+          {kernel ? <KernelSwatch values={Array.from(kernel)} rows={3} cols={3} cell={40} numbers /> : <span className="muted small">waiting…</span>}
         </div>
         <div>
           <div className="small strong">Target</div>
-          <KernelSwatch values={Array.from(HORIZONTAL_EDGE_KERNEL)} rows={3} cols={3} cell={34} numbers />
+          <KernelSwatch values={Array.from(HORIZONTAL_EDGE_KERNEL)} rows={3} cols={3} cell={40} numbers />
         </div>
       </div>
       <div className="small" data-testid="kernel-fit-distance">
@@ -67,7 +67,7 @@ export function KernelFitView({ conv }: { conv: string }) {
         )}
         <span className="muted"> · step {step.toLocaleString('en-US')}</span>
       </div>
-      <Convergence history={history} />
+      <Convergence history={history ?? []} />
       <div className="kernel-fit-images">
         <Figure title="Target" plane={target} scale={scale} size={TILE} testId="kernel-fit-target" />
         {prediction ? <Figure title="Prediction" plane={prediction} scale={scale} size={TILE} testId="kernel-fit-prediction" /> : <span className="muted small">prediction: waiting for the worker…</span>}
@@ -94,16 +94,16 @@ function Convergence({ history }: { history: { step: number; d: number }[] }) {
   const path = history.map((p, i) => `${i ? 'L' : 'M'}${x(p.step).toFixed(1)},${y(logs[i]).toFixed(1)}`).join(' ');
   return (
     <figure className="convergence">
-      <svg width={w} height={h} role="img" aria-label="largest kernel difference over the run, log scale">
+      <figcaption className="muted small">
+        largest difference over the run (log scale): <span className="mono">{formatValue(history[0].d)}</span> → <span className="mono">{formatValue(history[history.length - 1].d)}</span>
+      </figcaption>
+      <svg width={w} height={h} role="img" aria-label="largest kernel difference over the run, log scale" data-testid="kernel-fit-convergence" data-points={history.length}>
         <path d={path} fill="none" stroke="var(--accent)" strokeWidth={1.5} />
       </svg>
-      <figcaption className="muted small mono">
+      <div className="convergence-steps muted mono">
         <span>step {x0}</span>
-        <span>
-          10^{y1.toFixed(1)} → 10^{y0.toFixed(1)} (log)
-        </span>
         <span>step {x1}</span>
-      </figcaption>
+      </div>
     </figure>
   );
 }
