@@ -14,6 +14,7 @@ export interface MessageTarget {
   send(channel: string, message: TrainingMessage): void;
   isDestroyed(): boolean;
   once(event: 'destroyed', listener: () => void): unknown;
+  removeListener(event: 'destroyed', listener: () => void): unknown;
 }
 
 interface Worker {
@@ -50,14 +51,16 @@ export class TrainingProcesses {
       if (e?.type === 'checkpoint' && typeof e.path === 'string') w.lastCheckpoint = e.path;
       relay({ runId, event });
     });
+    // the window went away: nobody is watching, so end the work instead of training for no one
+    const onGone = () => this.close(runId);
+    target.once('destroyed', onGone);
     child.on('exit', (code: number) => {
+      target.removeListener('destroyed', onGone);
       if (this.workers.get(runId) === w) this.workers.delete(runId);
       const saved = w.lastCheckpoint ? `; the last checkpoint is ${w.lastCheckpoint}` : '; no checkpoint was written';
       const message = w.closing ? 'the training worker was closed' : `the training worker ended unexpectedly (exit code ${code})${saved}`;
       relay({ runId, exit: { expected: w.closing, message } });
     });
-    // the window went away: nobody is watching, so end the work instead of training for no one
-    target.once('destroyed', () => this.close(runId));
     child.postMessage(start);
   }
 

@@ -64,6 +64,8 @@ function fakeSender() {
     }),
     isDestroyed: () => destroyed,
     once: (e: string, l: () => void) => ee.once(e, l),
+    removeListener: (e: string, l: () => void) => ee.removeListener(e, l),
+    listeners: () => ee.listenerCount('destroyed'),
     destroy() {
       destroyed = true;
       ee.emit('destroyed');
@@ -153,7 +155,10 @@ describe('training workers in Electron main', () => {
     await tick();
     expect(sender.sent.at(-1)).toEqual({ runId: 'run-a1', exit: { expected: true, message: 'the training worker was closed' } });
 
+    // an ended worker no longer listens for the window's end
+    expect(sender.listeners()).toBe(0);
     await start({ runId: 'run-b2' });
+    expect(sender.listeners()).toBe(1);
     sender.destroy();
     expect(child(1).killed).toBe(true);
   });

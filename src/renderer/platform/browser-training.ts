@@ -6,6 +6,7 @@
  * resumes after a reload — file data must then be picked again, built-in sets regenerate.
  */
 import { MEMORY_PREFIX, openMemoryData, type MemoryData, type MemoryFile } from '../../engine/data/memory';
+import type { DatasetRef } from '../../engine/data/ref';
 import { command } from '../../engine/worker/protocol';
 import { decodeImageFolder } from './browser-images';
 import { CHECKPOINTS, idbDelete, idbGet, idbHas, idbAll, idbPut, RUNS } from './idb';
@@ -104,7 +105,7 @@ function browserStart(req: StartRequest, checkpoint: Uint8Array | undefined): Pr
   };
   worker.onmessageerror = () => end(false, 'the training worker sent a message that could not be read');
   return (async () => {
-    let ref: import('../../engine/data/ref').DatasetRef;
+    let ref: DatasetRef;
     if (req.data.kind === 'builtin') ref = req.data.ref;
     else {
       const input = req.graph.nodes.find((n) => n.type === 'Input')?.params.shape;
