@@ -55,6 +55,9 @@ async function cells(page: Page): Promise<Cell[]> {
   return out;
 }
 
+/** The page's root element, for code run inside it; the Node-side typecheck has no DOM library. */
+declare const document: { documentElement: { setAttribute(name: string, value: string): void } };
+
 describe('looking inside a trained network', () => {
   it('evaluates: accuracy, a confusion matrix that adds up, cells that pick their samples, mistakes marked', async () => {
     const { page, context, errors } = await newPage(s);
@@ -101,6 +104,10 @@ describe('looking inside a trained network', () => {
     expect(wrongTiles).toBe(wrongByData);
     await expect(page.locator('[data-testid="prediction"].is-wrong .prediction-mark').count()).resolves.toBe(wrongTiles);
     await page.screenshot({ path: `${SCREENSHOTS}/inside-evaluation.png` });
+    // the same view in the light theme (the dialog covers the toolbar's theme button)
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+    await page.screenshot({ path: `${SCREENSHOTS}/inside-evaluation-light.png` });
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
 
     // click the biggest mistake cell (or, with none, the biggest cell): the grid shows exactly its samples
     const offDiagonal = cs.filter((c) => c.t !== c.p && c.count > 0).sort((a, b) => b.count - a.count);

@@ -52,7 +52,7 @@ export function ConfusionMatrix({ counts, classes, mode, picked, onPick }: Confu
       </div>
       <div className="confusion-legend">
         <ColorBar scale={SHARE} width={Math.min(240, n * cell)} testId="confusion-scale" />
-        <span className="muted small">colour: share of the true class (row); 0 → 1 = 0 → 100 %</span>
+        <span className="muted small">colour: the share of each true class (row) given each prediction (column)</span>
       </div>
     </div>
   );
