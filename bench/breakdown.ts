@@ -110,10 +110,10 @@ async function layerCost(device: Device, echo: EchoKernels, n: NodeShapeInfo, ba
   const outSize = batch * size(n.outputShape!);
   const isOutput = !!spec.output;
   const last = isOutput ? Float32Array.from({ length: batch }, () => rng.int(size(n.outputShape!))) : fill(outSize);
+  // The plan's arguments in order: inputs, params, state, random draws, then (forward + backward only) gradOutput / targets.
   const unpack = (h: Handle[]) => {
-    let i = 0;
-    const ins = h.slice(0, inputs.length);
-    i = inputs.length;
+    let i = inputs.length;
+    const ins = h.slice(0, i);
     const params = Object.fromEntries(pNames.map((k) => [k, h[i++]]));
     const state = Object.fromEntries(sNames.map((k) => [k, h[i++]]));
     const random = Object.fromEntries(rNames.map((k) => [k, h[i++]]));
