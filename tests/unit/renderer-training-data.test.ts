@@ -10,6 +10,7 @@ import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import type { Curves, DataPreview } from '../../src/renderer/platform/training';
 import { chartData, hasMetric } from '../../src/renderer/training/chart-data';
 import { downsampleCurves, emptyCurves, truncateCurves } from '../../src/renderer/training/curves-data';
+import { DISPLAY_POINTS, displayCurves, ThinnedCurves } from '../../src/renderer/training/thin-curves';
 import { fitProblems, networkProblem } from '../../src/renderer/training/data-choice';
 
 function idx(dims: number[], data: Uint8Array, magic = 0x800 | dims.length): Uint8Array {
@@ -175,5 +176,76 @@ describe('curves', () => {
     expect(hasMetric([a], 'accuracy')).toBe(true);
     const regression = { ...a, curves: { ...emptyCurves(), step: { globalStep: [1], at: [1], loss: [0.1], accuracy: [null] } } };
     expect(hasMetric([regression], 'accuracy')).toBe(false);
+  });
+});
+
+/** Curves appended one point at a time, as the store does: `perEpoch` steps per epoch, accuracy or none. */
+function grow(c: Curves, from: number, to: number, perEpoch: number, accuracy: boolean): void {
+  for (let g = from; g <= to; g++) {
+    const epoch = Math.ceil(g / perEpoch);
+    c.step.globalStep.push(g);
+    c.step.at.push(epoch - 1 + (g - (epoch - 1) * perEpoch) / perEpoch);
+    c.step.loss.push(1 + Math.sin(g));
+    c.step.accuracy.push(accuracy ? (g % 4) / 4 : null);
+    if (g % perEpoch === 0) c.epoch.push({ epoch, trainLoss: 1 / epoch, trainAccuracy: accuracy ? 0.5 : null, valLoss: g % 3 ? 2 / epoch : null, valAccuracy: null, seconds: epoch, samplesPerSec: 10 });
+  }
+}
+
+describe('curves thinned for drawing', () => {
+  it('draws short curves as they are', () => {
+    const c = emptyCurves();
+    grow(c, 1, 500, 5, true);
+    const d = new ThinnedCurves().sync(c);
+    expect(d.step).toEqual(c.step);
+    expect(d.epoch).toEqual(c.epoch);
+  });
+
+  it('keeps a long run between DISPLAY_POINTS and twice that, bucket means at each bucket’s last x, the last point last', () => {
+    const c = emptyCurves();
+    grow(c, 1, 100_000, 1, false);
+    const d = new ThinnedCurves().sync(c);
+    for (const series of [d.step.globalStep, d.step.loss, d.step.accuracy, d.epoch]) {
+      expect(series.length).toBeGreaterThanOrEqual(DISPLAY_POINTS);
+      expect(series.length).toBeLessThanOrEqual(2 * DISPLAY_POINTS);
+    }
+    expect(d.step.globalStep.at(-1)).toBe(100_000);
+    expect(d.epoch.at(-1)!.epoch).toBe(100_000);
+    expect(d.epoch.at(-1)!.seconds).toBe(100_000);
+    // buckets of 64 steps by now: the first is the mean of steps 1..64
+    const width = d.step.globalStep[0];
+    expect(width).toBe(64);
+    let sum = 0;
+    for (let g = 1; g <= width; g++) sum += 1 + Math.sin(g);
+    expect(d.step.loss[0]).toBeCloseTo(sum / width, 12);
+    // a regression stays without accuracy (no 0 %), and an epoch bucket without validation stays null
+    expect(d.step.accuracy.every((a) => a === null)).toBe(true);
+    expect(d.epoch.every((p) => p.valAccuracy === null && p.trainAccuracy === null)).toBe(true);
+    expect(d.epoch.some((p) => p.valLoss === null)).toBe(false);
+  });
+
+  it('gives the same curve point by point as all at once, and starts again when the curves are cut back', () => {
+    const live = emptyCurves();
+    const t = new ThinnedCurves();
+    for (let g = 1; g <= 30_000; g += 997) {
+      grow(live, g, Math.min(30_000, g + 996), 3, true);
+      t.sync(live);
+    }
+    const once = new ThinnedCurves().sync(live);
+    expect(t.sync(live)).toEqual(once);
+    // a resumed run's curves cut back to its checkpoint (a new, shorter object or the same one shortened)
+    const cut = truncateCurves(live, 600);
+    expect(t.sync(cut)).toEqual(new ThinnedCurves().sync(cut));
+    expect(t.sync(cut).step.globalStep).toHaveLength(600);
+  });
+
+  it('keeps one thinned copy per curves object', () => {
+    const c = emptyCurves();
+    grow(c, 1, 5000, 1, true);
+    const a = displayCurves(c);
+    grow(c, 5001, 5010, 1, true);
+    const b = displayCurves(c);
+    expect(b).toBe(a);
+    expect(b.step.globalStep.at(-1)).toBe(5010);
+    expect(displayCurves(emptyCurves())).not.toBe(a);
   });
 });

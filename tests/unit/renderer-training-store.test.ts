@@ -11,6 +11,10 @@ import { ChannelRunHandle, type RunSink } from '../../src/renderer/platform/trai
 
 const fake = {
   saved: new Map<string, unknown>(),
+  /** saveRun calls, and those whose promise is still unresolved (a slow store) */
+  saves: 0,
+  slow: false,
+  slowSaves: [] as (() => void)[],
   starts: [] as unknown[],
   sinks: [] as unknown[],
   sent: [] as unknown[][],
@@ -19,7 +23,7 @@ const fake = {
 };
 
 import { connectTraining } from '../../src/renderer/training/connect';
-import { curvesOf, requests, NoRunError, useTraining } from '../../src/renderer/training/store';
+import { curvesOf, requests, NoRunError, SAVE_EVERY_MS, useTraining } from '../../src/renderer/training/store';
 
 connectTraining({
   start: async (req: StartRequest) => {
@@ -30,7 +34,12 @@ connectTraining({
     fake.sinks.push(h.attach({ send: (c) => sent.push(c), close: () => fake.closed++ }));
     return h;
   },
-  saveRun: async (r: RunRecord) => void fake.saved.set(r.id, structuredClone(r)),
+  saveRun: async (r: RunRecord) => {
+    fake.saves++;
+    const copy = structuredClone(r);
+    if (fake.slow) await new Promise<void>((done) => fake.slowSaves.push(done));
+    fake.saved.set(r.id, copy);
+  },
   listRuns: async () => [...fake.saved.values()].map((r) => structuredClone(r) as RunRecord),
   deleteRun: async (id: string) => void fake.saved.delete(id),
   hasCheckpoint: async (id: string) => fake.checkpoints.has(id),
@@ -72,6 +81,9 @@ beforeEach(() => {
   fake.sent.length = 0;
   fake.closed = 0;
   fake.checkpoints.clear();
+  fake.saves = 0;
+  fake.slow = false;
+  fake.slowSaves.length = 0;
   useTraining.setState({ live: null, runs: [], overlay: [], curvesVersion: 0, weightsVersion: 0 });
 });
 afterEach(() => vi.useRealTimers());
@@ -98,6 +110,9 @@ describe('training run store', () => {
     expect(p.etaSeconds).toBeCloseTo(0.8, 6);
 
     sink().message({ v, type: 'epoch', epoch: 1, trainLoss: 0.5, trainAccuracy: 0.6, valLoss: 0.7, valAccuracy: 0.55, seconds: 2, samplesPerSec: 32 });
+    // published with the next frame, like the steps
+    expect(useTraining.getState().weightsVersion).toBe(0);
+    await flush();
     expect(useTraining.getState().live!.final).toEqual({ epoch: 1, trainLoss: 0.5, trainAccuracy: 0.6, valLoss: 0.7, valAccuracy: 0.55 });
     expect(useTraining.getState().weightsVersion).toBe(1);
     sink().message({ v, type: 'checkpoint', path: 'memory:latest', epoch: 2, step: 0, globalStep: 8, reason: 'epoch' });
@@ -145,6 +160,7 @@ describe('training run store', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error).toEqual({ message: 'training diverged at epoch 1, step 2: the loss is NaN', phase: 'step', node: 'fc', saved: { epoch: 1, step: 2 } });
     expect(curvesOf(live.id)!.step.loss).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(0); // the write queued behind the one in flight
     expect((fake.saved.get(live.id) as RunRecord).error).toMatch(/diverged/);
 
     await startRun();
@@ -187,6 +203,63 @@ describe('training run store', () => {
     expect(curvesOf(live.id)!.step.globalStep).toEqual([1, 2, 3]);
     sink().message({ ...ready, resumedFrom: { epoch: 1, step: 3 } });
     expect(useTraining.getState().live!.progress).toMatchObject({ epoch: 1, step: 3, globalStep: 3 });
+  });
+
+  it('a run of one-step epochs: one publish per frame, the record written every few seconds and at the end with everything', async () => {
+    const live = await startRun();
+    sink().message({ ...ready, dataset: { ...ready.dataset, stepsPerEpoch: 1 }, epochs: 3000 });
+    await vi.advanceTimersByTimeAsync(0);
+    const savesAtStart = fake.saves;
+    let publishes = 0;
+    const off = useTraining.subscribe(() => publishes++);
+    // 3000 epochs of one step, 4 ms each: 12 s
+    for (let e = 1; e <= 3000; e++) {
+      sink().message({ v, type: 'step', epoch: e, step: 1, stepsPerEpoch: 1, globalStep: e, loss: 1 / e, accuracy: null, samplesPerSec: 250 });
+      sink().message({ v, type: 'epoch', epoch: e, trainLoss: 1 / e, trainAccuracy: null, valLoss: 2 / e, valAccuracy: null, seconds: 0.004, samplesPerSec: 250 });
+      if (e % 100 === 0) sink().message({ v, type: 'checkpoint', path: 'memory:latest', epoch: e + 1, step: 0, globalStep: e, reason: 'interval' });
+      await vi.advanceTimersByTimeAsync(4);
+    }
+    off();
+    // no frames here: the one-second fallback publishes (a page gets one per frame); the 30
+    // checkpoints and each record written update the state too — not 6000 updates
+    expect(publishes).toBeLessThanOrEqual(12 + 30 + (fake.saves - savesAtStart) + 2);
+    expect(useTraining.getState().live!.final!.epoch).toBeGreaterThanOrEqual(2990);
+    // every 3 s while it runs: not 3000 writes
+    expect(fake.saves - savesAtStart).toBeGreaterThanOrEqual(3);
+    expect(fake.saves - savesAtStart).toBeLessThanOrEqual(Math.ceil(12_000 / SAVE_EVERY_MS) + 1);
+    const mid = fake.saved.get(live.id) as RunRecord;
+    expect(mid.status).toBe('running');
+    expect(mid.curves.epoch.length).toBeGreaterThan(2000);
+
+    sink().message({ v, type: 'finished', reason: 'completed', weights: {}, epochs: 3000, globalStep: 3000, metrics: { epoch: 3000, trainLoss: 1 / 3000, trainAccuracy: null, valLoss: 2 / 3000, valAccuracy: null } });
+    await vi.advanceTimersByTimeAsync(0);
+    const record = fake.saved.get(live.id) as RunRecord;
+    expect(record.status).toBe('completed');
+    expect(record.final!.epoch).toBe(3000);
+    expect(record.checkpoint!.globalStep).toBe(3000);
+    expect(record.curves.epoch.at(-1)!.epoch).toBe(3000);
+    expect(record.curves.step.globalStep.at(-1)).toBe(3000);
+    // nothing left to write later
+    const saves = fake.saves;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fake.saves).toBe(saves);
+  });
+
+  it('writes records in order: a slow store never ends up with an older state than the last one', async () => {
+    const live = await startRun();
+    fake.slow = true;
+    sink().message(ready);
+    sink().message({ v, type: 'paused', epoch: 1, step: 0 });
+    sink().message({ v, type: 'resumed' });
+    sink().message({ v, type: 'paused', epoch: 1, step: 0 });
+    sink().message(errorEvent('training diverged at epoch 1, step 2: the loss is NaN'));
+    // one write in flight at a time, the newest record of the run waiting behind it
+    for (let i = 0; i < 10 && fake.slowSaves.length > 0; i++) {
+      fake.slowSaves.shift()!();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    expect(fake.saves).toBeLessThanOrEqual(3);
+    expect((fake.saved.get(live.id) as RunRecord).status).toBe('failed');
   });
 
   it('marks runs left running by a closed app as interrupted, and deletes runs', async () => {

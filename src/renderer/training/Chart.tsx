@@ -20,6 +20,19 @@ interface Props {
 /** Ticks at round fractions of an epoch (0.25, 0.5) or whole epochs, never 0.07. */
 const EPOCH_TICKS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
 
+/**
+ * Epoch markers while they have room: a series' own points in view (not the x values of every
+ * series: steps share the axis) at most one per 8 px. A kernel fit's thousands of epochs draw
+ * a line, not thousands of circles a redraw.
+ */
+function fewPoints(u: uPlot, si: number, i0: number, i1: number): boolean {
+  const values = u.data[si];
+  const room = u.bbox.width / (8 * (globalThis.devicePixelRatio || 1));
+  let n = 0;
+  for (let i = i0; i <= i1; i++) if (values[i] !== null && values[i] !== undefined && ++n > room) return false;
+  return true;
+}
+
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 
 function fmtValue(percent: boolean) {
@@ -54,7 +67,7 @@ function options(p: Props, width: number, height: number): uPlot.Options {
           width: s.kind === 'train-step' ? 1.25 : 2,
           dash: s.kind === 'val-epoch' ? [6, 4] : undefined,
           spanGaps: true,
-          points: { show: s.kind !== 'train-step', size: 6, fill: s.color, stroke: s.color },
+          points: { show: s.kind === 'train-step' ? false : fewPoints, size: 6, fill: s.color, stroke: s.color },
           value: fmtValue(!!p.percent),
         }),
       ),

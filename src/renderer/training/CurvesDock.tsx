@@ -9,6 +9,7 @@ import { chartData, hasMetric, type ChartRun } from './chart-data';
 import { Chart } from './Chart';
 import { colorOf } from './colors';
 import { curvesOf, useTraining } from './store';
+import { displayCurves } from './thin-curves';
 import { useTrainingUi } from './ui';
 
 function useChartRuns(): ChartRun[] {
@@ -19,7 +20,8 @@ function useChartRuns(): ChartRun[] {
     () =>
       ids.flatMap((id, i) => {
         const curves = curvesOf(id);
-        return curves ? [{ id, name: names[i], color: colorOf(id), curves }] : [];
+        // thinned for drawing: a long run costs each frame a bounded number of points
+        return curves ? [{ id, name: names[i], color: colorOf(id), curves: displayCurves(curves) }] : [];
       }),
     // curves are appended in place; the version says when to read them again
     [ids, names, version],

@@ -79,7 +79,8 @@ function statusText(live: LiveRun): string {
 function FinalMetrics({ live }: { live: LiveRun }) {
   const f = live.final;
   if (!f) return null;
-  const timing = curvesOf(live.id)?.epoch.find((p) => p.epoch === f.epoch);
+  // from the end: the epoch asked for is the last one (a long run has thousands before it)
+  const timing = curvesOf(live.id)?.epoch.findLast((p) => p.epoch === f.epoch);
   return (
     <dl className="kv tfinal" data-testid="training-final">
       <div>

@@ -25,8 +25,8 @@ export function TrainPanel() {
   const picked = useTrainingUi((s) => s.data);
   const shapesSamples = useTrainingUi((s) => s.shapesSamples);
   const shapesTestSamples = useTrainingUi((s) => s.shapesTestSamples);
-  const live = useTraining((s) => s.live);
-  const active = isActive(live?.status);
+  // the status only: progress changes every frame while a run goes, and this panel holds forms
+  const active = useTraining((s) => isActive(s.live?.status));
   const choice = withShapesOptions(picked ?? choiceFromProject(projectDataset), { shapesSamples, shapesTestSamples });
   const inputShape = report.nodes.find((n) => n.type === 'Input')?.outputShape ?? null;
   const preview = useDataPreview(choice, inputShape);

@@ -8,16 +8,22 @@
  *   being trained (node ids for per-layer outputs). `live.status`: starting → running ⇄ paused
  *   → completed | stopped | failed | interrupted.
  * - `useTraining((s) => s.weightsVersion)`: bumps whenever the run's weights are worth looking
- *   at again (each epoch end, pause, finish) — refetch kernels / predictions then.
+ *   at again (epoch ends — at most once per frame —, pause, finish) — refetch kernels /
+ *   predictions then.
  * - `requests`: `evaluate()`, `infer(sample)`, `getWeights()` answered by the live run's worker,
  *   which stays up after the run finishes (until the next run starts); they reject with
  *   `NoRunError` when no worker is up.
  * - `curvesOf(runId)`: the curves (columns) of the live run or a stored one; `curvesVersion`
- *   bumps at most once per animation frame while steps stream in.
+ *   bumps at most every PUBLISH_EVERY_MS (on an animation frame) while steps stream in.
  *
- * Step events are many (one per training step): they are appended to plain arrays as they
- * arrive and the store publishes once per animation frame (and at least once a second when the
- * page is hidden), so React and uPlot redraw at frame rate, not at event rate.
+ * Step and epoch events are many (a kernel fit ends an epoch every step, hundreds a second):
+ * they are appended to plain arrays as they arrive (O(1) each) and the store publishes progress,
+ * final metrics and the versions on an animation frame at most every PUBLISH_EVERY_MS (and at
+ * least once a second when the page is hidden), so React and uPlot redraw a few times a second,
+ * not at event rate — a redraw of the dashboard (layout, charts, compositing) costs a software-
+ * rendered page tens of milliseconds, and one per frame kept it busy all the time. The run record
+ * (settings, thinned curves) is written at most every SAVE_EVERY_MS while the run goes, and at
+ * once when it starts, pauses, stops, finishes or fails, so its final state is always kept.
  */
 import { create } from 'zustand';
 import type { Graph } from '../../engine/graph/types';
@@ -118,9 +124,22 @@ let unsubscribe: (() => void) | null = null;
 const liveCurves = new Map<string, Curves>();
 let pending = false;
 let frame: number | null = null;
+/** Waiting out PUBLISH_EVERY_MS before asking for a frame. */
+let pace: ReturnType<typeof setTimeout> | null = null;
 let fallback: ReturnType<typeof setTimeout> | null = null;
+let lastPublish = -Infinity;
+
+/** Shortest time between two publishes while events stream in (ten redraws a second). */
+export const PUBLISH_EVERY_MS = 100;
 /** Progress fields changed since the last publish. */
 let progressDraft: Progress | null = null;
+/** Metrics of the last epoch ended since the last publish (undefined: none). */
+let finalDraft: RunRecord['final'] | undefined;
+/** An epoch ended since the last publish: the weights are worth looking at again. */
+let weightsMoved = false;
+
+/** Longest a running run's record waits to be written (a one-step-epoch run would write hundreds a second). */
+export const SAVE_EVERY_MS = 3000;
 
 export function curvesOf(runId: string): Curves | null {
   return liveCurves.get(runId) ?? useTraining.getState().runs.find((r) => r.id === runId)?.curves ?? null;
@@ -159,45 +178,109 @@ export const useTraining = create<TrainingState>()((set, get) => {
 
   const publish = () => {
     frame = null;
+    if (pace) clearTimeout(pace);
+    pace = null;
     if (fallback) clearTimeout(fallback);
     fallback = null;
     if (!pending) return;
     pending = false;
+    lastPublish = Date.now();
     const live = get().live;
+    const patch: Partial<LiveRun> = {
+      ...(progressDraft ? { progress: progressDraft } : {}),
+      ...(finalDraft !== undefined ? { final: finalDraft } : {}),
+    };
     set({
       curvesVersion: get().curvesVersion + 1,
-      ...(live && progressDraft ? { live: { ...live, progress: progressDraft } } : {}),
+      ...(weightsMoved ? { weightsVersion: get().weightsVersion + 1 } : {}),
+      ...(live && (progressDraft || finalDraft !== undefined) ? { live: { ...live, ...patch } } : {}),
     });
     progressDraft = null;
+    finalDraft = undefined;
+    weightsMoved = false;
   };
 
-  /** Publish on the next frame; a hidden page gets no frames, so a timer backs it up. */
+  /**
+   * Publish on an animation frame, PUBLISH_EVERY_MS after the last publish at the earliest; a
+   * hidden page gets no frames, so a timer backs it up.
+   */
   const schedule = () => {
     pending = true;
-    const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
-    if (frame === null && raf) frame = raf(publish);
     fallback ??= setTimeout(publish, 1000);
+    if (frame !== null || pace !== null) return;
+    const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
+    if (!raf) return;
+    const wait = lastPublish + PUBLISH_EVERY_MS - Date.now();
+    if (wait <= 0) frame = raf(publish);
+    else
+      pace = setTimeout(() => {
+        pace = null;
+        if (pending && frame === null) frame = raf(publish);
+      }, wait);
   };
 
   const patchLive = (patch: Partial<LiveRun>) => {
     const live = get().live;
     if (!live) return;
-    // flush pending progress first, so this update is not overwritten by an older draft
+    // take pending drafts in first, so this update is not overwritten by an older draft
     const progress = progressDraft ?? live.progress;
+    const final = finalDraft !== undefined ? finalDraft : live.final;
     progressDraft = null;
-    set({ live: { ...live, progress, ...patch } });
+    finalDraft = undefined;
+    set({ live: { ...live, progress, final, ...patch } });
   };
 
-  const persist = async () => {
+  // ---- keeping the run record: throttled while running, at once at every turn of the run ----
+
+  let lastSave = -Infinity;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Records waiting for the write in flight (a newer one replaces an older one of the same run). */
+  const unwritten = new Map<string, RunRecord>();
+  let writing: Promise<void> | null = null;
+
+  /** Write records one at a time, in order: an older record never lands after a newer one. */
+  const write = (record: RunRecord): Promise<void> => {
+    unwritten.set(record.id, record);
+    writing ??= (async () => {
+      while (unwritten.size > 0) {
+        const [id, next] = unwritten.entries().next().value!;
+        unwritten.delete(id);
+        try {
+          await trainingPlatform().saveRun(next);
+        } catch {
+          // keeping runs is a convenience: the live run goes on, and the next save may succeed
+        }
+      }
+      writing = null;
+    })();
+    return writing;
+  };
+
+  /**
+   * Keep the live run's record: `now` at start, pause, finish, failure, rename; `soon` while
+   * it runs (epochs, checkpoints): at most once per SAVE_EVERY_MS, with the state of that moment.
+   */
+  const persist = (when: 'now' | 'soon' = 'now'): Promise<void> => {
     const live = get().live;
-    if (!live) return;
-    const record = recordOf(live, liveMeta.createdAt, liveMeta.project);
-    set({ runs: [record, ...get().runs.filter((r) => r.id !== record.id)].sort((a, b) => b.createdAt - a.createdAt) });
-    try {
-      await trainingPlatform().saveRun(record);
-    } catch {
-      // keeping runs is a convenience: the live run goes on, and the next save may succeed
+    if (!live) return Promise.resolve();
+    if (when === 'soon') {
+      const wait = lastSave + SAVE_EVERY_MS - Date.now();
+      if (wait > 0) {
+        saveTimer ??= setTimeout(() => {
+          saveTimer = null;
+          if (get().live?.id === live.id) void persist('now');
+        }, wait);
+        return Promise.resolve();
+      }
     }
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = null;
+    lastSave = Date.now();
+    // the record holds what the page shows and what is still waiting for the next frame
+    const drafted: LiveRun = { ...live, ...(progressDraft ? { progress: progressDraft } : {}), ...(finalDraft !== undefined ? { final: finalDraft } : {}) };
+    const record = recordOf(drafted, liveMeta.createdAt, liveMeta.project);
+    set({ runs: [record, ...get().runs.filter((r) => r.id !== record.id)].sort((a, b) => b.createdAt - a.createdAt) });
+    return write(record);
   };
 
   const onEvent = (runId: string, e: TrainingEvent) => {
@@ -252,18 +335,22 @@ export const useTraining = create<TrainingState>()((set, get) => {
           seconds: e.seconds,
           samplesPerSec: e.samplesPerSec,
         };
-        curves.epoch = [...curves.epoch.filter((p) => p.epoch !== e.epoch), point];
+        // appended in place (O(1)); an epoch reported again replaces its point (epochs only grow)
+        while (curves.epoch.length > 0 && curves.epoch[curves.epoch.length - 1].epoch >= e.epoch) curves.epoch.pop();
+        curves.epoch.push(point);
         const { seconds: _s, samplesPerSec: _r, ...final } = point;
-        patchLive({ final });
-        set({ weightsVersion: get().weightsVersion + 1, curvesVersion: get().curvesVersion + 1 });
-        void persist();
+        finalDraft = final;
+        weightsMoved = true;
+        schedule();
+        void persist('soon');
         return;
       }
       case 'checkpoint':
         patchLive({ checkpoint: { epoch: e.epoch, step: e.step, globalStep: e.globalStep } });
-        void persist();
+        void persist('soon');
         return;
       case 'paused':
+        publish();
         patchLive({ status: 'paused' });
         set({ weightsVersion: get().weightsVersion + 1 });
         void persist();
@@ -274,12 +361,13 @@ export const useTraining = create<TrainingState>()((set, get) => {
       case 'finished': {
         const status: RunStatus = e.reason === 'stopped' ? 'stopped' : 'completed';
         const m = e.metrics;
+        // the last frame's worth of progress and metrics first, then the end on top of it
+        publish();
         patchLive({
           status,
           finalWeights: e.weights,
-          final: m ? { epoch: m.epoch, trainLoss: m.trainLoss, trainAccuracy: m.trainAccuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : live.final,
+          final: m ? { epoch: m.epoch, trainLoss: m.trainLoss, trainAccuracy: m.trainAccuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : get().live!.final,
         });
-        publish();
         set({ weightsVersion: get().weightsVersion + 1 });
         void persist();
         return;
@@ -316,12 +404,19 @@ export const useTraining = create<TrainingState>()((set, get) => {
     }
   };
 
-  const launch = async (live: LiveRun, req: { weights?: WeightTensors; resume?: boolean }) => {
+  const launch = async (live: LiveRun, meta: typeof liveMeta, req: { weights?: WeightTensors; resume?: boolean }) => {
     if (handle) {
       unsubscribe?.();
       handle.close();
       handle = null;
     }
+    // the previous run's last state is written before it stops being the live one
+    publish();
+    if (saveTimer) void persist('now');
+    progressDraft = null;
+    finalDraft = undefined;
+    weightsMoved = false;
+    liveMeta = meta;
     set({ live });
     await persist();
     try {
@@ -363,7 +458,6 @@ export const useTraining = create<TrainingState>()((set, get) => {
       const id = newRunId();
       const n = get().runs.length + 1;
       liveCurves.set(id, emptyCurves());
-      liveMeta = { createdAt: Date.now(), project: o.project };
       const live: LiveRun = {
         id,
         name: `#${n} ${o.project} · ${o.dataLabel}`,
@@ -383,7 +477,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
         finalWeights: null,
         startedAt: Date.now(),
       };
-      await launch(live, { weights: o.weights });
+      await launch(live, { createdAt: Date.now(), project: o.project }, { weights: o.weights });
     },
 
     async resumeRun(id) {
@@ -394,7 +488,6 @@ export const useTraining = create<TrainingState>()((set, get) => {
       }
       // the run picks up at its checkpoint: curves after it would be drawn twice
       liveCurves.set(id, truncateCurves(r.curves, r.checkpoint.globalStep));
-      liveMeta = { createdAt: r.createdAt, project: r.project };
       const live: LiveRun = {
         id,
         name: r.name,
@@ -414,7 +507,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
         finalWeights: null,
         startedAt: Date.now(),
       };
-      await launch(live, { resume: true });
+      await launch(live, { createdAt: r.createdAt, project: r.project }, { resume: true });
     },
 
     pause() {
@@ -443,6 +536,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
       if (!r) return;
       const next = { ...r, name: clean, updatedAt: Date.now() };
       set({ runs: get().runs.map((x) => (x.id === id ? next : x)) });
+      await writing; // after any write of this run already on its way
       await trainingPlatform().saveRun(next);
     },
 
@@ -455,10 +549,15 @@ export const useTraining = create<TrainingState>()((set, get) => {
         unsubscribe?.();
         handle?.close();
         handle = null;
+        if (saveTimer) clearTimeout(saveTimer);
+        saveTimer = null;
         set({ live: null });
       }
       liveCurves.delete(id);
       set({ runs: get().runs.filter((r) => r.id !== id), overlay: get().overlay.filter((x) => x !== id) });
+      // a write still on its way must not bring the record back after the delete
+      unwritten.delete(id);
+      await writing;
       await trainingPlatform().deleteRun(id);
     },
 
