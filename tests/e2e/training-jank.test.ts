@@ -2,8 +2,9 @@
  * A run where every step is an epoch (the kernel-fit preset: one sample, thousands of epochs)
  * must not freeze the page. Measured: wall time for N epochs, main-thread tasks over 50 ms
  * (PerformanceObserver 'longtask'), how long a click on a side tab takes to show while the run
- * goes, and how often the run record is written to IndexedDB. Also checked: the record kept
- * after the run holds its final state (status, last epoch, curves).
+ * goes, and how often the run record is written to IndexedDB. Also checked on the way: every
+ * element's test id is unique (within its repeated row), and the record kept after the run
+ * holds its final state (status, last epoch, curves).
  *
  * `CONVAS_JANK_EPOCHS=n` runs n epochs instead of the preset's own 4,000.
  */
@@ -11,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISPLAY_POINTS } from '../../src/renderer/training/thin-curves';
 import { openApp } from './helpers/editor';
+import { duplicateTestIds } from './helpers/testids';
 import { newPage, startSession, type Session } from './helpers/session';
 
 const EPOCHS = Number(process.env.CONVAS_JANK_EPOCHS ?? 4000);
@@ -108,8 +110,15 @@ describe('a run of one-step epochs', () => {
 
     // clicks while it runs
     const clicks: number[] = [];
+    let checkedMidRun = false;
     while ((await text(page, 'training-status')) === 'Training' && clicks.length < 8) {
       clicks.push(await clickAway());
+      if (!checkedMidRun && (await text(page, 'training-status')) === 'Training') {
+        checkedMidRun = true;
+        // the training backend select and the "running on" line are two elements, two ids
+        expect(await duplicateTestIds(page)).toEqual([]);
+        expect(await page.getByTestId('training-backend').count()).toBe(1);
+      }
       await page.waitForTimeout(1000);
     }
     await expect.poll(() => text(page, 'training-status'), { timeout: 600_000, interval: 250 }).toBe('Finished');
@@ -131,6 +140,7 @@ describe('a run of one-step epochs', () => {
     expect(await text(page, 'training-epoch')).toBe(`${EPOCHS} / ${EPOCHS}`);
     // the chart draws a thinned curve, not one point per epoch
     expect(Number(await page.getByTestId('training-chart-loss').getAttribute('data-points'))).toBeLessThanOrEqual(2 * DISPLAY_POINTS);
+    expect(await duplicateTestIds(page)).toEqual([]);
     expect(Math.max(0, ...clicks)).toBeLessThan(3000);
     expect(Math.max(0, ...long)).toBeLessThan(1000);
     // saved every few seconds and at the end, not every epoch

@@ -30,7 +30,7 @@ async function trainBriefly(page: Page, o: { samples: number; test: number; epoc
   await page.getByTestId('training-shapes-test').fill(String(o.test));
   await page.getByTestId('training-epochs').fill(String(o.epochs));
   // the cpu backend: the visuals are under test here, not the speed (and it needs no GPU)
-  await page.locator('select[data-testid="training-backend"]').selectOption('cpu');
+  await page.getByTestId('training-backend').selectOption('cpu');
   await page.getByTestId('training-train').click();
   await page.getByTestId('training-status').filter({ hasText: /Finished|Failed/ }).waitFor({ timeout: 110_000 });
   await expect(page.getByTestId('training-status').textContent()).resolves.toContain('Finished');

@@ -50,7 +50,7 @@ describe('kernel-fit preset', () => {
     await page.getByTestId('gallery').waitFor({ state: 'detached' });
     await page.getByTestId('tab-train').click();
     await page.getByTestId('training-epochs').fill('800');
-    await page.locator('select[data-testid="training-backend"]').selectOption('cpu');
+    await page.getByTestId('training-backend').selectOption('cpu');
     // pause early: the view must show the kernel of that moment, then follow the run to its end.
     // The page presses Pause itself the moment the run reports Training (a click from here can
     // arrive after a fast run has ended).
