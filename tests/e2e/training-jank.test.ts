@@ -3,8 +3,8 @@
  * must not freeze the page. Measured: wall time for N epochs, main-thread tasks over 50 ms
  * (PerformanceObserver 'longtask'), how long a click on a side tab takes to show while the run
  * goes, and how often the run record is written to IndexedDB. Also checked on the way: every
- * element's test id is unique (within its repeated row), and the record kept after the run
- * holds its final state (status, last epoch, curves).
+ * element's test id is unique (within its repeated row), a regression run draws no accuracy,
+ * and the record kept after the run holds its final state (status, last epoch, curves).
  *
  * `CONVAS_JANK_EPOCHS=n` runs n epochs instead of the preset's own 4,000.
  */
@@ -118,6 +118,9 @@ describe('a run of one-step epochs', () => {
         // the training backend select and the "running on" line are two elements, two ids
         expect(await duplicateTestIds(page)).toEqual([]);
         expect(await page.getByTestId('training-backend').count()).toBe(1);
+        // a regression has no accuracy: loss only, no 0 % line
+        await page.getByTestId('training-chart-loss').waitFor();
+        expect(await page.getByTestId('training-chart-accuracy').count()).toBe(0);
       }
       await page.waitForTimeout(1000);
     }
@@ -140,6 +143,7 @@ describe('a run of one-step epochs', () => {
     expect(await text(page, 'training-epoch')).toBe(`${EPOCHS} / ${EPOCHS}`);
     // the chart draws a thinned curve, not one point per epoch
     expect(Number(await page.getByTestId('training-chart-loss').getAttribute('data-points'))).toBeLessThanOrEqual(2 * DISPLAY_POINTS);
+    await expect(page.getByTestId('training-chart-accuracy').count()).resolves.toBe(0);
     expect(await duplicateTestIds(page)).toEqual([]);
     expect(Math.max(0, ...clicks)).toBeLessThan(3000);
     expect(Math.max(0, ...long)).toBeLessThan(1000);

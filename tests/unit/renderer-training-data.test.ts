@@ -177,6 +177,24 @@ describe('curves', () => {
     const regression = { ...a, curves: { ...emptyCurves(), step: { globalStep: [1], at: [1], loss: [0.1], accuracy: [null] } } };
     expect(hasMetric([regression], 'accuracy')).toBe(false);
   });
+
+  it('draw no accuracy for a run that has none: a regression overlaid on a classifier adds loss series only', () => {
+    const classifier = { id: 'a', name: '#1 CNN', color: '#f00', curves: curves(4, 2) };
+    const c = emptyCurves();
+    for (let g = 1; g <= 4; g++) {
+      c.step.globalStep.push(g);
+      c.step.at.push(g / 2);
+      c.step.loss.push(1 / g);
+      c.step.accuracy.push(null);
+      if (g % 2 === 0) c.epoch.push({ epoch: g / 2, trainLoss: 1 / g, trainAccuracy: null, valLoss: 1 / g, valAccuracy: null, seconds: 1, samplesPerSec: 1 });
+    }
+    const regression = { id: 'b', name: '#2 Kernel fit', color: '#0f0', curves: c };
+    for (const scale of ['step', 'epoch'] as const) {
+      expect(chartData([classifier, regression], 'accuracy', scale).series.map((s) => s.label)).toEqual(['#1 train', '#1 validation']);
+      expect(chartData([regression], 'accuracy', scale).series).toEqual([]);
+      expect(chartData([classifier, regression], 'loss', scale).series.map((s) => s.label)).toEqual(['#1 train', '#1 validation', '#2 train', '#2 validation']);
+    }
+  });
 });
 
 /** Curves appended one point at a time, as the store does: `perEpoch` steps per epoch, accuracy or none. */

@@ -51,9 +51,14 @@ function tables(run: ChartRun, metric: Metric, scale: Scale, tag: boolean): Tabl
   return out;
 }
 
-/** Join the runs' tables on the union of their x values (null where a series has no point). */
+/**
+ * Join the runs' tables on the union of their x values (null where a series has no point). A run
+ * without the metric (a regression's accuracy) draws no series for it: not a line at 0 %, not an
+ * empty legend entry.
+ */
 export function chartData(runs: ChartRun[], metric: Metric, scale: Scale): ChartData {
-  const all = runs.flatMap((r) => tables(r, metric, scale, runs.length > 1));
+  const drawn = metric === 'accuracy' ? runs.filter((r) => hasMetric([r], 'accuracy')) : runs;
+  const all = drawn.flatMap((r) => tables(r, metric, scale, runs.length > 1));
   const xs = [...new Set(all.flatMap((t) => t.xs))].sort((a, b) => a - b);
   const index = new Map(xs.map((x, i) => [x, i]));
   const series = all.map((t) => {
