@@ -96,4 +96,25 @@ describe.skipIf(!binary)(`desktop app (Electron)${binary ? '' : ` — ${SKIP_REA
     });
     await expect.poll(() => page.locator('.react-flow__node[data-id="fc1"] [data-testid="node-output"]').textContent()).toBe('120');
   });
+
+  it('trains in a utility process that main spawns, relaying its events to the window', async () => {
+    await page.getByTestId('tool-showGallery').click();
+    await page.locator('[data-testid="preset-card"][data-file="seed-mnist-cnn.convas.json"]').click();
+    const discard = page.getByRole('button', { name: /don.t save|discard/i });
+    if (await discard.count()) await discard.first().click();
+    await page.getByTestId('gallery').waitFor({ state: 'detached' });
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('training-shapes-samples').fill('512');
+    await page.getByTestId('training-shapes-test').fill('128');
+    await page.getByTestId('training-epochs').fill('1');
+    await page.getByTestId('training-backend').selectOption('webasm');
+    await page.getByTestId('training-fit-ok').waitFor();
+    await page.getByTestId('training-train').click();
+    await expect.poll(() => page.getByTestId('training-running-on').textContent(), { timeout: 60_000 }).toContain('webasm');
+    // the training worker is a utility process of this app, not the renderer
+    const kinds = await app.evaluate(({ app: electronApp }) => electronApp.getAppMetrics().map((m) => m.type));
+    expect(kinds).toContain('Utility');
+    await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 120_000 }).toBe('Finished');
+    await expect(page.getByTestId('training-val-accuracy').textContent()).resolves.toMatch(/^\d+\.\d%$/);
+  });
 });
