@@ -64,7 +64,7 @@ describe('looking inside a trained network', () => {
     await openApp(page, s.url);
     await openPreset(page, 'seed-mnist-cnn.convas.json');
     await expect(page.getByTestId('tool-inside').isDisabled()).resolves.toBe(true);
-    await trainBriefly(page, { samples: 600, test: 120, epochs: 2 });
+    await trainBriefly(page, { samples: 1500, test: 120, epochs: 2 });
 
     await page.getByTestId('tool-inside').click();
     await page.getByTestId('evaluation').waitFor({ timeout: 30_000 });
@@ -72,20 +72,20 @@ describe('looking inside a trained network', () => {
     const count = Number((await page.getByTestId('evaluation-count').textContent())!.replace(/,/g, ''));
     expect(count).toBe(120);
 
-    // 6 shape classes: a 6×6 matrix (the net has 10 outputs; a guess of an unused class 6–9 is
-    // a mistake outside the matrix), accuracy = diagonal / samples
+    // the net's 10 outputs draw 10 shapes (the Train tab matches Shapes to the Softmax): a 10×10
+    // matrix that holds every sample, accuracy = diagonal / samples
     const cs = await cells(page);
-    expect(cs).toHaveLength(36);
+    expect(cs).toHaveLength(100);
     const total = cs.reduce((a, c) => a + c.count, 0);
-    expect(total).toBeLessThanOrEqual(count);
-    expect(total).toBeGreaterThan(count * 0.9);
+    expect(total).toBe(count);
     const diagonal = cs.filter((c) => c.t === c.p).reduce((a, c) => a + c.count, 0);
     const accuracyText = (await page.getByTestId('evaluation-accuracy').textContent())!;
     expect(accuracyText).toBe(`${((diagonal / count) * 100).toFixed(1)} %`);
-    // a short run learns something: better than chance (1 in 6)
-    expect(diagonal / count).toBeGreaterThan(0.3);
+    // a short run learns something: well better than chance (1 in 10)
+    console.log(`2 epochs of 1,500 ten-class Shapes on cpu: evaluation accuracy ${accuracyText}`);
+    expect(diagonal / count).toBeGreaterThan(0.25);
     // every non-empty row's shares add to 1
-    for (let t = 0; t < 6; t++) {
+    for (let t = 0; t < 10; t++) {
       const row = cs.filter((c) => c.t === t);
       const n = row.reduce((a, c) => a + c.count, 0);
       if (n > 0) expect(row.reduce((a, c) => a + c.share, 0)).toBeCloseTo(1, 9);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { correlate3x3, HORIZONTAL_EDGE_KERNEL, kernelFitDataset, KERNEL_FIT_OUT, KERNEL_FIT_SIZE } from '../../src/engine/data/kernel-fit';
-import { SHAPE_CLASSES, shapesDataset } from '../../src/engine/data/shapes';
-import { openBuiltinDataset } from '../../src/engine/data/ref';
+import { previewDataset } from '../../src/engine/data/preview';
+import { DatasetRefSchema, openBuiltinDataset } from '../../src/engine/data/ref';
+import { drawShape, SHAPE_CLASSES, shapesDataset } from '../../src/engine/data/shapes';
+import { Rng } from '../../src/engine/util/rng';
 
 describe('Shapes', () => {
   it('is deterministic per seed and sample, whatever range it is read in', async () => {
@@ -18,7 +20,7 @@ describe('Shapes', () => {
   it('has balanced classes, pixels in [0, 1], and a test split drawn apart from training', async () => {
     const d = shapesDataset({ samples: 60, testSamples: 12, size: 32, channels: 3 });
     expect(d.inputShape).toEqual([3, 32, 32]);
-    expect(d.classes).toEqual([...SHAPE_CLASSES]);
+    expect(d.classes).toEqual(['circle', 'square', 'triangle', 'cross', 'ring', 'star']);
     const r = await d.train.read(0, 60);
     const counts = new Array(6).fill(0);
     for (const y of r.y) counts[y]++;
@@ -44,6 +46,66 @@ describe('Shapes', () => {
     expect(() => shapesDataset({ channels: 2 })).toThrow(/channels must be 1 \(grey\) or 3 \(RGB\), got 2/);
     expect(() => shapesDataset({ samples: 0 })).toThrow(/samples must be a whole number ≥ 1, got 0/);
     expect(() => shapesDataset({ classes: ['circle'] })).toThrow(/two or more/);
+  });
+
+  it('draws as many classes as asked, up to ten: the first n shapes, balanced and seeded', async () => {
+    const d = shapesDataset({ classes: 10, samples: 100, seed: 3 });
+    expect(d.classes).toEqual(['circle', 'square', 'triangle', 'cross', 'ring', 'star', 'diamond', 'ellipse', 'arrow', 'heart']);
+    expect(d.name).toBe('Shapes (grey 28×28, 10 classes)');
+    const r = await d.train.read(0, 100);
+    const counts = new Array(10).fill(0);
+    for (const y of r.y) counts[y]++;
+    expect(counts).toEqual(new Array(10).fill(10));
+    expect((await shapesDataset({ classes: 10, samples: 100, seed: 3 }).train.read(37, 4)).x).toEqual(r.x.slice(37 * 784, 41 * 784));
+    expect(shapesDataset({ classes: 3 }).classes).toEqual(['circle', 'square', 'triangle']);
+    expect(shapesDataset({ classes: ['heart', 'circle'] }).classes).toEqual(['heart', 'circle']);
+    expect(openBuiltinDataset({ kind: 'shapes', classes: 10 }).classes).toHaveLength(10);
+  });
+
+  it('keeps the original six by default, sample for sample', async () => {
+    const d = shapesDataset({ samples: 12 });
+    expect(d.classes).toEqual(SHAPE_CLASSES.slice(0, 6));
+    const r = await d.train.read(0, 12);
+    expect([...r.y]).toEqual([0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5]);
+    // the pixels of the six-class set as drawn before the four new shapes existed
+    expect(r.x.reduce((a, v) => a + v, 0)).toBeCloseTo(4635.518443796318, 6);
+    expect((await shapesDataset({ samples: 12, classes: 6 }).train.read(0, 12)).x).toEqual(r.x);
+  });
+
+  it('draws ten different shapes: at one place, size, tilt and colours, any two differ in many pixels', () => {
+    const masks = SHAPE_CLASSES.map((shape) => {
+      const x = new Float32Array(784);
+      // the same seed: the same geometry, colours and noise; only the outline differs
+      drawShape(shape, new Rng(1), 28, 1, x);
+      return x;
+    });
+    for (let a = 0; a < masks.length; a++) {
+      for (let b = a + 1; b < masks.length; b++) {
+        let differ = 0;
+        for (let i = 0; i < 784; i++) if (Math.abs(masks[a][i] - masks[b][i]) > 0.1) differ++;
+        expect(differ, `${SHAPE_CLASSES[a]} vs ${SHAPE_CLASSES[b]}`).toBeGreaterThanOrEqual(25);
+      }
+    }
+  });
+
+  it('names a bad class count or list', () => {
+    expect(() => shapesDataset({ classes: 1 })).toThrow('Shapes: classes must be a whole number from 2 to 10, got 1');
+    expect(() => shapesDataset({ classes: 11 })).toThrow('Shapes: classes must be a whole number from 2 to 10, got 11');
+    expect(() => shapesDataset({ classes: 2.5 })).toThrow('got 2.5');
+    expect(() => shapesDataset({ classes: ['circle', 'circle'] })).toThrow('Shapes: classes must be two or more different ones of circle, square, triangle, cross, ring, star, diamond, ellipse, arrow, heart, got circle, circle');
+    expect(DatasetRefSchema.safeParse({ kind: 'shapes', classes: 10 }).success).toBe(true);
+    expect(DatasetRefSchema.safeParse({ kind: 'shapes', classes: ['star', 'heart'] }).success).toBe(true);
+    expect(DatasetRefSchema.safeParse({ kind: 'shapes', classes: 11 }).success).toBe(false);
+    expect(DatasetRefSchema.safeParse({ kind: 'shapes', classes: ['hexagon'] }).success).toBe(false);
+  });
+
+  it('previews every class among its samples (Shapes labels sample i with class i mod n)', async () => {
+    for (const classes of [3, 6, 10]) {
+      const p = await previewDataset(shapesDataset({ classes }));
+      expect(p.samples).toHaveLength(12);
+      expect(new Set(p.samples.map((s) => s.label)).size).toBe(classes);
+    }
+    expect((await previewDataset(shapesDataset({ classes: 10, samples: 5 }))).samples.map((s) => s.label)).toEqual(['circle', 'square', 'triangle', 'cross', 'ring']);
   });
 });
 

@@ -11,7 +11,7 @@ import type { Curves, DataPreview } from '../../src/renderer/platform/training';
 import { chartData, hasMetric } from '../../src/renderer/training/chart-data';
 import { downsampleCurves, emptyCurves, truncateCurves } from '../../src/renderer/training/curves-data';
 import { DISPLAY_POINTS, displayCurves, ThinnedCurves } from '../../src/renderer/training/thin-curves';
-import { fitProblems, networkProblem } from '../../src/renderer/training/data-choice';
+import { fitProblems, fitWarnings, networkProblem, shapesClassesFor, withShapesOptions } from '../../src/renderer/training/data-choice';
 
 function idx(dims: number[], data: Uint8Array, magic = 0x800 | dims.length): Uint8Array {
   const head = new DataView(new ArrayBuffer(4 + 4 * dims.length));
@@ -116,6 +116,34 @@ describe('fit check before training', () => {
     expect(fitProblems(preview({ inputShape: [3, 32, 32], name: 'CIFAR-10' }), cnn(3))).toEqual(["The network's Input (input) is 1×8×8, but CIFAR-10 has samples of 3×32×32."]);
     expect(fitProblems(preview({ classes: Array.from({ length: 10 }, String), name: 'MNIST' }), cnn(6))).toEqual(['softmax has 6 outputs but MNIST has 10 classes: give the last Dense layer 10 units.']);
     expect(fitProblems(preview({ classes: null, targetShape: [4], name: 'Kernel fit' }), cnn(3))[0]).toMatch(/^Kernel fit has target images, not classes: softmax \(Softmax\) needs class labels/);
+  });
+
+  it('warns when the data has fewer classes than the Softmax has outputs (any data), and stays quiet when they match', () => {
+    expect(fitWarnings(preview({ classes: ['circle', 'square', 'triangle', 'cross', 'ring', 'star'], name: 'Shapes (grey 8×8, 6 classes)' }), cnn(10))).toEqual([
+      'Shapes (grey 8×8, 6 classes) has 6 classes but softmax (Softmax) has 10 outputs: 4 outputs will never be a target.',
+    ]);
+    expect(fitWarnings(preview({ classes: ['cat', 'dog'], name: 'pets' }), cnn(3))).toEqual(['pets has 2 classes but softmax (Softmax) has 3 outputs: 1 output will never be a target.']);
+    // a warning, not a problem: it can still train
+    expect(fitProblems(preview({ classes: ['cat', 'dog'] }), cnn(3))).toEqual([]);
+    expect(fitWarnings(preview({}), cnn(3))).toEqual([]);
+    // more classes than outputs is an error, said once (as a problem)
+    expect(fitWarnings(preview({ classes: Array.from({ length: 10 }, String) }), cnn(6))).toEqual([]);
+    // a regression has no classes to count
+    expect(fitWarnings(preview({ classes: null, targetShape: [4] }), cnn(3))).toEqual([]);
+  });
+
+  it('matches the Shapes class count to the Softmax outputs from 2 to 10', () => {
+    expect(shapesClassesFor(cnn(10))).toBe(10);
+    expect(shapesClassesFor(cnn(2))).toBe(2);
+    expect(shapesClassesFor(cnn(1))).toBeUndefined();
+    expect(shapesClassesFor(cnn(12))).toBeUndefined();
+    const shapes = { kind: 'builtin' as const, ref: { kind: 'shapes' as const } };
+    const o = { shapesSamples: 600, shapesTestSamples: 100 };
+    expect(withShapesOptions(shapes, { ...o, classes: shapesClassesFor(cnn(10)) })).toEqual({ kind: 'builtin', ref: { kind: 'shapes', samples: 600, testSamples: 100, classes: 10 } });
+    expect(withShapesOptions(shapes, { ...o, classes: shapesClassesFor(cnn(12)) })).toEqual({ kind: 'builtin', ref: { kind: 'shapes', samples: 600, testSamples: 100 } });
+    // a choice that names its classes keeps them; other data is left alone
+    expect(withShapesOptions({ kind: 'builtin', ref: { kind: 'shapes', classes: ['star', 'heart'] } }, { ...o, classes: 10 })).toMatchObject({ ref: { classes: ['star', 'heart'] } });
+    expect(withShapesOptions({ kind: 'builtin', ref: { kind: 'kernel-fit' } }, { ...o, classes: 10 })).toEqual({ kind: 'builtin', ref: { kind: 'kernel-fit' } });
   });
 
   it('says why a network cannot train at all', () => {

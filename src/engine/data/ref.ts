@@ -18,7 +18,8 @@ export const DatasetRefSchema = z.discriminatedUnion('kind', [
     testSamples: z.number().int().optional(),
     /** Default: the run's seed. */
     seed: z.number().int().optional(),
-    classes: z.array(z.enum(SHAPE_CLASSES)).optional(),
+    /** How many shapes (the first n, 2 to 10) or which ones; default: the original six. */
+    classes: z.union([z.number().int().min(2).max(SHAPE_CLASSES.length), z.array(z.enum(SHAPE_CLASSES)).min(2)]).optional(),
   }),
   z.object({ kind: z.literal('kernel-fit') }),
   /** MNIST/Fashion-MNIST IDX files, CIFAR-10's binary batches, or one sub-folder of images per class. */

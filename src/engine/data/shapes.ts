@@ -8,8 +8,15 @@ import { Rng } from '../util/rng';
 import { deriveSeed } from './seed';
 import { DatasetError, checkRange, type Dataset, type SampleSource } from './types';
 
-export const SHAPE_CLASSES = ['circle', 'square', 'triangle', 'cross', 'ring', 'star'] as const;
+/**
+ * Every shape, in class order. A set of n classes is the first n: the default six are the
+ * original set (so its samples, drawn by index, stay what they were); the last four make ten,
+ * the class count of the seed's MNIST and Fashion-MNIST networks.
+ */
+export const SHAPE_CLASSES = ['circle', 'square', 'triangle', 'cross', 'ring', 'star', 'diamond', 'ellipse', 'arrow', 'heart'] as const;
 export type ShapeName = (typeof SHAPE_CLASSES)[number];
+/** Classes when none are asked for (the original set). */
+export const DEFAULT_SHAPE_CLASSES = 6;
 
 export interface ShapesOptions {
   /** Image height and width (default 28). */
@@ -21,8 +28,8 @@ export interface ShapesOptions {
   /** Test samples, drawn from their own seeds (default 1000). */
   testSamples?: number;
   seed?: number;
-  /** Which shapes, in class order (default all six). */
-  classes?: readonly ShapeName[];
+  /** How many shapes (the first n of SHAPE_CLASSES, 2 to 10; default 6), or which ones, in class order. */
+  classes?: number | readonly ShapeName[];
 }
 
 // Star outline: 10 vertices alternating outer radius 1 and inner radius 0.45, point up.
@@ -31,6 +38,24 @@ const STAR: [number, number][] = Array.from({ length: 10 }, (_, k) => {
   const a = -Math.PI / 2 + (k * Math.PI) / 5;
   return [r * Math.cos(a), r * Math.sin(a)];
 });
+
+// Arrow pointing right: a shaft from the left edge and a head whose tip touches radius 1.
+const ARROW: [number, number][] = [
+  [-0.95, -0.22],
+  [0.12, -0.22],
+  [0.12, -0.62],
+  [0.95, 0],
+  [0.12, 0.62],
+  [0.12, 0.22],
+  [-0.95, 0.22],
+];
+
+/**
+ * Heart: the implicit curve (x² + y² − 1)³ ≤ x²y³ (y up), which spans x ±1.14 and y −1 to 1.24;
+ * shifted down by its middle and scaled so that it lies within radius 1.
+ */
+const HEART_SCALE = 1.35;
+const HEART_SHIFT = 0.118;
 
 function inPolygon(u: number, v: number, poly: [number, number][]): boolean {
   let inside = false;
@@ -60,6 +85,20 @@ function inside(shape: ShapeName, u: number, v: number): boolean {
       return (Math.abs(u) <= 0.28 && Math.abs(v) <= 1) || (Math.abs(v) <= 0.28 && Math.abs(u) <= 1);
     case 'star':
       return inPolygon(u, v, STAR);
+    case 'diamond':
+      // a tall rhombus: not a tilted square (tilt stays within ±10°), narrower than it is high
+      return Math.abs(u) / 0.62 + Math.abs(v) <= 1;
+    case 'ellipse':
+      // a wide oval, half as high as it is wide: not a circle at any size
+      return u * u + (v * v) / (0.5 * 0.5) <= 1;
+    case 'arrow':
+      return inPolygon(u, v, ARROW);
+    case 'heart': {
+      const x = u * HEART_SCALE;
+      const y = -v * HEART_SCALE + HEART_SHIFT; // image v points down, the curve's y up
+      const q = x * x + y * y - 1;
+      return q * q * q - x * x * y * y * y <= 0;
+    }
   }
 }
 
@@ -126,7 +165,7 @@ function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
-function shapesSource(split: number, count: number, o: Required<ShapesOptions>): SampleSource {
+function shapesSource(split: number, count: number, o: Resolved): SampleSource {
   const inSize = o.channels * o.size * o.size;
   return {
     length: count,
@@ -145,22 +184,35 @@ function shapesSource(split: number, count: number, o: Required<ShapesOptions>):
   };
 }
 
+/** Options with their defaults, `classes` as the shapes themselves. */
+type Resolved = Omit<Required<ShapesOptions>, 'classes'> & { classes: readonly ShapeName[] };
+
+/** The shapes of a `classes` option: a count takes the first n, a list is checked as given. */
+function shapeClasses(classes: number | readonly ShapeName[] | undefined): readonly ShapeName[] {
+  const c = classes ?? DEFAULT_SHAPE_CLASSES;
+  if (typeof c === 'number') {
+    if (!Number.isInteger(c) || c < 2 || c > SHAPE_CLASSES.length) throw new DatasetError(`Shapes: classes must be a whole number from 2 to ${SHAPE_CLASSES.length}, got ${c}`);
+    return SHAPE_CLASSES.slice(0, c);
+  }
+  if (c.length < 2 || c.some((n) => !SHAPE_CLASSES.includes(n)) || new Set(c).size !== c.length) {
+    throw new DatasetError(`Shapes: classes must be two or more different ones of ${SHAPE_CLASSES.join(', ')}, got ${c.join(', ')}`);
+  }
+  return c;
+}
+
 export function shapesDataset(options: ShapesOptions = {}): Dataset {
-  const o: Required<ShapesOptions> = {
+  const o: Resolved = {
     size: options.size ?? 28,
     channels: options.channels ?? 1,
     samples: options.samples ?? 6000,
     testSamples: options.testSamples ?? 1000,
     seed: options.seed ?? 1,
-    classes: options.classes ?? SHAPE_CLASSES,
+    classes: shapeClasses(options.classes),
   };
   if (!Number.isInteger(o.size) || o.size < 12 || o.size > 256) throw new DatasetError(`Shapes: size must be a whole number from 12 to 256, got ${o.size}`);
   if (o.channels !== 1 && o.channels !== 3) throw new DatasetError(`Shapes: channels must be 1 (grey) or 3 (RGB), got ${o.channels}`);
   if (!Number.isInteger(o.samples) || o.samples < 1) throw new DatasetError(`Shapes: samples must be a whole number ≥ 1, got ${o.samples}`);
   if (!Number.isInteger(o.testSamples) || o.testSamples < 0) throw new DatasetError(`Shapes: testSamples must be a whole number ≥ 0, got ${o.testSamples}`);
-  if (o.classes.length < 2 || o.classes.some((c) => !SHAPE_CLASSES.includes(c))) {
-    throw new DatasetError(`Shapes: classes must be two or more of ${SHAPE_CLASSES.join(', ')}, got ${o.classes.join(', ')}`);
-  }
   return {
     name: `Shapes (${o.channels === 1 ? 'grey' : 'RGB'} ${o.size}×${o.size}, ${o.classes.length} classes)`,
     inputShape: [o.channels, o.size, o.size],

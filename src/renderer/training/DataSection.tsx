@@ -9,7 +9,7 @@ import { formatInt } from '../graph/format';
 import { platform } from '../platform';
 import { useEditor } from '../store/editor';
 import type { DataChoice, DataPreview } from '../platform/training';
-import { dataLabel, fitProblems, SOURCES, sourceOf, type SourceKey } from './data-choice';
+import { classifierOutput, dataLabel, fitProblems, fitWarnings, SOURCES, sourceOf, type SourceKey } from './data-choice';
 import { NumberField, Section, SelectField } from './fields';
 import { SampleStrip } from './SampleStrip';
 import { useTrainingUi } from './ui';
@@ -38,14 +38,22 @@ export function useDataPreview(choice: DataChoice, inputShape: readonly number[]
   return state;
 }
 
-function ShapesOptions({ disabled }: { disabled: boolean }) {
+function ShapesOptions({ disabled, classes, report }: { disabled: boolean; classes: number | undefined; report: ShapeReport }) {
   const samples = useTrainingUi((s) => s.shapesSamples);
   const test = useTrainingUi((s) => s.shapesTestSamples);
+  const out = classifierOutput(report);
   return (
-    <div className="tgrid">
-      <NumberField label="Training samples" value={samples} min={1} max={1_000_000} integer testId="training-shapes-samples" disabled={disabled} onChange={(v) => useTrainingUi.getState().set({ shapesSamples: v })} />
-      <NumberField label="Test samples" value={test} min={1} max={1_000_000} integer testId="training-shapes-test" disabled={disabled} onChange={(v) => useTrainingUi.getState().set({ shapesTestSamples: v })} />
-    </div>
+    <>
+      <div className="tgrid">
+        <NumberField label="Training samples" value={samples} min={1} max={1_000_000} integer testId="training-shapes-samples" disabled={disabled} onChange={(v) => useTrainingUi.getState().set({ shapesSamples: v })} />
+        <NumberField label="Test samples" value={test} min={1} max={1_000_000} integer testId="training-shapes-test" disabled={disabled} onChange={(v) => useTrainingUi.getState().set({ shapesTestSamples: v })} />
+      </div>
+      {classes !== undefined && out && (
+        <p className="field-hint" data-testid="training-shapes-classes">
+          {classes} shapes, one per output of {out.id} ({out.units} units).
+        </p>
+      )}
+    </>
   );
 }
 
@@ -82,10 +90,11 @@ export function DataSection({ choice, report, preview, locked }: { choice: DataC
 
   const p = preview.preview;
   const problems = p ? fitProblems(p, report) : [];
+  const warnings = p && problems.length === 0 ? fitWarnings(p, report) : [];
   return (
     <Section title="Data" testId="training-data">
       <SelectField label="Source" value={source} options={SOURCES} onChange={onSource} testId="training-source" disabled={locked || picking} />
-      {source === 'shapes' && <ShapesOptions disabled={locked} />}
+      {source === 'shapes' && <ShapesOptions disabled={locked} report={report} classes={choice.kind === 'builtin' && choice.ref.kind === 'shapes' && typeof choice.ref.classes === 'number' ? choice.ref.classes : undefined} />}
       {choice.kind === 'files' && (
         <div className="tfiles">
           <span className="mono small tfiles-label" title={choice.label}>
@@ -125,6 +134,12 @@ export function DataSection({ choice, report, preview, locked }: { choice: DataC
             <div className="inspector-error" role="alert" data-testid="training-fit-error">
               {problems.map((t) => (
                 <span key={t}>{t}</span>
+              ))}
+            </div>
+          ) : warnings.length > 0 ? (
+            <div className="tfit-warning small" role="status" data-testid="training-fit-warning">
+              {warnings.map((t) => (
+                <span key={t}>⚠ {t}</span>
               ))}
             </div>
           ) : (
