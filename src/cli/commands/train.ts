@@ -9,6 +9,7 @@ import { parseDataArg, type DatasetRef } from '../../engine/data/ref';
 import { FormatError } from '../../engine/io/errors';
 import type { Project } from '../../engine/io/project';
 import { matchWeights, weightsToJson } from '../../engine/io/weights';
+import { shapesClassesFor } from '../../engine/data/classes-fit';
 import { inferShapes } from '../../engine/shapes/inferShapes';
 import { writeFileAtomic } from '../../engine/train/checkpoint-file.node.js';
 import type { WeightMap } from '../../engine/train/weights';
@@ -61,6 +62,11 @@ export function planTraining(args: { positionals: string[]; value(n: string): st
   const dataArg = args.value('data');
   const data = dataArg ? parseDataArg(dataArg) : projectData(project, projectPath);
   if (!data) throw new CliError(`${projectPath} names no dataset: give --data shapes, --data kernel-fit or --data <folder>`);
+  // Shapes draws as many shapes as the classifier has outputs (2–10), as the Train tab does.
+  if (data.kind === 'shapes' && data.classes === undefined) {
+    const classes = shapesClassesFor(inferShapes(project.graph));
+    if (classes !== undefined) data.classes = classes;
+  }
   if (data.kind === 'folder' && dataArg) data.path = resolve(data.path);
 
   const lr = number('lr', args.value('lr'), (v) => v > 0 && v <= 1e3, 'a number in (0, 1000]');

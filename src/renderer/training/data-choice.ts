@@ -3,10 +3,12 @@
  * choice, labels, and the checks made before training (Input shape, classes against the
  * output layer) — the same rules the worker applies, said before a worker starts.
  */
-import { SHAPE_CLASSES } from '../../engine/data/shapes';
+import { classifierOutput, shapesClassesFor } from '../../engine/data/classes-fit';
 import type { ProjectDataset } from '../../engine/io/project';
 import type { ShapeReport } from '../../engine/shapes/inferShapes';
 import type { DataChoice, DataFormat, DataPreview } from '../platform/training';
+
+export { classifierOutput, shapesClassesFor };
 
 export type SourceKey = 'shapes' | 'kernel-fit' | DataFormat;
 
@@ -28,22 +30,7 @@ export function choiceFromProject(d: ProjectDataset | null): DataChoice {
   return { kind: 'builtin', ref: { kind: 'shapes' } };
 }
 
-/** The network's classifier output (a Softmax) and its unit count; null for a Regression or no output. */
-export function classifierOutput(report: ShapeReport): { id: string; type: string; units: number } | null {
-  const output = report.nodes.find((n) => n.spec?.output);
-  if (!output?.outputShape || output.spec?.output?.targets !== 'class') return null;
-  return { id: output.id, type: output.type, units: output.outputShape.reduce((a, b) => a * b, 1) };
-}
 
-/**
- * How many shapes Shapes should draw for this network: as many as its Softmax has outputs when
- * Shapes has that many (2 to 10: the seed's MNIST networks get all ten); otherwise none asked
- * for (Shapes' default six), and the fit check says what does not match.
- */
-export function shapesClassesFor(report: ShapeReport): number | undefined {
-  const out = classifierOutput(report);
-  return out && out.units >= 2 && out.units <= SHAPE_CLASSES.length ? out.units : undefined;
-}
 
 /** Shapes with the panel's sample counts and the class count matched to the network (unless the choice names its own). */
 export function withShapesOptions(c: DataChoice, o: { shapesSamples: number; shapesTestSamples: number; classes?: number }): DataChoice {
