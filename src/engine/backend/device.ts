@@ -22,7 +22,9 @@ export interface Device {
   readonly mode: ConcreteBackend;
   /** e.g. "SwiftShader (software Vulkan)" when known. */
   readonly adapter: string | null;
-  kernel<C extends Record<string, number>>(fn: (this: KernelThis<C>, ...args: KArr[]) => number, size: number, constants?: C): KernelCall;
+  kernel<C extends Record<string, number>>(fn: (this: KernelThis<C>, ...args: KArr[]) => number, size: number | [number, number], constants?: C): KernelCall;
+  /** Whether 2-D kernel grids are used (see CompileCtx.grid): webasm only. */
+  readonly grid: boolean;
   /** Compile a traced plan: `body` receives one handle per argument and returns an array of handles. */
   plan(arity: number, body: (...args: unknown[]) => unknown[], options?: { threads?: boolean }): PlanRun;
   destroy(): void;
@@ -113,6 +115,16 @@ export async function resolveBackend(requested: BackendName, env: GpuEnvironment
   return { mode: 'cpu', adapter: null };
 }
 
+function joinRows(rows: Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
+  let at = 0;
+  for (const r of rows) {
+    out.set(r, at);
+    at += r.length;
+  }
+  return out;
+}
+
 export async function createDevice(requested: BackendName = 'auto', env?: GpuEnvironment): Promise<Device> {
   const { mode, adapter } = await resolveBackend(requested, env);
   const gpu = new GPU({ mode });
@@ -122,10 +134,12 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
     requested,
     mode,
     adapter,
+    grid: mode === 'webasm',
     kernel(fn, size, constants) {
-      if (!Number.isInteger(size) || size <= 0) throw new Error(`kernel output size must be a positive integer, got ${size}`);
+      const dims = typeof size === 'number' ? [size] : size;
+      if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`kernel output size must be positive integers, got ${dims.join('×')}`);
       const k = gpu.createKernel(fn as never, {
-        output: [size],
+        output: dims,
         constants: constants ?? {},
         tactic: 'precision',
         precision: 'single',
@@ -147,7 +161,8 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
         if ((pipeline.backend === 'gpu' && mode === 'webgl2' ? 'webgl2' : pipeline.backend) !== mode) {
           throw new Error(`gpu.js ran this plan on ${pipeline.backend}, not ${mode}: ${pipeline.fallbackReason ?? 'no reason given'}`);
         }
-        return out as Float32Array[];
+        // a 2-D kernel's result comes back as rows: join them into the flat buffer it is
+        return (out as (Float32Array | Float32Array[])[]).map((r) => (Array.isArray(r) ? joinRows(r) : r));
       }) as PlanRun;
       Object.defineProperty(run, 'backend', { get: () => pipeline.backend });
       Object.defineProperty(run, 'executorKind', { get: () => pipeline.executorKind });

@@ -50,20 +50,46 @@ function exactDiv(lines: string[], name: string, value: string, d: number): void
   lines.push(`const ${name} = ${name}f + (${name}r >= ${d} ? 1 : 0) - (${name}r < 0 ? 1 : 0);`);
 }
 
-/** Lines that decode `this.thread.x` into named indices, innermost first. */
-function decode(names: [string, number][]): string[] {
-  const lines = ['const i = this.thread.x;'];
-  let rest = 'i';
+/** Lines that decode an index expression into named indices, innermost first. */
+function decodeInto(lines: string[], source: string, prefix: string, names: [string, number][]): void {
+  let rest = source;
   names.forEach(([name, extent], k) => {
     if (k === names.length - 1) {
       lines.push(`const ${name} = ${rest};`);
     } else {
-      exactDiv(lines, `q${k}`, rest, extent);
-      lines.push(`const ${name} = ${rest} - q${k} * ${extent};`);
-      rest = `q${k}`;
+      exactDiv(lines, `${prefix}${k}`, rest, extent);
+      lines.push(`const ${name} = ${rest} - ${prefix}${k} * ${extent};`);
+      rest = `${prefix}${k}`;
     }
   });
+}
+
+/** Lines that decode `this.thread.x` into named indices, innermost first. */
+function decode(names: [string, number][]): string[] {
+  const lines = ['const i = this.thread.x;'];
+  decodeInto(lines, 'i', 'q', names);
   return lines;
+}
+
+/**
+ * A kernel's output indexing: 1-D (`this.thread.x` decodes `inner` then `outer`), or on a 2-D
+ * grid x = the `inner` indices and y = the `outer` ones, so everything derived from `outer`
+ * alone is uniform across webasm's SIMD lanes. Same flat order either way.
+ */
+interface Indexing {
+  lines: string[];
+  size: number | [number, number];
+}
+function indexing(grid: boolean, inner: [string, number][], outer: [string, number][]): Indexing {
+  const extent = (names: [string, number][]) => names.reduce((a, [, e]) => a * e, 1);
+  if (!grid) {
+    const last = outer.length - 1;
+    return { lines: decode([...inner, ...outer.slice(0, last), [outer[last][0], extent(outer.slice(last))]]), size: extent(inner) * extent(outer) };
+  }
+  const lines = ['const gx = this.thread.x;', 'const gy = this.thread.y;'];
+  decodeInto(lines, 'gx', 'qx', inner);
+  decodeInto(lines, 'gy', 'qy', outer);
+  return { lines, size: [extent(inner), extent(outer)] };
 }
 
 /** The padded input extent the windows need: (out − 1)·stride + kernel. */
@@ -125,9 +151,16 @@ interface ValidConv {
   bias: boolean;
 }
 
+export interface GeneratedKernel {
+  source: KernelSource;
+  /** Output size: a count, or the [x, y] grid (same flat order). */
+  size: number | [number, number];
+}
+
 /** y[n,o,oh,ow] = b[o] + Σ_i Σ_kh Σ_kw x[n,i,oh·SH+kh, ow·SW+kw] · w[o·wOut + i·wIn + tap(kh,kw)] */
-function validConvSource(v: ValidConv, names: { x: string; w: string }): KernelSource {
-  const L = decode([['ow', v.OW], ['oh', v.OH], ['o', v.OC], ['n', v.N]]);
+function validConvSource(v: ValidConv, names: { x: string; w: string }, grid: boolean): GeneratedKernel {
+  const ix = indexing(grid, [['ow', v.OW], ['oh', v.OH]], [['o', v.OC], ['n', v.N]]);
+  const L = ix.lines;
   const terms: string[] = [];
   for (let kh = 0; kh < v.KH; kh++) {
     for (let kw = 0; kw < v.KW; kw++) {
@@ -138,14 +171,15 @@ function validConvSource(v: ValidConv, names: { x: string; w: string }): KernelS
   L.push(`let xb = n * ${v.IC * v.IH * v.IW} + oh * ${v.SH * v.IW} + ow * ${v.SW};`, `let wb = o * ${v.wOut};`);
   L.push(`for (let c = 0; c < ${v.IC}; c++) {`, `s += ${terms.join(' + ')};`, `xb += ${v.IH * v.IW};`, `wb += ${v.wIn};`, '}');
   L.push('return s;');
-  return build(v.bias ? [names.x, names.w, 'b'] : [names.x, names.w], L);
+  return { source: build(v.bias ? [names.x, names.w, 'b'] : [names.x, names.w], L), size: ix.size };
 }
 
 /** Forward over the padded input xp [N, C, HP, WP] (HP, WP = covered extents or more). */
-export function convForwardSource(g: ConvGeometry, HP: number, WP: number, useBias: boolean): KernelSource {
+export function convForwardSource(g: ConvGeometry, HP: number, WP: number, useBias: boolean, grid = false): GeneratedKernel {
   return validConvSource(
     { N: g.N, IC: g.C, IH: HP, IW: WP, OC: g.F, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, SH: g.SH, SW: g.SW, wOut: g.C * g.KH * g.KW, wIn: g.KH * g.KW, tap: (kh, kw) => kh * g.KW + kw, bias: useBias },
     { x: 'x', w: 'w' },
+    grid,
   );
 }
 
@@ -161,11 +195,12 @@ export function deltaPadding(g: ConvGeometry): { HD: number; WD: number; HC: num
  * padded by KH−1 / KW−1, correlated with the rotated kernel (seed 17.3.1–17.3.4); dxp covers the
  * padded input's extent HC × WC.
  */
-export function convBackwardDataSource(g: ConvGeometry): KernelSource {
+export function convBackwardDataSource(g: ConvGeometry, grid = false): GeneratedKernel {
   const { HD, WD, HC, WC } = deltaPadding(g);
   return validConvSource(
     { N: g.N, IC: g.F, IH: HD, IW: WD, OC: g.C, OH: HC, OW: WC, KH: g.KH, KW: g.KW, SH: 1, SW: 1, wOut: g.KH * g.KW, wIn: g.C * g.KH * g.KW, tap: (kh, kw) => (g.KH - 1 - kh) * g.KW + (g.KW - 1 - kw), bias: false },
     { x: 'dy', w: 'w' },
+    grid,
   );
 }
 
@@ -180,10 +215,12 @@ export function weightGradGroups(g: ConvGeometry): number {
  * seed 17.3.5), over the padded input xp [N, C, HP, WP]:
  * dw_p[p,f,c,kh,kw] = Σ_{n in slice p} Σ_oh Σ_ow dy[n,f,oh,ow] · xp[n,c,oh·SH+kh, ow·SW+kw].
  */
-export function convBackwardWeightSource(g: ConvGeometry, HP: number, WP: number): KernelSource {
+export function convBackwardWeightSource(g: ConvGeometry, HP: number, WP: number, grid = false): GeneratedKernel {
   const P = weightGradGroups(g);
   const per = Math.ceil(g.N / P);
-  const L = decode([['kw', g.KW], ['kh', g.KH], ['c', g.C], ['f', g.F], ['p', P]]);
+  // on a grid, the delta's reads depend only on y (f, p) and loop counters: uniform loads
+  const ix = indexing(grid, [['kw', g.KW], ['kh', g.KH], ['c', g.C]], [['f', g.F], ['p', P]]);
+  const L = ix.lines;
   const terms = Array.from({ length: g.OW }, (_, ow) => `dy[dr + ${ow}] * x[xr + ${ow * g.SW}]`);
   L.push('let s = 0;');
   L.push(`for (let j = 0; j < ${per}; j++) {`);
@@ -192,7 +229,7 @@ export function convBackwardWeightSource(g: ConvGeometry, HP: number, WP: number
   L.push(`let xr = (n * ${g.C} + c) * ${HP * WP} + kh * ${WP} + kw;`, `let dr = (n * ${g.F} + f) * ${g.OH * g.OW};`);
   L.push(`for (let oh = 0; oh < ${g.OH}; oh++) {`, `s += ${terms.join(' + ')};`, `xr += ${g.SH * WP};`, `dr += ${g.OW};`, '}');
   L.push('}', '}', 'return s;');
-  return build(['x', 'dy'], L);
+  return { source: build(['x', 'dy'], L), size: ix.size };
 }
 
 /** Sum P partial slices of `len` values: out[j] = Σ_p a[p·len + j]. */

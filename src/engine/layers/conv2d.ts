@@ -72,14 +72,18 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     const HP = padded ? Math.max(coveredExtent(g.OH, g.SH, g.KH), g.PT + H) : H;
     const WP = padded ? Math.max(coveredExtent(g.OW, g.SW, g.KW), g.PL + W) : W;
     const pad = padded ? ctx.kernel(padSource(N, C, H, W, HP, WP, g.PT, g.PL, 1, 1), N * C * HP * WP) : null;
-    const forward = ctx.kernel(convForwardSource(g, HP, WP, p.useBias), N * g.F * g.OH * g.OW);
+    const grid = ctx.grid === true;
+    const fwd = convForwardSource(g, HP, WP, p.useBias, grid);
+    const forward = ctx.kernel(fwd.source, fwd.size);
     const d = deltaPadding(g);
     const dilate = ctx.kernel(padSource(N, g.F, g.OH, g.OW, d.HD, d.WD, g.KH - 1, g.KW - 1, g.SH, g.SW), N * g.F * d.HD * d.WD);
-    const backData = ctx.kernel(convBackwardDataSource(g), N * C * d.HC * d.WC);
+    const bd = convBackwardDataSource(g, grid);
+    const backData = ctx.kernel(bd.source, bd.size);
     const crop = ctx.kernel(cropSource(N, C, H, W, d.HC, d.WC, g.PT, g.PL), N * C * H * W);
     const weightSize = g.F * C * g.KH * g.KW;
     const groups = weightGradGroups(g);
-    const backWeight = ctx.kernel(convBackwardWeightSource(g, HP, WP), groups * weightSize);
+    const bw = convBackwardWeightSource(g, HP, WP, grid);
+    const backWeight = ctx.kernel(bw.source, bw.size);
     const sumGroups = groups > 1 ? ctx.kernel(sumSlicesSource(groups, weightSize), weightSize) : null;
     const backBias = ctx.kernel(convBackwardBiasSource(g), g.F);
     return {

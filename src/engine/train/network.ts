@@ -51,6 +51,7 @@ export function compileGraph(graph: Graph, device: Device, batch: number): Compi
       inShapes: n.inShapes,
       outShape: n.outputShape!,
       kernel: (fn, sz, constants) => device.kernel(fn, sz, constants),
+      grid: device.grid,
     };
     programs.set(n.id, n.spec!.compile(ctx, n.params));
     const upstream = report.structure!.inputsOf.get(n.id)!;
