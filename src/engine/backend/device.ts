@@ -128,7 +128,6 @@ function joinRows(rows: Float32Array[]): Float32Array {
 export async function createDevice(requested: BackendName = 'auto', env?: GpuEnvironment): Promise<Device> {
   const { mode, adapter } = await resolveBackend(requested, env);
   const gpu = new GPU({ mode });
-  const kernels: { destroy?: () => void }[] = [];
   const plans: PlanRun[] = [];
   return {
     requested,
@@ -144,7 +143,6 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
         tactic: 'precision',
         precision: 'single',
       } as never);
-      kernels.push(k as never);
       return k as unknown as KernelCall;
     },
     plan(arity, body, options = {}) {

@@ -7,7 +7,7 @@
  * f32 division can put floor(i / n) one low at an exact multiple of n.
  */
 import type { KArr, KernelThis, LayerSpec } from './spec';
-import { POOL_PARAMS, poolConsts, poolGeometry, poolSummary, type PoolConsts, type PoolParams } from './pool-window';
+import { POOL_PARAMS, poolBackwardSource, poolConsts, poolGeometry, poolSummary, type PoolConsts, type PoolParams } from './pool-window';
 
 function avgPoolForward(this: KernelThis<PoolConsts>, x: KArr): number {
   const i = this.thread.x;
@@ -35,42 +35,6 @@ function avgPoolForward(this: KernelThis<PoolConsts>, x: KArr): number {
   return s / (this.constants.KH * this.constants.KW);
 }
 
-/** dX[n,c,ih,iw] = Σ dY / (KH·KW) over the windows that contain (ih, iw). */
-function avgPoolBackward(this: KernelThis<PoolConsts>, dy: KArr): number {
-  const i = this.thread.x;
-  let t1 = Math.floor(i / this.constants.W);
-  let iw = i - t1 * this.constants.W;
-  if (iw < 0) { t1 -= 1; iw += this.constants.W; }
-  if (iw >= this.constants.W) { t1 += 1; iw -= this.constants.W; }
-  let plane = Math.floor(t1 / this.constants.H);
-  let ih = t1 - plane * this.constants.H;
-  if (ih < 0) { plane -= 1; ih += this.constants.H; }
-  if (ih >= this.constants.H) { plane += 1; ih -= this.constants.H; }
-  const base = plane * this.constants.OHW;
-  let s = 0;
-  for (let kh = 0; kh < this.constants.KH; kh++) {
-    // output row oh takes this pixel through tap kh when oh·SH = th exactly
-    const th = ih + this.constants.PT - kh;
-    let oh = Math.floor(th / this.constants.SH);
-    let rh = th - oh * this.constants.SH;
-    if (rh < 0) { oh -= 1; rh += this.constants.SH; }
-    if (rh >= this.constants.SH) { oh += 1; rh -= this.constants.SH; }
-    if (th >= 0 && rh === 0 && oh < this.constants.OH) {
-      for (let kw = 0; kw < this.constants.KW; kw++) {
-        const tw = iw + this.constants.PL - kw;
-        let ow = Math.floor(tw / this.constants.SW);
-        let rw = tw - ow * this.constants.SW;
-        if (rw < 0) { ow -= 1; rw += this.constants.SW; }
-        if (rw >= this.constants.SW) { ow += 1; rw -= this.constants.SW; }
-        if (tw >= 0 && rw === 0 && ow < this.constants.OW) {
-          s += dy[base + oh * this.constants.OW + ow];
-        }
-      }
-    }
-  }
-  return s / (this.constants.KH * this.constants.KW);
-}
-
 export const AvgPool2D: LayerSpec<PoolParams> = {
   type: 'AvgPool2D',
   label: 'AvgPool2D',
@@ -89,7 +53,7 @@ export const AvgPool2D: LayerSpec<PoolParams> = {
     const k = poolConsts(ctx.inShapes[0], p, 'AvgPool2D');
     const planes = ctx.batch * k.C;
     const forward = ctx.kernel(avgPoolForward, planes * k.OH * k.OW, k);
-    const backward = ctx.kernel(avgPoolBackward, planes * k.H * k.W, k);
+    const backward = ctx.kernel(poolBackwardSource(k, 'avg'), planes * k.H * k.W);
     return {
       forward: ({ inputs }) => ({ output: forward(inputs[0]) }),
       backward: ({ gradOutput, needInputGrad }) => ({ inputs: [needInputGrad[0] ? backward(gradOutput) : null], params: {} }),

@@ -31,7 +31,7 @@ export interface ConvGeometry {
 
 export type KernelSource = (this: KernelThis, ...args: KArr[]) => number;
 
-function build(params: string[], lines: string[]): KernelSource {
+export function build(params: string[], lines: string[]): KernelSource {
   return new Function(...params, lines.join('\n')) as KernelSource;
 }
 
@@ -40,7 +40,7 @@ function build(params: string[], lines: string[]): KernelSource {
  * into f32 division on WebGPU, and SwiftShader's is not exact (189 / 189 gave 0): take the
  * float quotient, then correct it by one using the remainder.
  */
-function exactDiv(lines: string[], name: string, value: string, d: number): void {
+export function exactDiv(lines: string[], name: string, value: string, d: number): void {
   if (d === 1) {
     lines.push(`const ${name} = ${value};`);
     return;
@@ -65,7 +65,7 @@ function decodeInto(lines: string[], source: string, prefix: string, names: [str
 }
 
 /** Lines that decode `this.thread.x` into named indices, innermost first. */
-function decode(names: [string, number][]): string[] {
+export function decode(names: [string, number][]): string[] {
   const lines = ['const i = this.thread.x;'];
   decodeInto(lines, 'i', 'q', names);
   return lines;

@@ -9,7 +9,7 @@
  * SwiftShader). Each decode takes the remainder by subtraction and corrects the quotient by one.
  */
 import type { KArr, KernelThis, LayerSpec } from './spec';
-import { POOL_PARAMS, poolConsts, poolGeometry, poolSummary, type PoolConsts, type PoolParams } from './pool-window';
+import { POOL_PARAMS, poolBackwardSource, poolConsts, poolGeometry, poolSummary, type PoolConsts, type PoolParams } from './pool-window';
 
 /** Argmax of each window as a position in its H×W plane (ih·W + iw), exact in float32. */
 function maxPoolArgmax(this: KernelThis<PoolConsts>, x: KArr): number {
@@ -53,44 +53,6 @@ function maxPoolGather(this: KernelThis<PoolConsts>, x: KArr, arg: KArr): number
   return x[plane * this.constants.H * this.constants.W + arg[i]];
 }
 
-/** dX[n,c,ih,iw] = Σ dY over the windows that contain (ih, iw) and whose argmax it is. */
-function maxPoolBackward(this: KernelThis<PoolConsts>, dy: KArr, arg: KArr): number {
-  const i = this.thread.x;
-  let t1 = Math.floor(i / this.constants.W);
-  let iw = i - t1 * this.constants.W;
-  if (iw < 0) { t1 -= 1; iw += this.constants.W; }
-  if (iw >= this.constants.W) { t1 += 1; iw -= this.constants.W; }
-  let plane = Math.floor(t1 / this.constants.H);
-  let ih = t1 - plane * this.constants.H;
-  if (ih < 0) { plane -= 1; ih += this.constants.H; }
-  if (ih >= this.constants.H) { plane += 1; ih -= this.constants.H; }
-  const pos = ih * this.constants.W + iw;
-  const base = plane * this.constants.OHW;
-  let s = 0;
-  for (let kh = 0; kh < this.constants.KH; kh++) {
-    // output row oh takes this pixel through tap kh when oh·SH = th exactly
-    const th = ih + this.constants.PT - kh;
-    let oh = Math.floor(th / this.constants.SH);
-    let rh = th - oh * this.constants.SH;
-    if (rh < 0) { oh -= 1; rh += this.constants.SH; }
-    if (rh >= this.constants.SH) { oh += 1; rh -= this.constants.SH; }
-    if (th >= 0 && rh === 0 && oh < this.constants.OH) {
-      for (let kw = 0; kw < this.constants.KW; kw++) {
-        const tw = iw + this.constants.PL - kw;
-        let ow = Math.floor(tw / this.constants.SW);
-        let rw = tw - ow * this.constants.SW;
-        if (rw < 0) { ow -= 1; rw += this.constants.SW; }
-        if (rw >= this.constants.SW) { ow += 1; rw -= this.constants.SW; }
-        if (tw >= 0 && rw === 0 && ow < this.constants.OW) {
-          const o = base + oh * this.constants.OW + ow;
-          if (arg[o] === pos) s += dy[o];
-        }
-      }
-    }
-  }
-  return s;
-}
-
 export const MaxPool2D: LayerSpec<PoolParams> = {
   type: 'MaxPool2D',
   label: 'MaxPool2D',
@@ -110,7 +72,7 @@ export const MaxPool2D: LayerSpec<PoolParams> = {
     const planes = ctx.batch * k.C;
     const argmax = ctx.kernel(maxPoolArgmax, planes * k.OH * k.OW, k);
     const gather = ctx.kernel(maxPoolGather, planes * k.OH * k.OW, k);
-    const backward = ctx.kernel(maxPoolBackward, planes * k.H * k.W, k);
+    const backward = ctx.kernel(poolBackwardSource(k, 'max'), planes * k.H * k.W);
     return {
       forward: ({ inputs }) => {
         const arg = argmax(inputs[0]);

@@ -5,6 +5,7 @@
 import { ShapeError } from '../graph/errors';
 import type { Padding, ParamDef } from './params';
 import { expectImage, windowGeometry, type Window } from './geometry';
+import { build, decode, exactDiv, type KernelSource } from './conv-codegen';
 
 export interface PoolParams {
   poolSize: [number, number];
@@ -59,4 +60,25 @@ export function poolConsts(inShape: readonly number[], p: PoolParams, layer: str
   const g = poolGeometry(layer, inShape, p);
   const [SH, SW] = poolStride(p);
   return { C: g.C, H: g.H, W: g.W, KH: p.poolSize[0], KW: p.poolSize[1], OH: g.oh, OW: g.ow, SH, SW, PT: g.pt, PL: g.pl, OHW: g.oh * g.ow };
+}
+
+/**
+ * The input gradient of a pooling layer, one thread per input pixel: the sum over the windows
+ * that contain it (output row oh takes the pixel through tap kh when oh·SH = ih + PT − kh
+ * exactly). Max pooling adds a window's delta only where the saved argmax is this pixel
+ * (`dy, arg`); average pooling adds every window's delta and divides by the window size (`dy`).
+ */
+export function poolBackwardSource(k: PoolConsts, mode: 'max' | 'avg'): KernelSource {
+  const L = decode([['iw', k.W], ['ih', k.H], ['plane', Infinity]]);
+  L.push(`const pos = ih * ${k.W} + iw;`, `const base = plane * ${k.OHW};`, 'let s = 0;');
+  L.push(`for (let kh = 0; kh < ${k.KH}; kh++) {`, `const th = ih + ${k.PT} - kh;`);
+  exactDiv(L, 'oh', 'th', k.SH);
+  L.push(`if (th >= 0 && oh * ${k.SH} === th && oh < ${k.OH}) {`);
+  L.push(`for (let kw = 0; kw < ${k.KW}; kw++) {`, `const tw = iw + ${k.PL} - kw;`);
+  exactDiv(L, 'ow', 'tw', k.SW);
+  L.push(`if (tw >= 0 && ow * ${k.SW} === tw && ow < ${k.OW}) {`, `const o = base + oh * ${k.OW} + ow;`);
+  L.push(mode === 'max' ? 'if (arg[o] === pos) s += dy[o];' : 's += dy[o];');
+  L.push('}', '}', '}', '}');
+  L.push(mode === 'max' ? 'return s;' : `return s / ${k.KH * k.KW};`);
+  return build(mode === 'max' ? ['dy', 'arg'] : ['dy'], L);
 }
