@@ -46,8 +46,12 @@ export interface CheckpointState {
   accum: EpochAccumulator;
   lastMetrics: EpochMetricsRecord | null;
   normalization: Normalization | null;
-  /** What the run was: graph, data reference and hyperparameters, as JSON values. */
-  run: { graph: unknown; data: unknown; hyper: Record<string, unknown> };
+  /**
+   * What the run was: graph, data reference and hyperparameters, as JSON values; the host's own
+   * arguments (the CLI's --out, --epochs …: `--resume` continues that run); and the
+   * preprocessing its inputs got (data/preprocessing.ts), for weights saved from the checkpoint.
+   */
+  run: { graph: unknown; data: unknown; hyper: Record<string, unknown>; args?: Record<string, unknown>; preprocessing?: unknown };
   weights: WeightMap;
   optimizerState: WeightMap;
 }
