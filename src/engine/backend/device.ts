@@ -5,9 +5,9 @@
 import { GPU } from 'gpu.js';
 import type { KArr, KernelCall, KernelThis } from '../layers/spec';
 
-export const BACKENDS = ['auto', 'webgpu', 'webgl2', 'webasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-export type ConcreteBackend = Exclude<BackendName, 'auto'>;
+import type { BackendName, ConcreteBackend } from '../io/settings';
+
+export { BACKENDS, type BackendName, type ConcreteBackend } from '../io/settings';
 
 export interface PlanRun {
   (...args: Float32Array[]): Promise<Float32Array[]>;

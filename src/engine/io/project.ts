@@ -4,32 +4,16 @@
  * of work or train it from the command line. Schema and meaning: docs/formats.md.
  */
 import { z } from 'zod';
-import { BACKENDS } from '../backend/device';
 import type { DatasetRef as DataRef } from '../data/ref';
 import type { Graph } from '../graph/types';
-import { OPTIMIZERS, type OptimizerConfig } from '../train/optimizers';
-import { INITIALIZERS } from '../train/weights';
 import { describeValue, FormatError } from './errors';
 import { checkHeader, GENERATED_BY } from './header';
 import { graphField, parseWeightsFile, type WeightsFile, type WeightsJson } from './weights';
+import { NormalizeSchema, TrainingCoreFields, type OptimizerConfig } from './settings';
 import { parseWith } from './zod-issues';
 
 export const PROJECT_FORMAT = 'convas-project';
 export const PROJECT_VERSION = 1;
-
-const unitOpen = z.number().min(0).lt(1);
-
-const OptimizerSchema = z.strictObject({
-  name: z.enum(OPTIMIZERS),
-  lr: z.number().positive().max(1e3),
-  /** Momentum μ (momentum optimizer). */
-  momentum: unitOpen.optional(),
-  /** RMSprop smoothing α (PyTorch's `alpha`). */
-  rho: unitOpen.optional(),
-  beta1: unitOpen.optional(),
-  beta2: unitOpen.optional(),
-  epsilon: z.number().positive().max(1).optional(),
-});
 
 /**
  * Where the data comes from. `builtin` sets ship with Convas and are named ("shapes",
@@ -43,7 +27,7 @@ const DatasetSchema = z
     source: z.enum(DATASET_SOURCES),
     name: z.string().min(1).optional(),
     path: z.string().min(1).optional(),
-    normalize: z.enum(['unit', 'standardize', 'none']).default('unit'),
+    normalize: NormalizeSchema.default('unit'),
   })
   .superRefine((d, ctx) => {
     if (d.source === 'builtin' && !(BUILTIN_DATASETS as readonly (string | undefined)[]).includes(d.name)) {
@@ -53,24 +37,20 @@ const DatasetSchema = z
     if (d.source !== 'builtin' && !d.path) ctx.addIssue({ code: 'custom', path: ['path'], message: `is required when source is "${d.source}" (a path relative to the project file)` });
   });
 
-const AugmentationSchema = z.strictObject({
-  /** Pad by this many pixels, then crop back to the input size at a random offset; 0 = off. */
-  randomCrop: z.number().int().min(0).max(64).default(0),
-  flipHorizontal: z.boolean().default(false),
-});
-
+// Key order as files have always been written (presets are compared byte for byte).
+const { epochs, batchSize, optimizer, weightDecay, initializer, seed, validationSplit, shuffle, augmentation, backend } = TrainingCoreFields;
 const TrainingSchema = z.strictObject({
-  epochs: z.number().int().min(1).max(100_000).default(10),
-  batchSize: z.number().int().min(1).max(65_536).default(64),
-  optimizer: OptimizerSchema.default({ name: 'momentum', lr: 0.01, momentum: 0.9 }),
-  weightDecay: z.number().min(0).max(1).default(0),
-  initializer: z.enum(INITIALIZERS).default('msra'),
-  seed: z.number().int().min(0).max(0xffffffff).default(1),
+  epochs,
+  batchSize,
+  optimizer,
+  weightDecay,
+  initializer,
+  seed,
   dataset: DatasetSchema.nullable().default(null),
-  validationSplit: unitOpen.default(0.1),
-  shuffle: z.boolean().default(true),
-  augmentation: AugmentationSchema.prefault({}),
-  backend: z.enum(BACKENDS).default('auto'),
+  validationSplit,
+  shuffle,
+  augmentation,
+  backend,
 });
 
 const ProjectSchema = z.strictObject({

@@ -12,23 +12,9 @@
 import type { Handle, KArr, KernelCall, KernelThis } from '../layers/spec';
 import type { Device } from '../backend/device';
 
-export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam'] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+import type { OptimizerConfig, OptimizerName } from '../io/settings';
 
-export interface OptimizerConfig {
-  name: OptimizerName;
-  lr: number;
-  /** L2 penalty added to the gradient (PyTorch `weight_decay`). */
-  weightDecay?: number;
-  /** Momentum μ (default 0.9). */
-  momentum?: number;
-  /** RMSprop smoothing α (PyTorch default 0.99; Keras calls it rho, 0.9). */
-  rho?: number;
-  beta1?: number;
-  beta2?: number;
-  /** Default 1e-8 (RMSprop, Adam). */
-  epsilon?: number;
-}
+export { OPTIMIZERS, type OptimizerConfig, type OptimizerName } from '../io/settings';
 
 type OptConsts = { wd: number; mu: number; rho: number; b1: number; b2: number; eps: number };
 

@@ -1,38 +1,14 @@
 /**
- * A network's tensors by name — `<nodeId>.<name>` as in the weights JSON and a PyTorch
- * state_dict — plus their expected shapes, read from the shape report.
+ * Fresh weights for a network: the initializers. (Which tensors a network has is shape-side:
+ * shapes/tensor-slots.ts; re-exported here for the training code.)
  */
+import type { InitializerName } from '../io/settings';
 import type { ShapeReport } from '../shapes/inferShapes';
-import { size } from '../layers/spec';
+import { tensorSlots, type WeightMap } from '../shapes/tensor-slots';
 import { Rng } from '../util/rng';
 
-export type WeightMap = Record<string, Float32Array>;
-
-export interface TensorSlot {
-  key: string;
-  node: string;
-  name: string;
-  shape: number[];
-  size: number;
-  trainable: boolean;
-}
-
-/** Every tensor of the network in a stable order: topological, then as each layer declares them. */
-export function tensorSlots(report: ShapeReport): TensorSlot[] {
-  const slots: TensorSlot[] = [];
-  for (const n of report.nodes) {
-    for (const [name, shape] of Object.entries(n.paramShapes)) {
-      slots.push({ key: `${n.id}.${name}`, node: n.id, name, shape, size: size(shape), trainable: true });
-    }
-    for (const [name, shape] of Object.entries(n.stateShapes)) {
-      slots.push({ key: `${n.id}.${name}`, node: n.id, name, shape, size: size(shape), trainable: false });
-    }
-  }
-  return slots;
-}
-
-export const INITIALIZERS = ['xavier', 'msra', 'normal', 'zeros'] as const;
-export type InitializerName = (typeof INITIALIZERS)[number];
+export { tensorSlots, type TensorSlot, type WeightMap } from '../shapes/tensor-slots';
+export { INITIALIZERS, type InitializerName } from '../io/settings';
 
 /** PyTorch's fan computation: fan_in = shape[1]·receptive field, fan_out = shape[0]·receptive field. */
 function fans(shape: number[]): { fanIn: number; fanOut: number } {

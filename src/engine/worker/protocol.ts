@@ -7,10 +7,9 @@
  * `child_process.fork` with `serialization: 'advanced'` all carry typed arrays as they are).
  */
 import { z } from 'zod';
-import { BACKENDS } from '../backend/device';
+import { PreprocessingSchema } from '../data/preprocessing';
 import { DatasetRefSchema } from '../data/ref';
-import { OPTIMIZERS } from '../train/optimizers';
-import { INITIALIZERS } from '../train/weights';
+import { BatchSizeSchema, EpochsSchema, NormalizeSchema, OptimizerSchema, TrainingCoreFields } from '../io/settings';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -20,37 +19,19 @@ const f32 = z.custom<Float32Array>((x) => x instanceof Float32Array, 'must be a 
 const bytes = z.custom<Uint8Array>((x) => x instanceof Uint8Array, 'must be a Uint8Array');
 const i32 = z.custom<Int32Array>((x) => x instanceof Int32Array, 'must be an Int32Array');
 const Tensors = z.record(z.string(), f32);
-const unitOpen = z.number().min(0).lt(1);
 /** zod 4's number() refuses NaN and ±Infinity already: a loss that is a number is finite. */
 const finite = z.number();
 /** JSON-safe metric: null where the value does not exist (accuracy of a regression). */
 const metric = z.number().nullable();
 
-/** The same names and defaults as a project's training settings (src/engine/io/project.ts). */
+/** A project's training settings (io/settings.ts: one set of names and limits), as a run receives them. */
 export const HyperparametersSchema = z.strictObject({
-  epochs: z.number().int().min(1).max(10_000_000),
-  batchSize: z.number().int().min(1).max(65_536),
-  optimizer: z.strictObject({
-    name: z.enum(OPTIMIZERS),
-    lr: z.number().positive().max(1e3),
-    momentum: unitOpen.optional(),
-    rho: unitOpen.optional(),
-    beta1: unitOpen.optional(),
-    beta2: unitOpen.optional(),
-    epsilon: z.number().positive().max(1).optional(),
-  }),
-  weightDecay: z.number().min(0).max(1).default(0),
-  initializer: z.enum(INITIALIZERS).default('msra'),
-  seed: z.number().int().min(0).max(0xffffffff).default(1),
-  /** Held-out fraction when the data has no test split. */
-  validationSplit: unitOpen.default(0.1),
-  shuffle: z.boolean().default(true),
+  ...TrainingCoreFields,
+  epochs: EpochsSchema,
+  batchSize: BatchSizeSchema,
+  optimizer: OptimizerSchema,
   /** `unit`: pixels in [0, 1]; `standardize`: per-channel zero mean, unit variance; `none`: values as stored (bytes 0–255). */
-  normalize: z.enum(['unit', 'standardize', 'none']).default('unit'),
-  augmentation: z
-    .strictObject({ randomCrop: z.number().int().min(0).max(64).default(0), flipHorizontal: z.boolean().default(false) })
-    .prefault({}),
-  backend: z.enum(BACKENDS).default('auto'),
+  normalize: NormalizeSchema.default('unit'),
   /** A step-metrics event every N training steps. */
   stepMetricsEvery: z.number().int().min(1).default(1),
   /** Where checkpoints go (replaced atomically each time); null: only in memory (web). */
@@ -80,6 +61,8 @@ export const StartSchema = z.strictObject({
   weights: Tensors.optional(),
   /** Resume from a checkpoint: a path the worker reads, or the checkpoint's bytes. */
   checkpoint: z.union([z.string().min(1), bytes]).optional(),
+  /** The host's own arguments (the CLI's --out, --epochs, …), kept in checkpoints so a resume can continue the same run. */
+  runArgs: z.record(z.string(), z.json()).optional(),
 });
 
 const RequestId = z.number().int().min(0);
@@ -99,7 +82,7 @@ export const CommandSchema = z.discriminatedUnion('type', [
     v,
     type: z.literal('infer'),
     requestId: RequestId,
-    /** The sample (one Input's worth of values), or a validation sample by index. */
+    /** The sample (one Input's worth of values, in the data's own units: the run's preprocessing is applied), or a validation sample by index. */
     x: f32.optional(),
     sample: z.number().int().min(0).optional(),
   }),
@@ -139,6 +122,8 @@ export const EventSchema = z.discriminatedUnion('type', [
       trainCount: z.number(),
       valCount: z.number(),
       stepsPerEpoch: z.number(),
+      /** What the run does to the data's values before the network sees them: saved with the weights. Optional only for records written before it existed. */
+      preprocessing: PreprocessingSchema.optional(),
     }),
     epochs: z.number(),
     /** Where a resumed run picks up (epoch, steps already done in it); null for a fresh run. */

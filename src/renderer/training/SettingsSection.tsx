@@ -3,10 +3,8 @@
  * project — and a preset — carries them): epochs, batch size, optimizer and its settings,
  * learning rate, weight decay, initializer, validation split, augmentation, backend.
  */
-import { BACKENDS } from '../../engine/backend/device';
 import type { TrainingSettings } from '../../engine/io/project';
-import { OPTIMIZERS, type OptimizerName } from '../../engine/train/optimizers';
-import { INITIALIZERS, type InitializerName } from '../../engine/train/weights';
+import { BACKENDS, INITIALIZERS, OPTIMIZERS, type InitializerName, type OptimizerName } from '../../engine/io/settings';
 import type { RunHyper } from '../platform/training';
 import { useEditor } from '../store/editor';
 import { NumberField, Section, SelectField, SwitchField } from './fields';
