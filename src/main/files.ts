@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { decodeUtf8, JsonTextError } from '../engine/io/json-text';
 import { MAX_CONTENT_BYTES } from './schemas';
 
 /**
@@ -34,7 +35,14 @@ export async function readTextFile(file: string): Promise<string> {
   if (stat.size > MAX_CONTENT_BYTES) {
     throw new Error(`${file} is ${(stat.size / 1e6).toFixed(1)} MB; projects larger than ${MAX_CONTENT_BYTES / 1e6} MB are not opened`);
   }
-  return fs.readFile(file, 'utf8');
+  const bytes = await fs.readFile(file);
+  try {
+    // Invalid UTF-8 is refused with its byte offset, not silently turned into U+FFFD.
+    return decodeUtf8(bytes);
+  } catch (e) {
+    if (e instanceof JsonTextError) throw new Error(`${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** `net.convas.json` → `net`; used for window titles and suggested names. */

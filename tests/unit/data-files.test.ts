@@ -209,7 +209,7 @@ describe('image folders', () => {
     writeFileSync(join(a, 'cats', '1.png'), png(2, 2, () => [1, 2, 3]));
     await expect(openDataset({ kind: 'folder', path: a })).rejects.toThrow(/dogs: empty class folder: no PNG or JPEG images/);
     writeFileSync(join(a, 'dogs', 'x.jpg'), 'this is text, not a JPEG');
-    await expect(openDataset({ kind: 'folder', path: a })).rejects.toThrow(/x\.jpg: unreadable image: the file does not start like a JPEG/);
+    await expect(openDataset({ kind: 'folder', path: a })).rejects.toThrow(/x\.jpg: unreadable JPEG image: the file does not start like a JPEG/);
     // right signature, broken inside: found when the image is read
     const whole = png(6, 6, () => [5, 5, 5]);
     writeFileSync(join(a, 'dogs', 'x.jpg'), jpg(4, 4, 1));

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordFile } from './files.node.js';
+import { decodeUtf8, JsonTextError } from '../io/json-text';
+import { RecordFile, requireFile } from './files.node.js';
 import { DatasetError, checkRange, concatSources, type Dataset, type SampleSource } from './types';
 
 const SIDE = 32;
@@ -25,13 +26,22 @@ export function cifarFolder(dir: string): string | null {
 async function readClasses(dir: string): Promise<string[]> {
   const meta = join(dir, 'batches.meta.txt');
   if (!existsSync(meta)) return DEFAULT_CLASSES;
-  const names = (await readFile(meta, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  requireFile(meta, 'a text file of class names');
+  let text: string;
+  try {
+    text = decodeUtf8(await readFile(meta));
+  } catch (e) {
+    if (e instanceof JsonTextError) throw new DatasetError(e.message, meta);
+    throw e;
+  }
+  const names = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
   if (names.length !== 10) throw new DatasetError(`expected 10 class names, one per line, found ${names.length}`, meta);
   return names;
 }
 
 async function openBatch(path: string, classes: number): Promise<{ file: RecordFile; source: SampleSource }> {
   if (!existsSync(path)) throw new DatasetError('missing: CIFAR-10 needs data_batch_1.bin … data_batch_5.bin and test_batch.bin', path);
+  requireFile(path, 'a CIFAR-10 batch file');
   const { size } = await stat(path);
   if (size === 0 || size % RECORD !== 0) {
     throw new DatasetError(`truncated or not a CIFAR-10 batch: ${size} bytes is not a whole number of ${RECORD}-byte records (1 label + 3×32×32 pixels)`, path);

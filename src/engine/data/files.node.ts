@@ -10,7 +10,17 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { notAReadableFile } from '../io/input-file.node.js';
 import { DatasetError } from './types';
+
+/**
+ * Refuse anything but a regular file before opening it, naming the file: a directory, a device
+ * or a FIFO where a data file belongs (otherwise a raw EISDIR, or a read that never ends).
+ */
+export function requireFile(path: string, what: string, shownAs = path): void {
+  const problem = notAReadableFile(path, what);
+  if (problem) throw new DatasetError(problem, shownAs);
+}
 
 /** A file of `count` records of `recordBytes` after a `headerBytes` header. */
 export class RecordFile {
@@ -24,6 +34,7 @@ export class RecordFile {
 
   /** Open and check that the size is exactly header + count × record. */
   static async open(path: string, headerBytes: number, recordBytes: number, count: number, what: string, shownAs = path): Promise<RecordFile> {
+    requireFile(path, 'a data file', shownAs);
     const handle = await open(path, 'r');
     const size = (await handle.stat()).size;
     const expected = headerBytes + count * recordBytes;
@@ -49,6 +60,7 @@ export class RecordFile {
 
 /** Read the first `n` bytes (or fewer if the file is shorter). */
 export async function readHead(path: string, n: number): Promise<Buffer> {
+  requireFile(path, 'a data file');
   const h = await open(path, 'r');
   try {
     const buf = Buffer.alloc(n);
@@ -65,6 +77,7 @@ export async function readHead(path: string, n: number): Promise<Buffer> {
  * processes unpacking at once never see half a file).
  */
 export async function plainFile(path: string): Promise<string> {
+  requireFile(path, path.endsWith('.gz') ? 'a gzip file' : 'a data file');
   if (!path.endsWith('.gz')) return path;
   const st = await stat(path);
   const key = createHash('sha1').update(`${path}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);

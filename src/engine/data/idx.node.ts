@@ -4,7 +4,7 @@
  * and checked at open, so a wrong count or a bad label is reported before training starts.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordFile, plainFile, readHead } from './files.node.js';
 import { DatasetError, checkRange, type Dataset, type SampleSource } from './types';
@@ -67,17 +67,22 @@ async function openSplit(imagesPath: string, labelsPath: string, classes: number
   if (rows < 1 || cols < 1) throw new DatasetError(`images of ${rows}×${cols} pixels`, imagesPath);
   const images = await RecordFile.open(imgPlain, ih.headerBytes, rows * cols, count, `${count} images of ${rows}×${cols}`, imagesPath);
 
-  const labelBytes = await readFile(await plainFile(labelsPath));
-  const lh = parseHeader(labelBytes, 1, 'labels', labelsPath);
-  const [nLabels] = lh.dims;
-  const have = labelBytes.length - lh.headerBytes;
-  if (have !== nLabels) {
+  // The label file's header and size are checked before it is read whole.
+  let labelBytes: Buffer;
+  let lh: IdxHeader;
+  try {
+    const labelPlain = await plainFile(labelsPath);
+    lh = parseHeader(await readHead(labelPlain, 8), 1, 'labels', labelsPath);
+    const have = (await stat(labelPlain)).size - lh.headerBytes;
+    const [nLabels] = lh.dims;
+    if (have !== nLabels) {
+      throw new DatasetError(`${have < nLabels ? 'truncated' : 'longer than its header says'}: the header says ${nLabels} labels, the file holds ${have}`, labelsPath);
+    }
+    if (nLabels !== count) throw new DatasetError(`${nLabels} labels for ${count} images in ${imagesPath}: the counts must match`, labelsPath);
+    labelBytes = await readFile(labelPlain);
+  } catch (e) {
     await images.close();
-    throw new DatasetError(`${have < nLabels ? 'truncated' : 'longer than its header says'}: the header says ${nLabels} labels, the file holds ${have}`, labelsPath);
-  }
-  if (nLabels !== count) {
-    await images.close();
-    throw new DatasetError(`${nLabels} labels for ${count} images in ${imagesPath}: the counts must match`, labelsPath);
+    throw e;
   }
   const labels = labelBytes.subarray(lh.headerBytes);
   for (let i = 0; i < labels.length; i++) {

@@ -4,15 +4,17 @@
  * Only the file list is kept in memory; each read decodes its images (PNG via pngjs, JPEG via
  * jpeg-js), converts them to the wanted channels and resizes them (bilinear) where they differ.
  */
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { readHead } from './files.node.js';
+import { requireFile } from './files.node.js';
+import { checkImageSize, MAX_IMAGE_PIXELS, jpegHeader, pngHeader, pngWithoutTrailer, readFromBytes, type ImageHeader, type ReadAt } from './image-header';
 import { DatasetError, checkRange, type Dataset, type SampleSource } from './types';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
+const MAX_MP = MAX_IMAGE_PIXELS / 1e6;
 const TEST_NAMES = ['test', 'val', 'validation'];
 
 interface Entry {
@@ -40,15 +42,33 @@ export async function hasClassFolders(dir: string): Promise<boolean> {
   return isDir(dir) && (await subdirs(dir)).length > 0;
 }
 
-/** Decode a PNG or JPEG to RGBA; any failure names the file. */
-export function decodeImage(bytes: Uint8Array, file: string): Rgba {
+/** The header of an image (by its extension), read at `read`; any problem names the file. */
+function imageHeader(read: ReadAt, file: string): ImageHeader {
   const ext = extname(file).toLowerCase();
   try {
+    return ext === '.png' ? pngHeader(read(0, 33)) : jpegHeader(read);
+  } catch (e) {
+    const head = read(0, 1);
+    throw new DatasetError(`unreadable ${ext === '.png' ? 'PNG' : 'JPEG'} image: ${(e as Error).message}${head.length === 0 ? ' (it is empty)' : ''}`, file);
+  }
+}
+
+/**
+ * Decode a PNG or JPEG to RGBA; any failure names the file. The header is checked first (a huge
+ * IHDR is refused with its size and the limit, not with a decoder's allocation error), and
+ * bytes after a PNG's IEND are ignored.
+ */
+export function decodeImage(bytes: Uint8Array, file: string): Rgba {
+  const ext = extname(file).toLowerCase();
+  imageHeader(readFromBytes(bytes), file);
+  try {
     if (ext === '.png') {
-      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return { width: png.width, height: png.height, data: png.data };
+      const png = pngWithoutTrailer(bytes);
+      const img = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+      return { width: img.width, height: img.height, data: img.data };
     }
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512 });
+    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512, maxResolutionInMP: Math.ceil(MAX_MP) });
+    checkImageSize({ format: 'JPEG', width: img.width, height: img.height });
     return { width: img.width, height: img.height, data: img.data };
   } catch (e) {
     throw new DatasetError(`unreadable ${ext === '.png' ? 'PNG' : 'JPEG'} image: ${(e as Error).message}`, file);
@@ -102,13 +122,22 @@ async function listClasses(dir: string, classes: string[] | null): Promise<{ cla
   return { classes: names, entries };
 }
 
-/** PNG starts with its 8-byte signature, JPEG with FF D8 FF: a cheap check at open. */
-async function checkSignature(file: string): Promise<void> {
-  const head = await readHead(file, 8);
-  const png = head.length === 8 && head.readUInt32BE(0) === 0x89504e47 && head.readUInt32BE(4) === 0x0d0a1a0a;
-  const jpg = head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
-  const ext = extname(file).toLowerCase();
-  if (ext === '.png' ? !png : !jpg) throw new DatasetError(`unreadable image: the file does not start like a ${ext === '.png' ? 'PNG' : 'JPEG'}${head.length === 0 ? ' (it is empty)' : ''}`, file);
+/**
+ * Every image's header at open — signature, size within the limit, a JPEG's frame header found
+ * — by positioned reads of a few bytes, so a bad file is reported before training starts.
+ */
+function checkHeader(file: string): ImageHeader {
+  requireFile(file, 'an image file');
+  const fd = openSync(file, 'r');
+  try {
+    const read: ReadAt = (position, length) => {
+      const buf = Buffer.alloc(length);
+      return buf.subarray(0, readSync(fd, buf, 0, length, position));
+    };
+    return imageHeader(read, file);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function folderSource(entries: Entry[], shape: number[]): SampleSource {
@@ -148,7 +177,7 @@ export async function openImageFolder(dir: string, o: ImageFolderOptions = {}): 
   const train = await listClasses(trainDir, null);
   const test = trainDir !== dir ? await listClasses(join(dir, testName!), train.classes) : null;
   const all = [...train.entries, ...(test?.entries ?? [])];
-  for (const e of all) await checkSignature(e.file);
+  for (const e of all) checkHeader(e.file);
 
   let shape: number[];
   if (o.inputShape) {

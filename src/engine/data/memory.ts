@@ -8,6 +8,7 @@
  * A run names such data as `{ kind: 'folder', path: 'memory:<key>' }`, so checkpoints keep a
  * short reference, not megabytes of pixels; the host resolves the key to what it was given.
  */
+import { decodeUtf8, JsonTextError } from '../io/json-text';
 import type { OpenContext } from './ref';
 import { DatasetError, checkRange, concatSources, type Dataset, type SampleSource } from './types';
 
@@ -136,7 +137,14 @@ export function openCifarMemory(files: MemoryFile[], label: string): Dataset {
   const meta = find('batches.meta.txt');
   let classes = CIFAR_CLASSES;
   if (meta) {
-    const names = new TextDecoder().decode(meta.bytes).split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    let text: string;
+    try {
+      text = decodeUtf8(meta.bytes);
+    } catch (e) {
+      if (e instanceof JsonTextError) throw new DatasetError(e.message, meta.name);
+      throw e;
+    }
+    const names = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
     if (names.length !== 10) throw new DatasetError(`expected 10 class names, one per line, found ${names.length}`, meta.name);
     classes = names;
   }

@@ -9,6 +9,7 @@ import { MEMORY_PREFIX, openMemoryData, type MemoryData, type MemoryFile } from 
 import type { DatasetRef } from '../../engine/data/ref';
 import { command } from '../../engine/worker/protocol';
 import { decodeImageFolder } from './browser-images';
+import { fileText } from './file-text';
 import { CHECKPOINTS, idbDelete, idbGet, idbHas, idbAll, idbPut, RUNS } from './idb';
 import { ChannelRunHandle } from './training-client';
 import type { DataChoice, DataFormat, DataPreview, RunHandle, RunRecord, StartRequest, TrainingPlatform } from './training';
@@ -166,7 +167,7 @@ export function browserTraining(): TrainingPlatform {
     openWeights: async () => {
       const files = await pickFiles({ directory: false, accept: '.json,application/json' });
       const f = files?.[0];
-      return f ? { name: f.name, content: await f.text() } : null;
+      return f ? { name: f.name, content: await fileText(f) } : null;
     },
   };
 }

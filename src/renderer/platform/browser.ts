@@ -6,6 +6,7 @@
 import type { NativeEditAction } from '../../preload/contract';
 import type { Platform, ProjectFile, RecentEntry, RecoveryEntry } from './types';
 import { browserTraining } from './browser-training';
+import { fileText } from './file-text';
 
 const RECENT_KEY = 'convas.recent';
 const RECOVERY_KEY = 'convas.recovery';
@@ -97,7 +98,7 @@ export function browserPlatform(): Platform {
     openProject: async (): Promise<ProjectFile | null> => {
       const file = await pickFile();
       if (!file) return null;
-      const content = await file.text();
+      const content = await fileText(file);
       const name = baseName(file.name);
       remember(name, content);
       return { name, path: null, content };

@@ -3,6 +3,7 @@
  * (`projectToJson`): the app never reads or writes the format by itself.
  */
 import { FormatError } from '../../engine/io/errors';
+import { JsonTextError, parseJsonText } from '../../engine/io/json-text';
 import { parseProject, projectToJson, type Layout } from '../../engine/io/project';
 import type { WeightsJson } from '../../engine/io/weights';
 import { makeEdge, makeLayerNode, type DocumentMeta, type LoadedDocument } from '../store/editor';
@@ -18,9 +19,10 @@ export interface OpenedDocument extends LoadedDocument {
 export function documentFromText(text: string, fileLabel: string, where: { name: string; path: string | null }): OpenedDocument {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonText(text);
   } catch (e) {
-    throw new Error(`${fileLabel} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof JsonTextError) throw new Error(e.kind === 'syntax' ? `${fileLabel} is ${e.message}` : `${fileLabel}: ${e.message}`);
+    throw e;
   }
   let project;
   try {

@@ -5,6 +5,7 @@
  * tensor and both shapes).
  */
 import { FormatError } from '../../engine/io/errors';
+import { JsonTextError, parseJsonText } from '../../engine/io/json-text';
 import { matchWeights, parseWeightsFile, weightsToJson, type Metrics, type WeightsJson } from '../../engine/io/weights';
 import { inferShapes } from '../../engine/shapes/inferShapes';
 import type { Graph } from '../../engine/graph/types';
@@ -36,9 +37,10 @@ export function weightsFileFor(graph: Graph, weights: WeightTensors, metrics: Me
 export function readWeightsFor(report: ShapeReport, fileName: string, text: string): { json: WeightsJson; tensors: WeightTensors } {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonText(text);
   } catch (e) {
-    throw new Error(`${fileName} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof JsonTextError) throw new Error(e.kind === 'syntax' ? `${fileName} is ${e.message}` : `${fileName}: ${e.message}`);
+    throw e;
   }
   try {
     const file = parseWeightsFile(raw);
