@@ -12,12 +12,10 @@
 import { Rng } from '../util/rng';
 import { augmentSample, type AugmentOptions } from './augment';
 import { deriveSeed } from './seed';
+import { channelsOf, normalizeInPlace, preprocessingFor, type Normalization, type Preprocessing } from './preprocessing';
 import { DatasetError, inputSize, targetSize, type Dataset, type SampleRange, type SampleSource } from './types';
 
-export interface Normalization {
-  mean: number[];
-  std: number[];
-}
+export type { Normalization } from './preprocessing';
 
 export interface PipelineOptions {
   batch: number;
@@ -69,10 +67,6 @@ async function readIndices(source: SampleSource, idx: Int32Array, inSize: number
     i = j;
   }
   return { x, y };
-}
-
-function channelsOf(shape: readonly number[]): { channels: number; plane: number } {
-  return shape.length === 3 ? { channels: shape[0], plane: shape[1] * shape[2] } : { channels: 1, plane: shape.reduce((a, b) => a * b, 1) };
 }
 
 export class DataPipeline {
@@ -154,6 +148,11 @@ export class DataPipeline {
       throw new DatasetError(`${dataset.name}: normalisation has ${norm.mean.length} channels, the data has ${channels}`);
     }
     return new DataPipeline(dataset, o, dataset.train, trainIdx, valSource, valIdx, norm);
+  }
+
+  /** What this pipeline does to the data's values, as the record saved with the weights. */
+  get preprocessing(): Preprocessing {
+    return preprocessingFor(this.dataset, this.o.normalize ?? 'unit', this.normalization);
   }
 
   /** Per-channel mean and standard deviation over the training split (one chunked pass). */
@@ -276,16 +275,7 @@ export class DataPipeline {
   }
 
   private normalize(x: Float32Array, count: number): void {
-    const norm = this.normalization;
-    if (!norm) return;
-    const { channels, plane } = channelsOf(this.inputShape);
-    for (let s = 0; s < count; s++) {
-      for (let c = 0; c < channels; c++) {
-        const m = norm.mean[c];
-        const inv = 1 / norm.std[c];
-        const base = s * this.inSize + c * plane;
-        for (let i = 0; i < plane; i++) x[base + i] = (x[base + i] - m) * inv;
-      }
-    }
+    // the same map inference applies from the saved record (preprocessing.ts)
+    if (this.normalization) normalizeInPlace(this.normalization, this.inputShape, x, count);
   }
 }
