@@ -14,4 +14,11 @@ layerSuite('Conv2D', [
   // widths 41 and 47: divisors whose f32 quotient SwiftShader gets wrong (index decode must be exact)
   { type: 'Conv2D', params: { filters: 2, kernelSize: [3, 3], padding: 'same' }, inShapes: [[2, 3, 41]] },
   { type: 'Conv2D', params: { filters: 3, kernelSize: [1, 3], stride: [1, 2] }, inShapes: [[1, 2, 95]], batch: 3 },
+  // VGG-16's row width: a 224-term weight-gradient row once failed WGSL parsing ("maximum parser
+  // recursive depth reached"); now blocks of MAX_TERMS in a loop
+  { type: 'Conv2D', params: { filters: 2, kernelSize: [3, 3], padding: 'same' }, inShapes: [[1, 2, 224]], noFiniteDifference: true, name: 'VGG-width rows (224 columns)' },
+  // 11×11 = 121 taps (AlexNet conv1): over MAX_UNROLL, so the kernel rows loop
+  { type: 'Conv2D', params: { filters: 2, kernelSize: [11, 11], stride: [4, 4], padding: [2, 2] }, inShapes: [[2, 15, 19]], name: '11×11 taps, stride 4 (rows looped)' },
+  // a 1×70 kernel: one row wider than MAX_UNROLL, looped in blocks too
+  { type: 'Conv2D', params: { filters: 2, kernelSize: [1, 70], padding: 'same' }, inShapes: [[1, 2, 75]], noFiniteDifference: true, name: '1×70 taps (row looped in blocks)' },
 ]);

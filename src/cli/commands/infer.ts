@@ -1,13 +1,16 @@
 /**
- * `convas infer <project> --weights <w.json> --input <tensor.json>`: one inference pass (BatchNorm
- * on running statistics, Dropout off) on the chosen backend, printing the final output — or every
- * node's with --layers — and the backend that actually ran.
+ * `convas infer <project> --weights <w.json> --input <file>`: one inference pass (BatchNorm on
+ * running statistics, Dropout off) on the chosen backend, printing the final output — or every
+ * node's with --layers — and the backend that actually ran. The input (an image, IDX, CIFAR-10
+ * batch or tensor JSON: ../infer-input.ts) is in the data's own units; the preprocessing the
+ * training run recorded with the weights is applied first, so the answers are the trained ones.
  */
 import { BackendUnavailableError, type BackendName, type Device } from '../../engine/backend/device';
 import { createNodeDevice } from '../../engine/backend/node';
 import { formatShape } from '../../engine/graph/types';
 import { FormatError } from '../../engine/io/errors';
-import { shortestFloat32 } from '../../engine/io/tensor';
+import { applyPreprocessing, type Preprocessing } from '../../engine/data/preprocessing';
+import { shortestFloat32, type Tensor } from '../../engine/io/tensor';
 import { matchWeights, type WeightsFile } from '../../engine/io/weights';
 import { size } from '../../engine/layers/spec';
 import { inferShapes, type NodeShapeInfo, type ShapeReport } from '../../engine/shapes/inferShapes';
@@ -15,7 +18,8 @@ import { compileInference } from '../../engine/train/network';
 import type { WeightMap } from '../../engine/train/weights';
 import type { Command, Io } from '../command';
 import { CliError, EXIT } from '../errors';
-import { loadProject, loadTensor, loadWeights } from '../files';
+import { loadProject, loadWeights } from '../files';
+import { readInferInput } from '../infer-input';
 
 export const INFER_BACKENDS = ['auto', 'webgpu', 'webasm', 'cpu'] as const;
 
@@ -70,15 +74,28 @@ function inferText(report: ShapeReport, backend: string, batch: number, outputs:
   return lines.join('\n') + '\n';
 }
 
-/** The tensors the graph needs, from --weights or else the project's embedded weights. */
-function weightsFor(report: ShapeReport, projectPath: string, embedded: WeightsFile | null, weightsPath: string | undefined): WeightMap {
+/** The tensors the graph needs and the run's preprocessing, from --weights or else the project's embedded weights. */
+function weightsFor(report: ShapeReport, projectPath: string, embedded: WeightsFile | null, weightsPath: string | undefined): { weights: WeightMap; preprocessing: Preprocessing | null } {
   const file = weightsPath ? loadWeights(weightsPath) : embedded;
   if (!file) throw new CliError(`no weights: pass --weights <file> (${projectPath} embeds none)`);
   try {
-    return matchWeights(report, file);
+    return { weights: matchWeights(report, file), preprocessing: file.preprocessing };
   } catch (e) {
     if (e instanceof FormatError) throw new CliError(`${weightsPath ?? `${projectPath} (embedded weights)`}: ${e.message}`);
     throw e;
+  }
+}
+
+/**
+ * The input as the network saw its training data: the weights' preprocessing record applied to
+ * values in the data's own units. Weights from before the record existed get the input as it is.
+ */
+function preprocess(raw: Tensor, record: Preprocessing | null, weightsName: string): Tensor {
+  if (!record) return raw; // hand-made or imported weights, or written before Convas recorded it
+  try {
+    return applyPreprocessing(record, raw);
+  } catch (e) {
+    throw new CliError(`${weightsName}: ${(e as Error).message}`);
   }
 }
 
@@ -86,15 +103,16 @@ async function run(projectPath: string, opts: { weights?: string; input: string;
   const project = loadProject(projectPath);
   const report = inferShapes(project.graph);
   if (!report.ok) throw new CliError(`${projectPath}: the graph has errors: ${report.errors.map((e) => e.message).join('; ')}`, EXIT.failed);
-  const weights = weightsFor(report, projectPath, project.weights, opts.weights);
-  const input = loadTensor(opts.input);
+  const { weights, preprocessing } = weightsFor(report, projectPath, project.weights, opts.weights);
   const inputNodes = report.nodes.filter((n) => n.type === 'Input');
   if (inputNodes.length !== 1) throw new CliError(`${projectPath}: inference needs exactly one Input node, found ${inputNodes.length}`, EXIT.failed);
   const sample = inputNodes[0].outputShape!;
-  const batch = input.shape[0];
-  if (input.shape.length !== sample.length + 1 || !sample.every((d, i) => d === input.shape[i + 1])) {
-    throw new CliError(`${opts.input}: shape ${formatShape(input.shape)} does not fit the Input ${inputNodes[0].id}: expected N×${formatShape(sample)}`);
+  const raw = readInferInput(opts.input, sample).tensor;
+  const batch = raw.shape[0];
+  if (raw.shape.length !== sample.length + 1 || !sample.every((d, i) => d === raw.shape[i + 1])) {
+    throw new CliError(`${opts.input}: shape ${formatShape(raw.shape)} does not fit the Input ${inputNodes[0].id}: expected N×${formatShape(sample)}`);
   }
+  const input = preprocess(raw, preprocessing, opts.weights ?? `${projectPath} (embedded weights)`);
 
   let device: Device;
   try {
@@ -130,12 +148,18 @@ export const infer: Command = {
   positionals: [{ name: 'project', help: 'A convas-project JSON file' }],
   options: [
     { name: 'weights', kind: 'value', valueName: '<file>', help: 'convas-weights JSON (default: the weights embedded in the project)' },
-    { name: 'input', kind: 'value', valueName: '<file>', required: true, help: 'Tensor JSON { "shape": [N, ...], "data": [...] }; N is the batch size' },
+    {
+      name: 'input',
+      kind: 'value',
+      valueName: '<file>',
+      required: true,
+      help: 'A PNG/JPEG image, an IDX image file, a CIFAR-10 batch (.bin), or tensor JSON { "shape": [N, ...], "data": [...] }; values in the data\'s own units (pixels in [0, 1]): the training run\'s normalisation, saved with the weights, is applied',
+    },
     { name: 'layers', kind: 'flag', help: 'Print every node\'s output, not only the final one' },
     { name: 'backend', kind: 'value', valueName: '<name>', choices: INFER_BACKENDS, help: 'Where to run (default auto)' },
     { name: 'json', kind: 'flag', help: 'Print { "backend", "outputs": { "<node>": { "shape", "data" } } }' },
   ],
-  details: 'Exit codes: 0 done, 1 the graph has errors or the run failed (e.g. the backend is not available), 2 bad usage or an unreadable/invalid file.',
+  details: 'Inputs are given as the training data gave them: an image or IDX/CIFAR file as is, tensor JSON with pixel values in [0, 1] (the units the weights file\'s "preprocessing.inputUnits" names). The mean/std the run standardised with are applied here, as in training; an image is converted to the Input\'s channels and resized to its H×W.\nExit codes: 0 done, 1 the graph has errors or the run failed (e.g. the backend is not available), 2 bad usage or an unreadable/invalid file.',
   async run(args, io) {
     return run(
       args.positionals[0],

@@ -1,23 +1,27 @@
 /**
  * `convas train <project>`: train a project's graph in the training worker (a separate process,
  * the same one the app uses), with a progress bar on a terminal or JSON lines with --json.
- * Ctrl-C stops after the current step and writes a checkpoint; --resume continues from one.
+ * Ctrl-C stops after the current step and writes a checkpoint; --resume continues that run with
+ * the arguments it had. Where files go and how they are checked: ../run-files.ts.
  */
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BACKENDS } from '../../engine/backend/device';
+import { BACKENDS } from '../../engine/io/settings';
 import { parseDataArg, type DatasetRef } from '../../engine/data/ref';
 import { FormatError } from '../../engine/io/errors';
-import type { Project } from '../../engine/io/project';
+import { BUILTIN_DATASETS, type Project } from '../../engine/io/project';
+import type { Preprocessing } from '../../engine/data/preprocessing';
 import { matchWeights, weightsToJson } from '../../engine/io/weights';
 import { shapesClassesFor } from '../../engine/data/classes-fit';
 import { inferShapes } from '../../engine/shapes/inferShapes';
-import { writeFileAtomic } from '../../engine/train/checkpoint-file.node.js';
 import type { WeightMap } from '../../engine/train/weights';
 import { WorkerClient, type ClientEvent } from '../../engine/worker/client.node.js';
 import type { EventOf, HyperparametersInput } from '../../engine/worker/protocol';
 import type { Command, Io } from '../command';
 import { CliError, EXIT } from '../errors';
 import { loadProject, loadWeights } from '../files';
+import { readCheckpointedRun, type CheckpointedRun, type RunArgs } from '../resume';
+import { defaultCheckpointPath, probeWritable, removeCheckpoint, RUNS_FOLDER, writeFallback, writeOutput } from '../run-files';
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells expect. */
 const EXIT_INTERRUPTED = 130;
@@ -38,11 +42,23 @@ function projectData(p: Project, projectPath: string): DatasetRef | null {
   if (!d) return null;
   if (d.source === 'builtin') {
     if (d.name === 'shapes' || d.name === 'kernel-fit') return { kind: d.name };
-    throw new CliError(`${projectPath}: training.dataset.name "${d.name}" is not a built-in dataset (shapes, kernel-fit)`);
+    throw new CliError(`${projectPath}: training.dataset.name "${d.name}" is not a built-in dataset (${BUILTIN_DATASETS.join(', ')})`);
   }
   const format = d.source === 'idx' ? 'idx' : d.source === 'cifar10' ? 'cifar10' : 'image-folder';
   return { kind: 'folder', path: resolve(dirname(projectPath), d.path!), format };
 }
+
+/** `--data`: a built-in source or an existing folder; anything else is bad input (exit 2) now, not a failed run later. */
+function dataFromArg(arg: string): DatasetRef {
+  const ref = parseDataArg(arg);
+  if (ref.kind !== 'folder') return ref;
+  const builtins = `built-in sources: ${BUILTIN_DATASETS.join(', ')}`;
+  if (!existsSync(ref.path)) throw new CliError(`--data ${arg}: no such folder, and not a built-in source (${builtins})`);
+  if (!statSync(ref.path).isDirectory()) throw new CliError(`--data ${arg}: not a folder (give the folder that holds the data files, or one of the ${builtins})`);
+  return { ...ref, path: resolve(ref.path) };
+}
+
+const describeData = (d: DatasetRef) => (d.kind === 'folder' ? d.path : d.kind);
 
 export interface TrainPlan {
   graph: unknown;
@@ -50,46 +66,71 @@ export interface TrainPlan {
   hyper: HyperparametersInput;
   weights?: WeightMap;
   checkpoint?: string;
+  /** --out as given (shown to the user) or taken from the resumed checkpoint. */
   out: string | null;
+  keepCheckpoints: boolean;
   json: boolean;
+  /** Kept in every checkpoint, so --resume continues this run. */
+  runArgs: RunArgs;
+  /** On --resume: what the run continues with, and which flags changed it. */
+  echo: string[];
 }
 
-/** Project settings, then the command line's overrides: what the worker is asked to do. */
-export function planTraining(args: { positionals: string[]; value(n: string): string | undefined; flag(n: string): boolean }): TrainPlan {
+type Args = { positionals: string[]; value(n: string): string | undefined; flag(n: string): boolean };
+
+/**
+ * Project settings (or, with --resume, the checkpointed run's), then the command line's
+ * overrides: what the worker is asked to do.
+ */
+export function planTraining(args: Args, resumed: CheckpointedRun | null = null): TrainPlan {
   const projectPath = args.positionals[0];
   const project = loadProject(projectPath);
   const t = project.training;
   const dataArg = args.value('data');
-  const data = dataArg ? parseDataArg(dataArg) : projectData(project, projectPath);
-  if (!data) throw new CliError(`${projectPath} names no dataset: give --data shapes, --data kernel-fit or --data <folder>`);
+  const data = dataArg ? dataFromArg(dataArg) : resumed ? resumed.data : projectData(project, projectPath);
+  if (!data) throw new CliError(`${projectPath} names no dataset: give --data ${BUILTIN_DATASETS.join(', --data ')} or --data <folder>`);
   // Shapes draws as many shapes as the classifier has outputs (2–10), as the Train tab does.
   if (data.kind === 'shapes' && data.classes === undefined) {
     const classes = shapesClassesFor(inferShapes(project.graph));
     if (classes !== undefined) data.classes = classes;
   }
-  if (data.kind === 'folder' && dataArg) data.path = resolve(data.path);
 
   const lr = number('lr', args.value('lr'), (v) => v > 0 && v <= 1e3, 'a number in (0, 1000]');
-  const out = args.value('out') ?? null;
   const resumeFrom = args.value('resume');
-  const checkpointPath = resolve(args.value('checkpoint') ?? resumeFrom ?? (out ? `${out.replace(/\.json$/i, '')}.ckpt` : `${projectPath.replace(/\.json$/i, '')}.ckpt`));
+  if (resumeFrom && args.value('weights')) throw new CliError('--weights and --resume cannot be used together: a checkpoint already holds the weights');
+  const out = args.value('out') ?? resumed?.args?.out ?? null;
+  const keepCheckpoints = args.flag('keep-checkpoints') || resumed?.args?.keepCheckpoints === true;
+  const checkpointPath = resolve(args.value('checkpoint') ?? resumeFrom ?? defaultCheckpointPath(out, projectPath));
   const normalize = args.value('normalize') as 'unit' | 'standardize' | 'none' | undefined;
+  const base: HyperparametersInput = resumed
+    ? { ...resumed.hyper }
+    : {
+        epochs: t.epochs,
+        batchSize: t.batchSize,
+        optimizer: t.optimizer,
+        weightDecay: t.weightDecay,
+        initializer: t.initializer,
+        seed: t.seed,
+        validationSplit: t.validationSplit,
+        shuffle: t.shuffle,
+        normalize: t.dataset?.normalize ?? 'unit',
+        augmentation: t.augmentation,
+        backend: t.backend,
+        checkpointEverySteps: 0,
+        stopAtLoss: null,
+      };
   const hyper: HyperparametersInput = {
-    epochs: number('epochs', args.value('epochs'), wholeAtLeast(1), 'a whole number ≥ 1') ?? t.epochs,
-    batchSize: number('batch', args.value('batch'), wholeAtLeast(1), 'a whole number ≥ 1') ?? t.batchSize,
-    optimizer: { ...t.optimizer, ...(lr !== undefined ? { lr } : {}) },
-    weightDecay: t.weightDecay,
-    initializer: t.initializer,
-    seed: number('seed', args.value('seed'), (v) => wholeAtLeast(0)(v) && v <= 0xffffffff, 'a whole number from 0 to 4294967295') ?? t.seed,
-    validationSplit: t.validationSplit,
-    shuffle: t.shuffle,
-    normalize: normalize ?? t.dataset?.normalize ?? 'unit',
-    augmentation: t.augmentation,
-    backend: (args.value('backend') as HyperparametersInput['backend']) ?? t.backend,
+    ...base,
+    epochs: number('epochs', args.value('epochs'), wholeAtLeast(1), 'a whole number ≥ 1') ?? base.epochs,
+    batchSize: number('batch', args.value('batch'), wholeAtLeast(1), 'a whole number ≥ 1') ?? base.batchSize,
+    optimizer: { ...base.optimizer, ...(lr !== undefined ? { lr } : {}) },
+    seed: number('seed', args.value('seed'), (v) => wholeAtLeast(0)(v) && v <= 0xffffffff, 'a whole number from 0 to 4294967295') ?? base.seed,
+    normalize: normalize ?? base.normalize,
+    backend: (args.value('backend') as HyperparametersInput['backend']) ?? base.backend,
     checkpointPath,
-    checkpointEverySteps: number('checkpoint-every', args.value('checkpoint-every'), wholeAtLeast(0), 'a whole number ≥ 0') ?? 0,
+    checkpointEverySteps: number('checkpoint-every', args.value('checkpoint-every'), wholeAtLeast(0), 'a whole number ≥ 0') ?? base.checkpointEverySteps ?? 0,
     checkpointEachEpoch: true,
-    stopAtLoss: number('stop-at-loss', args.value('stop-at-loss'), (v) => v > 0, 'a positive number') ?? null,
+    stopAtLoss: number('stop-at-loss', args.value('stop-at-loss'), (v) => v > 0, 'a positive number') ?? base.stopAtLoss ?? null,
   };
 
   let weights: WeightMap | undefined;
@@ -103,7 +144,46 @@ export function planTraining(args: { positionals: string[]; value(n: string): st
       throw e;
     }
   }
-  return { graph: project.graph, data, hyper, weights, checkpoint: resumeFrom ? resolve(resumeFrom) : undefined, out, json: args.flag('json') };
+  const echo = resumed ? resumeEcho(resumeFrom!, resumed, { data, hyper, out, keepCheckpoints, checkpointPath }, args) : [];
+  return {
+    graph: project.graph,
+    data,
+    hyper,
+    weights,
+    checkpoint: resumeFrom ? resolve(resumeFrom) : undefined,
+    out,
+    keepCheckpoints,
+    json: args.flag('json'),
+    runArgs: { out: out ? resolve(out) : null, keepCheckpoints },
+    echo,
+  };
+}
+
+/** What a resumed run continues with, and every flag that changed the checkpointed run. */
+function resumeEcho(path: string, was: CheckpointedRun, now: { data: DatasetRef; hyper: HyperparametersInput; out: string | null; keepCheckpoints: boolean; checkpointPath: string }, args: Args): string[] {
+  const lines = [
+    `Resuming ${path} at epoch ${was.epoch} after step ${was.step}: ${now.hyper.epochs} epochs on ${describeData(now.data)}, ${now.out ? `weights to ${now.out}` : 'weights not saved (no --out)'}, checkpoint ${now.checkpointPath}${now.keepCheckpoints ? ' (kept)' : ''}`,
+  ];
+  const wasHyper = was.hyper as unknown as Record<string, unknown>;
+  const nowHyper = now.hyper as unknown as Record<string, unknown>;
+  const changed: [string, unknown, unknown][] = [
+    ['data', describeData(was.data), describeData(now.data)],
+    ['epochs', wasHyper.epochs, nowHyper.epochs],
+    ['batch', wasHyper.batchSize, nowHyper.batchSize],
+    ['lr', was.hyper.optimizer.lr, now.hyper.optimizer.lr],
+    ['seed', wasHyper.seed, nowHyper.seed],
+    ['normalize', wasHyper.normalize, nowHyper.normalize],
+    ['backend', wasHyper.backend, nowHyper.backend],
+    ['checkpoint-every', wasHyper.checkpointEverySteps, nowHyper.checkpointEverySteps],
+    ['stop-at-loss', wasHyper.stopAtLoss, nowHyper.stopAtLoss],
+    ['out', was.args?.out ?? null, now.out ? resolve(now.out) : null],
+  ];
+  for (const [flag, before, after] of changed) {
+    if (args.value(flag) !== undefined && JSON.stringify(before) !== JSON.stringify(after)) {
+      lines.push(`  --${flag} ${args.value(flag)} overrides the checkpoint's ${before ?? 'none'}`);
+    }
+  }
+  return lines;
 }
 
 // ---- progress on a terminal -------------------------------------------------------------------
@@ -188,16 +268,53 @@ function jsonLine(e: ClientEvent): string {
   return JSON.stringify(e);
 }
 
+/** Weights file bytes: the tensors, the run's metrics and the preprocessing its inputs got. */
+function weightsBytes(plan: TrainPlan, finished: EventOf<'finished'>, preprocessing: Preprocessing | null): Uint8Array {
+  const graph = plan.graph as Project['graph'];
+  const metrics = finished.metrics ? { ...finished.metrics, epochs: finished.epochs, steps: finished.globalStep } : undefined;
+  const json = weightsToJson(inferShapes(graph), finished.weights as WeightMap, { metrics, preprocessing });
+  return new TextEncoder().encode(JSON.stringify(json));
+}
+
+/** The end of a run, in words and an exit code: where the weights went, what happened to the checkpoint. */
+async function saveResults(plan: TrainPlan, finished: EventOf<'finished'>, interrupted: boolean, preprocessing: Preprocessing | null): Promise<{ note: string; code: number }> {
+  const checkpoint = plan.hyper.checkpointPath!;
+  if (interrupted) {
+    // partial weights never replace an earlier complete --out: the checkpoint holds this run
+    const kept = plan.out ? ` ${plan.out} was not written (the run is incomplete).` : '';
+    return { note: `${kept} Continue with --resume ${checkpoint}`, code: EXIT_INTERRUPTED };
+  }
+  if (plan.out) {
+    const bytes = weightsBytes(plan, finished, preprocessing);
+    try {
+      await writeOutput(plan.out, bytes);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      const fallback = await writeFallback(plan.out, bytes);
+      return { note: ` Could not write ${plan.out} (${why}); the weights are saved to ${fallback} instead. The checkpoint is kept: ${checkpoint}`, code: EXIT.failed };
+    }
+  }
+  if (plan.keepCheckpoints) return { note: `${plan.out ? ` Weights: ${plan.out}.` : ' (no --out: weights not saved)'} Checkpoint kept: ${checkpoint}`, code: EXIT.ok };
+  await removeCheckpoint(checkpoint);
+  return { note: plan.out ? ` Weights: ${plan.out}` : ' (no --out: weights not saved)', code: EXIT.ok };
+}
+
 async function runTraining(plan: TrainPlan, io: Io): Promise<number> {
+  // everything this run will write is checked before a single step
+  if (plan.out) await probeWritable(plan.out, '--out');
+  await probeWritable(plan.hyper.checkpointPath!, plan.checkpoint ? '--resume' : '--checkpoint');
+  const say = (text: string) => (plan.json ? io.err(`${text}\n`) : io.out(`${text}\n`)); // stdout carries only JSON lines with --json
+  for (const line of plan.echo) say(line);
+
   const client = WorkerClient.fork({ onOutput: (t) => io.err(t) });
   const progress = new Progress(io, !plan.json && process.stderr.isTTY === true);
   let epochs = typeof plan.hyper.epochs === 'number' ? plan.hyper.epochs : 0;
+  let preprocessing: Preprocessing | null = null;
   let interrupted = 0;
   const onSigint = () => {
     interrupted++;
     if (interrupted === 1) {
       const note = 'Stopping after this step and writing a checkpoint… (Ctrl-C again to abandon the run)';
-      // stdout carries only JSON lines with --json
       if (plan.json) io.err(`${note}\n`);
       else progress.line(note);
       if (client.alive) client.send({ type: 'stop', checkpoint: true });
@@ -207,20 +324,29 @@ async function runTraining(plan: TrainPlan, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const unsubscribe = client.on((e) => {
-    if (plan.json) {
-      if (e.type === 'ready' || e.type === 'step' || e.type === 'epoch' || e.type === 'checkpoint' || e.type === 'finished') io.out(`${jsonLine(e)}\n`);
-      if (e.type === 'ready') epochs = e.epochs;
-      return;
-    }
     if (e.type === 'ready') {
       epochs = e.epochs;
-      progress.ready(e);
-    } else if (e.type === 'step') progress.step(e);
+      preprocessing = e.dataset.preprocessing ?? null;
+    }
+    if (plan.json) {
+      if (e.type === 'ready' || e.type === 'step' || e.type === 'epoch' || e.type === 'checkpoint' || e.type === 'finished') io.out(`${jsonLine(e)}\n`);
+      return;
+    }
+    if (e.type === 'ready') progress.ready(e);
+    else if (e.type === 'step') progress.step(e);
     else if (e.type === 'epoch') progress.epoch(e, epochs);
     else if (e.type === 'checkpoint' && e.reason === 'stop') progress.line(`Checkpoint written: ${e.path} (resume with --resume ${e.path})`);
   });
   try {
-    client.send({ type: 'start', graph: plan.graph, data: plan.data, hyper: plan.hyper, ...(plan.weights ? { weights: plan.weights } : {}), ...(plan.checkpoint ? { checkpoint: plan.checkpoint } : {}) });
+    client.send({
+      type: 'start',
+      graph: plan.graph,
+      data: plan.data,
+      hyper: plan.hyper,
+      runArgs: { ...plan.runArgs },
+      ...(plan.weights ? { weights: plan.weights } : {}),
+      ...(plan.checkpoint ? { checkpoint: plan.checkpoint } : {}),
+    });
     let finished: EventOf<'finished'>;
     try {
       finished = await client.next('finished');
@@ -231,20 +357,17 @@ async function runTraining(plan: TrainPlan, io: Io): Promise<number> {
       throw new CliError(`${e instanceof Error ? e.message : String(e)}${hint}`, interrupted > 1 ? EXIT_INTERRUPTED : EXIT.failed);
     }
     progress.clear();
-    if (plan.out) {
-      const graph = plan.graph as Project['graph'];
-      const metrics = finished.metrics ? { ...finished.metrics, epochs: finished.epochs, steps: finished.globalStep } : undefined;
-      const json = weightsToJson(inferShapes(graph), finished.weights as WeightMap, { metrics });
-      await writeFileAtomic(resolve(plan.out), new TextEncoder().encode(JSON.stringify(json)));
-    }
-    if (!plan.json) {
+    const { note, code } = await saveResults(plan, finished, finished.reason === 'stopped' && interrupted > 0, preprocessing);
+    if (plan.json) {
+      if (code !== EXIT.ok) io.err(`${note.trim()}\n`);
+    } else {
       const how = finished.reason === 'stopped' ? 'Stopped' : finished.reason === 'target-loss' ? 'Reached the target loss' : 'Finished';
       const m = finished.metrics;
       const acc = m?.valAccuracy != null ? `, accuracy ${pct(m.valAccuracy)}` : '';
       const last = m ? ` Training loss ${num(m.trainLoss)}; validation loss ${num(m.valLoss)}${acc}.` : '';
-      progress.line(`${how} after ${finished.epochs} epoch${finished.epochs === 1 ? '' : 's'} (${finished.globalStep} steps).${last}${plan.out ? ` Weights: ${plan.out}` : ' (no --out: weights not saved)'}`);
+      progress.line(`${how} after ${finished.epochs} epoch${finished.epochs === 1 ? '' : 's'} (${finished.globalStep} steps).${last}${note}`);
     }
-    return finished.reason === 'stopped' && interrupted > 0 ? EXIT_INTERRUPTED : EXIT.ok;
+    return code;
   } finally {
     unsubscribe();
     process.off('SIGINT', onSigint);
@@ -263,18 +386,21 @@ export const train: Command = {
     { name: 'lr', kind: 'value', valueName: '<X>', help: 'Learning rate (default: the project\'s)' },
     { name: 'weights', kind: 'value', valueName: '<file>', help: 'Start from these weights instead of fresh ones' },
     { name: 'backend', kind: 'value', valueName: '<name>', help: 'Where kernels run (default: the project\'s)', choices: TRAIN_BACKENDS },
-    { name: 'resume', kind: 'value', valueName: '<file>', help: 'Continue a run from its checkpoint, exactly as if it had not stopped' },
+    { name: 'resume', kind: 'value', valueName: '<file>', help: 'Continue the run a checkpoint holds — its epochs, data, --out and checkpoint settings — exactly as if it had not stopped; flags given override (and are echoed)' },
     { name: 'out', kind: 'value', valueName: '<file>', help: 'Write the trained weights here (weights JSON)' },
-    { name: 'checkpoint', kind: 'value', valueName: '<file>', help: 'Checkpoint file (default: --resume\'s, else beside --out or the project, .ckpt)' },
+    { name: 'checkpoint', kind: 'value', valueName: '<file>', help: `Checkpoint file (default: --resume's, else <out>.ckpt beside --out, else ${RUNS_FOLDER}/<project>.ckpt in the current folder); removed when the run finishes` },
+    { name: 'keep-checkpoints', kind: 'flag', help: 'Keep the checkpoint after the run finishes (it is always kept when the run stops early or fails)' },
     { name: 'checkpoint-every', kind: 'value', valueName: '<N>', help: 'Also checkpoint every N steps (default: at epoch ends, at most every 5 s)' },
     { name: 'normalize', kind: 'value', valueName: '<mode>', help: 'Input scaling (default: the project\'s)', choices: ['unit', 'standardize', 'none'] },
     { name: 'seed', kind: 'value', valueName: '<N>', help: 'Seed of weights, data order and augmentation (default: the project\'s)' },
     { name: 'stop-at-loss', kind: 'value', valueName: '<X>', help: 'Stop once a step\'s training loss is below X' },
     { name: 'json', kind: 'flag', help: 'JSON lines on stdout: ready, step, epoch, checkpoint and finished events' },
   ],
-  details: `Ctrl-C stops after the current step, writes a checkpoint and exits with code ${EXIT_INTERRUPTED}; a second Ctrl-C abandons the run.
-Exit codes: 0 trained; 1 training failed (divergence, data, worker died); 2 bad arguments or files; ${EXIT_INTERRUPTED} interrupted.`,
+  details: `--out and the checkpoint's folder are checked before training starts. If --out cannot be written at the end after all, the weights go to ${RUNS_FOLDER}/ (or the temp folder) and the message says where.
+Ctrl-C stops after the current step, writes a checkpoint and exits with code ${EXIT_INTERRUPTED}, leaving --out as it was; a second Ctrl-C abandons the run.
+Exit codes: 0 trained; 1 training failed (divergence, data, worker died) or --out could not be written at the end; 2 bad arguments or files (an unknown --data, a missing --resume checkpoint, an unwritable --out); ${EXIT_INTERRUPTED} interrupted.`,
   async run(args, io) {
-    return runTraining(planTraining(args), io);
+    const resume = args.value('resume');
+    return runTraining(planTraining(args, resume ? await readCheckpointedRun(resume) : null), io);
   },
 };

@@ -9,6 +9,7 @@ import { GraphError } from '../graph/errors';
 import type { Graph } from '../graph/types';
 import { parseGraph } from '../graph/validate';
 import type { ShapeReport } from '../shapes/inferShapes';
+import { valueProblems } from '../shapes/tensor-slots';
 import { tensorSlots, type WeightMap } from '../train/weights';
 import { describeValue, FormatError } from './errors';
 import { checkHeader, GENERATED_BY } from './header';
@@ -121,6 +122,7 @@ export function matchWeights(report: ShapeReport, file: Pick<WeightsFile, 'tenso
   for (const key of Object.keys(file.tensors)) {
     if (!wanted.has(key)) problems.push({ key, text: `${key}: in the file but not used by the graph` });
   }
+  if (!problems.length) problems.push(...valueProblems(slots, out));
   throwProblems(problems);
   return out;
 }

@@ -145,6 +145,7 @@ export const BatchNorm: LayerSpec<BatchNormParams> = {
   outputShape: (inShapes) => inShapes[0],
   paramShapes: (inShapes) => ({ weight: [inShapes[0][0]], bias: [inShapes[0][0]] }),
   stateShapes: (inShapes) => ({ running_mean: [inShapes[0][0]], running_var: [inShapes[0][0]] }),
+  stateMinimum: { running_var: { min: 0, what: 'a variance' } },
   initParam: (name, n) => (name === 'weight' ? new Float32Array(n).fill(1) : undefined),
   initState: (name, n) => (name === 'running_var' ? new Float32Array(n).fill(1) : new Float32Array(n)),
   // per element: subtract, multiply by the scale, add the shift (training adds the statistics' passes)

@@ -36,6 +36,39 @@ export function build(params: string[], lines: string[]): KernelSource {
 }
 
 /**
+ * Most terms one generated statement adds up. Dawn's WGSL parser — the same on every adapter,
+ * SwiftShader included — refuses deep expressions ("maximum parser recursive depth reached"):
+ * VGG-16's 224-term weight-gradient row did. A sum is written as statements of at most this many
+ * terms each (`s += t0 + … + t15;`), so expression depth never grows with a layer's size.
+ */
+export const MAX_TERMS = 16;
+
+/** Most terms a generated kernel unrolls in one place; beyond it, a loop (or a partial unroll). */
+export const MAX_UNROLL = 64;
+
+/** `target += …` over `terms`, MAX_TERMS per statement. */
+export function sumInto(lines: string[], target: string, terms: string[]): void {
+  for (let k = 0; k < terms.length; k += MAX_TERMS) lines.push(`${target} += ${terms.slice(k, k + MAX_TERMS).join(' + ')};`);
+}
+
+/**
+ * `target += Σ_{j < count} term(j)`: unrolled when count ≤ MAX_UNROLL, else a loop over blocks of
+ * MAX_TERMS unrolled terms plus the unrolled rest. `term` receives the index as an expression
+ * (a literal, or `<base> + k` inside the loop); `name` makes the loop's counters unique.
+ */
+export function unrolledSum(lines: string[], target: string, count: number, term: (j: string) => string, name: string): void {
+  if (count <= MAX_UNROLL) {
+    sumInto(lines, target, Array.from({ length: count }, (_, j) => term(String(j))));
+    return;
+  }
+  const blocks = Math.floor(count / MAX_TERMS);
+  lines.push(`for (let ${name}b = 0; ${name}b < ${blocks}; ${name}b++) {`, `const ${name}0 = ${name}b * ${MAX_TERMS};`);
+  sumInto(lines, target, Array.from({ length: MAX_TERMS }, (_, k) => term(`${name}0 + ${k}`)));
+  lines.push('}');
+  sumInto(lines, target, Array.from({ length: count - blocks * MAX_TERMS }, (_, k) => term(String(blocks * MAX_TERMS + k))));
+}
+
+/**
  * Exact integer quotient of a non-negative integer expression by a literal. gpu.js turns `/`
  * into f32 division on WebGPU, and SwiftShader's is not exact (189 / 189 gave 0): take the
  * float quotient, then correct it by one using the remainder.
@@ -146,8 +179,8 @@ interface ValidConv {
   /** Weight offset of output channel o: o·wOut; of input channel i: + i·wIn. */
   wOut: number;
   wIn: number;
-  /** Tap (kh, kw) → offset inside one kernel plane. */
-  tap: (kh: number, kw: number) => number;
+  /** Taps read the kernel plane rotated by 180° (tap (kh, kw) at KH·KW − 1 − (kh·KW + kw)). */
+  rotated: boolean;
   bias: boolean;
 }
 
@@ -157,19 +190,35 @@ export interface GeneratedKernel {
   size: number | [number, number];
 }
 
+/**
+ * The taps of one channel, added into `s`: x at xb + kh·IW + kw times w at wb + tap(kh, kw).
+ * Fully unrolled up to MAX_UNROLL taps; a bigger kernel loops over its rows (each row unrolled,
+ * or looped too when it is wider than MAX_UNROLL), so the source stays small at any kernel size.
+ */
+function tapsInto(L: string[], v: ValidConv, x: string, w: string): void {
+  const tap = (t: string) => (v.rotated ? `${v.KH * v.KW - 1} - ${t}` : t);
+  if (v.KH * v.KW <= MAX_UNROLL) {
+    const terms: string[] = [];
+    for (let kh = 0; kh < v.KH; kh++) {
+      for (let kw = 0; kw < v.KW; kw++) terms.push(`${x}[xb + ${kh * v.IW + kw}] * ${w}[wb + ${v.rotated ? v.KH * v.KW - 1 - (kh * v.KW + kw) : kh * v.KW + kw}]`);
+    }
+    sumInto(L, 's', terms);
+    return;
+  }
+  L.push(`for (let kh = 0; kh < ${v.KH}; kh++) {`, `const xk = xb + kh * ${v.IW};`, `const wk = kh * ${v.KW};`);
+  unrolledSum(L, 's', v.KW, (kw) => `${x}[xk + ${kw}] * ${w}[wb + ${tap(`(wk + ${kw})`)}]`, 'tw');
+  L.push('}');
+}
+
 /** y[n,o,oh,ow] = b[o] + Σ_i Σ_kh Σ_kw x[n,i,oh·SH+kh, ow·SW+kw] · w[o·wOut + i·wIn + tap(kh,kw)] */
 function validConvSource(v: ValidConv, names: { x: string; w: string }, grid: boolean): GeneratedKernel {
   const ix = indexing(grid, [['ow', v.OW], ['oh', v.OH]], [['o', v.OC], ['n', v.N]]);
   const L = ix.lines;
-  const terms: string[] = [];
-  for (let kh = 0; kh < v.KH; kh++) {
-    for (let kw = 0; kw < v.KW; kw++) {
-      terms.push(`${names.x}[xb + ${kh * v.IW + kw}] * ${names.w}[wb + ${v.tap(kh, kw)}]`);
-    }
-  }
   L.push(v.bias ? 'let s = b[o];' : 'let s = 0;');
   L.push(`let xb = n * ${v.IC * v.IH * v.IW} + oh * ${v.SH * v.IW} + ow * ${v.SW};`, `let wb = o * ${v.wOut};`);
-  L.push(`for (let c = 0; c < ${v.IC}; c++) {`, `s += ${terms.join(' + ')};`, `xb += ${v.IH * v.IW};`, `wb += ${v.wIn};`, '}');
+  L.push(`for (let c = 0; c < ${v.IC}; c++) {`);
+  tapsInto(L, v, names.x, names.w);
+  L.push(`xb += ${v.IH * v.IW};`, `wb += ${v.wIn};`, '}');
   L.push('return s;');
   return { source: build(v.bias ? [names.x, names.w, 'b'] : [names.x, names.w], L), size: ix.size };
 }
@@ -177,7 +226,7 @@ function validConvSource(v: ValidConv, names: { x: string; w: string }, grid: bo
 /** Forward over the padded input xp [N, C, HP, WP] (HP, WP = covered extents or more). */
 export function convForwardSource(g: ConvGeometry, HP: number, WP: number, useBias: boolean, grid = false): GeneratedKernel {
   return validConvSource(
-    { N: g.N, IC: g.C, IH: HP, IW: WP, OC: g.F, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, SH: g.SH, SW: g.SW, wOut: g.C * g.KH * g.KW, wIn: g.KH * g.KW, tap: (kh, kw) => kh * g.KW + kw, bias: useBias },
+    { N: g.N, IC: g.C, IH: HP, IW: WP, OC: g.F, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, SH: g.SH, SW: g.SW, wOut: g.C * g.KH * g.KW, wIn: g.KH * g.KW, rotated: false, bias: useBias },
     { x: 'x', w: 'w' },
     grid,
   );
@@ -198,7 +247,7 @@ export function deltaPadding(g: ConvGeometry): { HD: number; WD: number; HC: num
 export function convBackwardDataSource(g: ConvGeometry, grid = false): GeneratedKernel {
   const { HD, WD, HC, WC } = deltaPadding(g);
   return validConvSource(
-    { N: g.N, IC: g.F, IH: HD, IW: WD, OC: g.C, OH: HC, OW: WC, KH: g.KH, KW: g.KW, SH: 1, SW: 1, wOut: g.KH * g.KW, wIn: g.C * g.KH * g.KW, tap: (kh, kw) => (g.KH - 1 - kh) * g.KW + (g.KW - 1 - kw), bias: false },
+    { N: g.N, IC: g.F, IH: HD, IW: WD, OC: g.C, OH: HC, OW: WC, KH: g.KH, KW: g.KW, SH: 1, SW: 1, wOut: g.KH * g.KW, wIn: g.C * g.KH * g.KW, rotated: true, bias: false },
     { x: 'dy', w: 'w' },
     grid,
   );
@@ -221,21 +270,24 @@ export function convBackwardWeightSource(g: ConvGeometry, HP: number, WP: number
   // on a grid, the delta's reads depend only on y (f, p) and loop counters: uniform loads
   const ix = indexing(grid, [['kw', g.KW], ['kh', g.KH], ['c', g.C]], [['f', g.F], ['p', P]]);
   const L = ix.lines;
-  const terms = Array.from({ length: g.OW }, (_, ow) => `dy[dr + ${ow}] * x[xr + ${ow * g.SW}]`);
   L.push('let s = 0;');
   L.push(`for (let j = 0; j < ${per}; j++) {`);
   L.push(`const n = p * ${per} + j;`);
   L.push(`if (n < ${g.N}) {`);
   L.push(`let xr = (n * ${g.C} + c) * ${HP * WP} + kh * ${WP} + kw;`, `let dr = (n * ${g.F} + f) * ${g.OH * g.OW};`);
-  L.push(`for (let oh = 0; oh < ${g.OH}; oh++) {`, `s += ${terms.join(' + ')};`, `xr += ${g.SH * WP};`, `dr += ${g.OW};`, '}');
+  L.push(`for (let oh = 0; oh < ${g.OH}; oh++) {`);
+  unrolledSum(L, 's', g.OW, (ow) => `dy[dr + ${ow}] * x[xr + ${g.SW === 1 ? ow : `(${ow}) * ${g.SW}`}]`, 'tw');
+  L.push(`xr += ${g.SH * WP};`, `dr += ${g.OW};`, '}');
   L.push('}', '}', 'return s;');
   return { source: build(['x', 'dy'], L), size: ix.size };
 }
 
 /** Sum P partial slices of `len` values: out[j] = Σ_p a[p·len + j]. */
 export function sumSlicesSource(P: number, len: number): KernelSource {
-  const terms = Array.from({ length: P }, (_, p) => `a[${p * len} + j]`);
-  return build(['a'], ['const j = this.thread.x;', `return ${terms.join(' + ')};`]);
+  const L = ['const j = this.thread.x;', 'let s = 0;'];
+  unrolledSum(L, 's', P, (p) => `a[(${p}) * ${len} + j]`, 'tp');
+  L.push('return s;');
+  return build(['a'], L);
 }
 
 /** db[f] = Σ_n Σ_{oh,ow} dy[n,f,oh,ow] */

@@ -135,6 +135,12 @@ export interface LayerSpec<P = any> {
   paramShapes?(inShapes: readonly Shape[], p: P): Record<string, number[]>;
   /** Non-trainable buffers saved with the weights. */
   stateShapes?(inShapes: readonly Shape[], p: P): Record<string, number[]>;
+  /**
+   * The smallest value each saved state buffer may hold, and what the buffer is (BatchNorm:
+   * running_var ≥ 0, "a variance"): a weights file or checkpoint below it is refused, naming the
+   * tensor and the index, instead of producing NaN outputs.
+   */
+  stateMinimum?: Record<string, { min: number; what: string }>;
   /** Initial value of a state buffer (e.g. running_var = 1); zeros when absent. */
   initState?(name: string, size: number): Float32Array;
   /**

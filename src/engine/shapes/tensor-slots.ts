@@ -15,6 +15,28 @@ export interface TensorSlot {
   shape: number[];
   size: number;
   trainable: boolean;
+  /** The smallest value allowed (from the layer's `stateMinimum`), and what the tensor is. */
+  minimum?: { min: number; what: string };
+}
+
+/**
+ * Values a layer rules out (a negative running variance), as one problem per tensor naming its
+ * first bad index; NaN counts as out of range. Empty when every tensor is within its minimum.
+ */
+export function valueProblems(slots: readonly TensorSlot[], weights: WeightMap): { key: string; text: string }[] {
+  const problems: { key: string; text: string }[] = [];
+  for (const s of slots) {
+    const t = weights[s.key];
+    if (!s.minimum || !t) continue;
+    const { min, what } = s.minimum;
+    for (let i = 0; i < t.length; i++) {
+      if (!(t[i] >= min)) {
+        problems.push({ key: s.key, text: `${s.key}[${i}] is ${t[i]}: ${what} cannot be ${Number.isNaN(t[i]) ? 'NaN' : `below ${min}`}` });
+        break;
+      }
+    }
+  }
+  return problems;
 }
 
 /** Every tensor of the network in a stable order: topological, then as each layer declares them. */
@@ -25,7 +47,8 @@ export function tensorSlots(report: ShapeReport): TensorSlot[] {
       slots.push({ key: `${n.id}.${name}`, node: n.id, name, shape, size: size(shape), trainable: true });
     }
     for (const [name, shape] of Object.entries(n.stateShapes)) {
-      slots.push({ key: `${n.id}.${name}`, node: n.id, name, shape, size: size(shape), trainable: false });
+      const minimum = n.spec?.stateMinimum?.[name];
+      slots.push({ key: `${n.id}.${name}`, node: n.id, name, shape, size: size(shape), trainable: false, ...(minimum ? { minimum } : {}) });
     }
   }
   return slots;

@@ -11,6 +11,7 @@
  */
 import type { BackendName, Device } from '../backend/device';
 import { DataPipeline, type Batch } from '../data/pipeline';
+import { applyPreprocessing } from '../data/preprocessing';
 import type { DatasetRef, OpenContext } from '../data/ref';
 import { deriveSeed } from '../data/seed';
 import { DatasetError, type Dataset } from '../data/types';
@@ -75,6 +76,8 @@ interface Run {
   report: ShapeReport;
   hyper: Hyperparameters;
   data: DatasetRef;
+  /** The host's arguments for this run, written into its checkpoints. */
+  runArgs: Record<string, unknown> | null;
   dataset: Dataset;
   pipeline: DataPipeline;
   device: Device;
@@ -198,6 +201,7 @@ export class TrainingSession {
           trainCount: r.pipeline.trainCount,
           valCount: r.pipeline.valCount,
           stepsPerEpoch: r.pipeline.stepsPerEpoch,
+          preprocessing: r.pipeline.preprocessing,
         },
         epochs: r.hyper.epochs,
         resumedFrom: cmd.checkpoint !== undefined ? { epoch: r.epoch + 1, step: r.step } : null,
@@ -256,6 +260,7 @@ export class TrainingSession {
         report,
         hyper,
         data: cmd.data,
+        runArgs: cmd.runArgs ?? null,
         dataset,
         pipeline,
         device,
@@ -446,7 +451,7 @@ export class TrainingSession {
       accum: { ...r.accum },
       lastMetrics: r.lastMetrics,
       normalization: r.pipeline.normalization,
-      run: { graph: r.graph, data: r.data, hyper: r.hyper },
+      run: { graph: r.graph, data: r.data, hyper: r.hyper, preprocessing: r.pipeline.preprocessing, ...(r.runArgs ? { args: r.runArgs } : {}) },
       weights: r.weights,
       optimizerState: r.optimizerState,
     });
@@ -544,7 +549,8 @@ export class TrainingSession {
     let input: Float32Array;
     if (x) {
       if (x.length !== inSize) throw new RunError(`infer: the sample has ${x.length} values, the Input needs ${inSize} (${r.train.graph.input.outputShape!.join('×')})`, 'request');
-      input = x;
+      // a sample from outside is in the data's own units: preprocess it as training did
+      input = applyPreprocessing(r.pipeline.preprocessing, { shape: [1, ...r.train.graph.input.outputShape!], data: x }).data;
     } else {
       const split = r.pipeline.valCount > 0 ? 'validation' : 'train';
       input = (await r.pipeline.sample(split, sample ?? 0)).x;

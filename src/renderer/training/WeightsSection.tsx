@@ -27,7 +27,7 @@ export function WeightsSection({ report, locked }: { report: ShapeReport; locked
 
   const trainedFile = async () => {
     const weights = await requests.getWeights();
-    return weightsFileFor(live!.graph, weights, runMetrics(live!));
+    return weightsFileFor(live!.graph, weights, runMetrics(live!), live!.dataset?.preprocessing ?? null);
   };
 
   const exportWeights = async () => {

@@ -4,6 +4,7 @@
  * back against the graph on the canvas with the engine's matchWeights (a mismatch names the
  * tensor and both shapes).
  */
+import type { Preprocessing } from '../../engine/data/preprocessing';
 import { FormatError } from '../../engine/io/errors';
 import { JsonTextError, parseJsonText } from '../../engine/io/json-text';
 import { matchWeights, parseWeightsFile, weightsToJson, type Metrics, type WeightsJson } from '../../engine/io/weights';
@@ -29,8 +30,9 @@ export function runMetrics(live: LiveRun): Metrics {
   };
 }
 
-export function weightsFileFor(graph: Graph, weights: WeightTensors, metrics: Metrics): WeightsJson {
-  return weightsToJson(inferShapes(graph), weights, { graph, metrics });
+/** The run's weights as a file, with the preprocessing its inputs got (so inference and exports apply it too). */
+export function weightsFileFor(graph: Graph, weights: WeightTensors, metrics: Metrics, preprocessing: Preprocessing | null = null): WeightsJson {
+  return weightsToJson(inferShapes(graph), weights, { graph, metrics, preprocessing });
 }
 
 /** Parse a weights file's text and fit it to the graph; errors name the file and the tensor. */

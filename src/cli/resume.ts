@@ -1,0 +1,46 @@
+/**
+ * `convas train --resume <ckpt>`: what the checkpointed run was — its hyperparameters, data and
+ * the command line's own arguments (--out, --keep-checkpoints) — so resuming continues that
+ * run rather than the project's defaults. Any problem with the file is bad input (exit 2).
+ */
+import { CheckpointError, decodeCheckpoint } from '../engine/train/checkpoint';
+import { fileCheckpointStore } from '../engine/train/checkpoint-file.node.js';
+import type { DatasetRef } from '../engine/data/ref';
+import { DatasetRefSchema } from '../engine/data/ref';
+import { HyperparametersSchema, type Hyperparameters } from '../engine/worker/protocol';
+import { CliError } from './errors';
+
+/** The CLI's arguments as a checkpoint keeps them (`run.args`). */
+export interface RunArgs {
+  out: string | null;
+  keepCheckpoints: boolean;
+}
+
+export interface CheckpointedRun {
+  hyper: Hyperparameters;
+  data: DatasetRef;
+  /** Null for checkpoints written by the app or by an older CLI. */
+  args: RunArgs | null;
+  /** 1-based epoch in progress and steps done in it, for the echo. */
+  epoch: number;
+  step: number;
+}
+
+export async function readCheckpointedRun(path: string): Promise<CheckpointedRun> {
+  let state;
+  try {
+    state = decodeCheckpoint(await fileCheckpointStore.read(path), path);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new CliError(`--resume ${e.message}`);
+    throw e;
+  }
+  const hyper = HyperparametersSchema.safeParse(state.run.hyper);
+  const data = DatasetRefSchema.safeParse(state.run.data);
+  if (!hyper.success || !data.success) {
+    throw new CliError(`--resume ${path}: the checkpoint's run settings are not readable by this Convas (${(hyper.error ?? data.error)!.issues[0].message})`);
+  }
+  const a = state.run.args;
+  const args: RunArgs | null =
+    a && typeof a === 'object' ? { out: typeof a.out === 'string' ? a.out : null, keepCheckpoints: a.keepCheckpoints === true } : null;
+  return { hyper: hyper.data, data: data.data, args, epoch: state.epoch + 1, step: state.step };
+}

@@ -1,0 +1,72 @@
+/**
+ * Bad files through the real `convas` executable (issue #8, "Bad files"): each gets one line on
+ * stderr naming the file and where, exit code 2 — never "internal error", a stack trace, or a
+ * silent success with NaN outputs.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectOneLine, FIXTURES, runCli } from './cli-run';
+
+const PROJECT = join(FIXTURES, 'tiny-cnn.convas.json');
+const WEIGHTS = join(FIXTURES, 'tiny-cnn.weights.json');
+const INPUT = join(FIXTURES, 'tiny-input.json');
+const dir = mkdtempSync(join(tmpdir(), 'convas-cli-bad-input-'));
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function fails(args: string[]): Promise<string> {
+  const r = await runCli(args);
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).not.toMatch(/internal error|Maximum call stack/);
+  return expectOneLine(r.stderr);
+}
+
+const deep = (prefix: string, suffix: string) => prefix + '['.repeat(100_000) + ']'.repeat(100_000) + suffix;
+
+describe('convas with bad files', () => {
+  it('JSON nested 100,000 deep — project, weights, input tensor — is refused with the file and position', async () => {
+    const project = file('deep.convas.json', deep('{"format":"convas-project","version":1,"graph":', '}'));
+    expect(await fails(['validate', project])).toBe(`convas validate: ${project}: nested deeper than 256 levels at line 1, column 303 (character 302); no Convas file nests that deep — the file is damaged or not a Convas file`);
+    const weights = file('deep.weights.json', deep('{"format":"convas-weights","version":1,"tensors":{},"metrics":{"a":', '}}'));
+    expect(await fails(['infer', PROJECT, '--weights', weights, '--input', INPUT, '--backend', 'cpu'])).toMatch(new RegExp(`^convas infer: ${weights}: nested deeper than 256 levels at line 1, column 322`));
+    const input = file('deep.input.json', deep('{"shape":[1,1,6,6],"data":', '}'));
+    expect(await fails(['infer', PROJECT, '--weights', WEIGHTS, '--input', input, '--backend', 'cpu'])).toMatch(new RegExp(`^convas infer: ${input}: nested deeper than 256 levels`));
+  });
+
+  it('invalid UTF-8 in a project name or weights metadata is refused with the byte offset', async () => {
+    const text = readFileSync(PROJECT, 'utf8');
+    const at = text.indexOf('"name": "') + '"name": "'.length;
+    expect(at).toBeGreaterThan(20);
+    const project = file('latin1.convas.json', Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xc9]), Buffer.from(text.slice(at))]));
+    expect(await fails(['validate', project])).toMatch(new RegExp(`^convas validate: ${project}: invalid UTF-8 at byte ${Buffer.byteLength(text.slice(0, at))} \\(line \\d+\\): 0xc9 starts a 2-byte sequence`));
+    const w = JSON.parse(readFileSync(WEIGHTS, 'utf8'));
+    w.metrics = { run: 'MARKER' };
+    const wt = JSON.stringify(w);
+    const cut = wt.indexOf('MARKER');
+    const weights = file('latin1.weights.json', Buffer.concat([Buffer.from(wt.slice(0, cut)), Buffer.from([0x80]), Buffer.from(wt.slice(cut))]));
+    expect(await fails(['infer', PROJECT, '--weights', weights, '--input', INPUT, '--backend', 'cpu'])).toMatch(
+      new RegExp(`^convas infer: ${weights}: invalid UTF-8 at byte ${cut} \\(line 1\\): 0x80 is a continuation byte with no lead byte`),
+    );
+  });
+
+  it('a directory or a device where a file belongs is named', async () => {
+    const d = join(dir, 'a-folder.json');
+    mkdirSync(d);
+    expect(await fails(['validate', d])).toBe(`convas validate: cannot read ${d}: it is a directory, not a JSON file`);
+    expect(await fails(['infer', PROJECT, '--weights', '/dev/zero', '--input', INPUT, '--backend', 'cpu'])).toBe('convas infer: cannot read /dev/zero: it is a character device, not a JSON file');
+  });
+
+  it('a negative BatchNorm running_var is refused, naming the tensor and index (was: exit 0 with NaN outputs)', async () => {
+    const w = JSON.parse(readFileSync(WEIGHTS, 'utf8'));
+    w.tensors['bn1.running_var'].data[1] = -0.25;
+    const weights = file('negvar.weights.json', JSON.stringify(w));
+    expect(await fails(['infer', PROJECT, '--weights', weights, '--input', INPUT, '--backend', 'cpu'])).toBe(`convas infer: ${weights}: bn1.running_var[1] is -0.25: a variance cannot be below 0`);
+  });
+});
