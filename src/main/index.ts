@@ -4,19 +4,27 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
 import { Events, type MenuCommand, type RecentFile } from '../preload/contract';
+import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { DataGrants } from './data-grants';
 import { APP_NAME, DocumentRegistry } from './documents';
 import { registerIpcHandlers } from './ipc';
 import { buildMenuTemplate } from './menu';
 import { RecentFiles } from './recent';
+import { DataPreviews } from './preview';
 import { RecoveryFile } from './recovery';
+import { denyPermissionCheck, denyPermissionRequest } from './security';
 import { TrainingProcesses } from './training';
 import { registerTrainingHandlers } from './training-ipc';
-import { DataGrants, RunStore } from './training-runs';
-import { createMainWindow, rendererUrl } from './window';
+import { RunStore } from './training-runs';
+import { createMainWindow, rendererRoot, rendererUrl } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+// The page is served from app://convas (app-protocol.ts); the scheme's privileges must be
+// registered before the app is ready.
+registerAppScheme(protocol);
 
 app.setName(APP_NAME);
 // Tests (and portable setups) point the profile elsewhere so they never touch the user's own.
@@ -61,8 +69,10 @@ function start(): void {
   registerIpcHandlers(ipcMain, { recent, recovery, documents, appUrl: rendererUrl, onRecentChanged: rebuildMenu });
   registerTrainingHandlers(ipcMain, {
     runs: new RunStore(path.join(userData, 'runs')),
-    grants: new DataGrants(path.join(userData, 'data-folders.json')),
+    grants: new DataGrants(path.join(userData, 'data-grants.json')),
     processes: training,
+    // data files are decoded in a short-lived utility process, never in main
+    previews: new DataPreviews(path.join(here, 'preview-worker.js')),
     appUrl: rendererUrl,
   });
   app.on('before-quit', () => training.closeAll());
@@ -76,8 +86,11 @@ function start(): void {
   });
 
   app.whenReady().then(async () => {
-    // Nothing in Convas needs the camera, microphone, notifications or geolocation.
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    // Nothing in Convas needs the camera, microphone, notifications, geolocation or devices.
+    session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
+    session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
+    session.defaultSession.setDevicePermissionHandler(denyPermissionCheck);
+    handleAppProtocol(protocol, rendererRoot());
     rebuildMenu(await recent.list());
     createMainWindow({ documents, recovery, icon });
     app.on('activate', () => {

@@ -1,8 +1,9 @@
 /**
  * IPC handlers: one per invoke channel of the contract. Every payload is validated (zod) and
- * every sender checked to be the app's own page before anything touches the disk. The renderer
- * never names a path main did not hand out (dialogs, recent list), so a compromised page cannot
- * read or overwrite arbitrary files.
+ * every sender checked to be the app's own page before anything touches the disk. A path is
+ * usable only if main handed it out itself (an open/save dialog in this session, or the recent
+ * list main keeps): a path the renderer names anywhere else (a recovery snapshot, a document
+ * state) is never added to that set, so a compromised page cannot read or overwrite other files.
  */
 import path from 'node:path';
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, type WebContents } from 'electron';
@@ -79,11 +80,13 @@ export function createHandlers(deps: IpcDeps): Record<(typeof Channels)[keyof ty
 
     [Channels.saveProject]: async (event, raw): Promise<SaveResult> => {
       const req = validate(Channels.saveProject, SaveRequestSchema, raw);
-      let target = req.path && !req.saveAs && (await mayUse(req.path)) ? path.resolve(req.path) : null;
+      const known = req.path !== undefined && (await mayUse(req.path));
+      let target = known && !req.saveAs ? path.resolve(req.path!) : null;
       if (!target) {
         const r = await dialog.showSaveDialog(windowOf(event), {
           title: 'Save project',
-          defaultPath: req.path ?? ensureExtension(req.suggestedName),
+          // the dialog opens at the document's file only when main handed that path out
+          defaultPath: known ? path.resolve(req.path!) : ensureExtension(req.suggestedName),
           filters: PROJECT_FILTERS,
           properties: ['createDirectory', 'showOverwriteConfirmation'],
         });
@@ -111,15 +114,16 @@ export function createHandlers(deps: IpcDeps): Record<(typeof Channels)[keyof ty
     [Channels.listRecent]: async () => deps.recent.list(),
 
     [Channels.writeRecovery]: async (_event, raw) => {
-      await deps.recovery.write(validate(Channels.writeRecovery, RecoverySnapshotSchema, raw));
+      const snap = validate(Channels.writeRecovery, RecoverySnapshotSchema, raw);
+      // The snapshot's path is the renderer's word: it is kept only when main handed that path
+      // out already. Any other path is dropped (the work is still kept; saving it asks where).
+      const file = snap.path && (await mayUse(snap.path)) ? path.resolve(snap.path) : null;
+      await deps.recovery.write({ ...snap, path: file });
     },
 
-    [Channels.readRecovery]: async () => {
-      const snap = await deps.recovery.read();
-      // The recovered project may be saved back to its file: grant that path again.
-      if (snap?.path) granted.add(path.resolve(snap.path));
-      return snap;
-    },
+    // Reading grants nothing: the recovered path is saved to without a dialog only while it is
+    // still one main handed out (this session's dialogs or the recent list).
+    [Channels.readRecovery]: async () => deps.recovery.read(),
 
     [Channels.clearRecovery]: async () => deps.recovery.clear(),
 

@@ -28,7 +28,11 @@ export function contentSecurityPolicy(mode: 'production' | 'development'): strin
     .join('; ');
 }
 
-/** The window may only ever show the app itself: same origin (dev server) or the bundled file. */
+/**
+ * The window may only ever show the app itself: the app's own origin (`app://convas`, see
+ * app-protocol.ts) or, under `electron-vite dev`, the dev server's origin. Compared by scheme,
+ * host and port: a custom scheme's URL has no web origin in Node (`origin` is "null").
+ */
 export function isAppUrl(url: string, appUrl: string): boolean {
   let target: URL;
   let app: URL;
@@ -39,15 +43,35 @@ export function isAppUrl(url: string, appUrl: string): boolean {
     return false;
   }
   if (app.protocol === 'file:') return target.protocol === 'file:' && target.pathname === app.pathname;
-  return target.origin === app.origin;
+  return target.protocol === app.protocol && target.host === app.host && target.username === '' && target.password === '';
 }
 
-/** Links the app may hand to the system browser (documentation, papers). */
+/**
+ * Sites the app may hand to the system browser: documentation and papers the app links to.
+ * Exact host names; https only.
+ */
+export const EXTERNAL_HOSTS: readonly string[] = ['arxiv.org', 'github.com', 'pytorch.org', 'docs.pytorch.org', 'www.electronjs.org', 'developer.mozilla.org'];
+
+/** Whether `url` may be opened with shell.openExternal: https, an allow-listed host, no credentials or port. */
 export function isExternalLink(url: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:';
+    return u.protocol === 'https:' && EXTERNAL_HOSTS.includes(u.hostname) && u.port === '' && u.username === '' && u.password === '';
   } catch {
     return false;
   }
+}
+
+/**
+ * Convas asks the browser for no permission (camera, microphone, notifications, geolocation,
+ * clipboard reads, HID, serial…): every request and every check is answered "no".
+ * Electron calls the request handler for prompts and the check handler for synchronous queries
+ * (navigator.permissions, device enumeration); both are installed.
+ */
+export function denyPermissionRequest(_webContents: unknown, _permission: string, callback: (granted: boolean) => void): void {
+  callback(false);
+}
+
+export function denyPermissionCheck(): boolean {
+  return false;
 }

@@ -1,12 +1,11 @@
 /**
  * IPC handlers for training (one per TrainingChannels entry): data dialogs and previews, start
  * and commands for a run's worker, stored runs, and reading a weights file. Every payload is
- * validated; data folders must have come from a dialog; checkpoints go where main says.
+ * validated; data folders must have come from a dialog (see data-grants.ts); checkpoints go where
+ * main says; data files are opened only in worker processes, never in main.
  */
 import path from 'node:path';
 import { BrowserWindow, dialog, type IpcMainInvokeEvent } from 'electron';
-import { openDataset } from '../engine/data/open.node.js';
-import { previewDataset } from '../engine/data/preview';
 import type { DatasetRef } from '../engine/data/ref';
 import { command } from '../engine/worker/protocol';
 import { TrainingChannels, type DataChoice, type DataPreview, type RunRecord } from '../preload/contract';
@@ -14,13 +13,16 @@ import { readTextFile } from './files';
 import { validate } from './schemas';
 import { isAppUrl } from './security';
 import type { TrainingProcesses } from './training';
-import type { DataGrants, RunStore } from './training-runs';
+import type { DataGrants } from './data-grants';
+import type { DataPreviews } from './preview';
+import type { RunStore } from './training-runs';
 import { DataChoiceSchema, DataFormatArgSchema, InputShapeSchema, RunCommandSchema, RunIdSchema, RunRecordSchema, StartRequestSchema } from './training-schemas';
 
 export interface TrainingDeps {
   runs: RunStore;
   grants: DataGrants;
   processes: TrainingProcesses;
+  previews: Pick<DataPreviews, 'describe'>;
   appUrl: () => string;
 }
 
@@ -36,11 +38,14 @@ function windowOf(event: IpcMainInvokeEvent): BrowserWindow {
 
 export function createTrainingHandlers(deps: TrainingDeps): Record<(typeof TrainingChannels)[keyof typeof TrainingChannels], Handler> {
   /** The data reference the worker opens, refusing folders no dialog handed out. */
-  const dataRef = async (choice: DataChoice, channel: string): Promise<DatasetRef> => {
+  const dataRef = async (choice: DataChoice, channel: string, windowId: number): Promise<DatasetRef> => {
     if (choice.kind === 'builtin') return choice.ref;
-    if (!(await deps.grants.has(choice.token))) throw new Error(`${channel}: ${choice.token} was not chosen in a dialog; choose the data folder again`);
+    if (!(await deps.grants.has(choice.token, windowId))) throw new Error(`${channel}: ${choice.token} was not chosen in a dialog; choose the data folder again`);
     return { kind: 'folder', path: path.resolve(choice.token), ...(choice.format ? { format: choice.format } : {}) };
   };
+
+  /** Windows whose closing already revokes their pick. */
+  const watched = new Set<number>();
 
   return {
     [TrainingChannels.chooseData]: async (event, rawFormat) => {
@@ -48,28 +53,33 @@ export function createTrainingHandlers(deps: TrainingDeps): Record<(typeof Train
       const r = await dialog.showOpenDialog(windowOf(event), { title: `Choose the data: ${format ? FORMAT_TITLES[format] : 'a data folder'}`, properties: ['openDirectory'] });
       if (r.canceled || r.filePaths.length === 0) return null;
       const folder = path.resolve(r.filePaths[0]);
-      await deps.grants.add(folder);
+      const win = windowOf(event);
+      // replaces (revokes) this window's earlier pick; the window's end revokes this one
+      deps.grants.pick(win.id, folder);
+      if (!watched.has(win.id)) {
+        watched.add(win.id);
+        const id = win.id;
+        event.sender.once('destroyed', () => {
+          watched.delete(id);
+          deps.grants.releaseWindow(id);
+        });
+      }
       return { kind: 'files', format, label: folder, token: folder } satisfies DataChoice;
     },
 
-    [TrainingChannels.describeData]: async (_event, rawChoice, rawShape): Promise<DataPreview> => {
+    [TrainingChannels.describeData]: async (event, rawChoice, rawShape): Promise<DataPreview> => {
       const choice = validate(TrainingChannels.describeData, DataChoiceSchema, rawChoice);
       const inputShape = validate(TrainingChannels.describeData, InputShapeSchema, rawShape);
-      const ref = await dataRef(choice, TrainingChannels.describeData);
-      // image folders are resized to the Input; other data keep their own shape, so the panel
-      // can say when it does not fit
-      const resize = ref.kind === 'shapes' || (ref.kind === 'folder' && ref.format === 'image-folder');
-      const d = await openDataset(ref, resize && inputShape ? { inputShape } : {});
-      try {
-        return await previewDataset(d);
-      } finally {
-        await d.close?.();
-      }
+      const ref = await dataRef(choice, TrainingChannels.describeData, windowOf(event).id);
+      // decoded in a short-lived worker process: main never parses the user's data files
+      return deps.previews.describe(ref, inputShape);
     },
 
     [TrainingChannels.start]: async (event, raw) => {
       const req = validate(TrainingChannels.start, StartRequestSchema, raw);
-      const data = await dataRef(req.data, TrainingChannels.start);
+      const data = await dataRef(req.data, TrainingChannels.start, windowOf(event).id);
+      // the run may resume from this folder after a restart, when the window's pick is gone
+      if (data.kind === 'folder') await deps.grants.bindRun(req.runId, data.path);
       await deps.runs.prepare(req.runId);
       const checkpointPath = deps.runs.checkpointPath(req.runId);
       if (req.resume && !(await deps.runs.hasCheckpoint(req.runId))) throw new Error(`run ${req.runId} has no checkpoint to resume from (${checkpointPath})`);
@@ -107,6 +117,7 @@ export function createTrainingHandlers(deps: TrainingDeps): Record<(typeof Train
       const id = validate(TrainingChannels.deleteRun, RunIdSchema, rawId);
       deps.processes.close(id);
       await deps.runs.delete(id);
+      await deps.grants.releaseRun(id);
     },
 
     [TrainingChannels.hasCheckpoint]: async (_event, rawId) => deps.runs.hasCheckpoint(validate(TrainingChannels.hasCheckpoint, RunIdSchema, rawId)),

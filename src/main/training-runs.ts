@@ -64,35 +64,3 @@ export class RunStore {
     }
   }
 }
-
-/**
- * Data folders the user picked in a dialog, remembered across restarts so a stopped run on a
- * folder can resume; the page can name no other folder.
- */
-export class DataGrants {
-  private items: Set<string> | null = null;
-
-  constructor(private readonly file: string) {}
-
-  private async load(): Promise<Set<string>> {
-    if (this.items) return this.items;
-    try {
-      const list = JSON.parse(await fs.readFile(this.file, 'utf8'));
-      this.items = new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : []);
-    } catch {
-      this.items = new Set();
-    }
-    return this.items;
-  }
-
-  async has(folder: string): Promise<boolean> {
-    return (await this.load()).has(path.resolve(folder));
-  }
-
-  async add(folder: string): Promise<void> {
-    const items = await this.load();
-    items.add(path.resolve(folder));
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    await writeFileAtomic(this.file, JSON.stringify([...items], null, 2));
-  }
-}

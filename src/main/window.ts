@@ -8,6 +8,7 @@ import { BrowserWindow, dialog, shell } from 'electron';
 import { Events } from '../preload/contract';
 import type { DocumentRegistry } from './documents';
 import { APP_NAME } from './documents';
+import { APP_INDEX_URL } from './app-protocol';
 import type { RecoveryFile } from './recovery';
 import { isAppUrl, isExternalLink } from './security';
 
@@ -19,11 +20,16 @@ export interface WindowDeps {
   icon: string;
 }
 
-/** The dev server URL under `electron-vite dev`, else the bundled page. */
+/** The dev server URL under `electron-vite dev`, else the bundled page on the app scheme. */
 export function rendererUrl(): string {
   const dev = process.env.ELECTRON_RENDERER_URL;
   if (dev) return dev;
-  return new URL(`file://${path.join(here, '../renderer/index.html')}`).href;
+  return APP_INDEX_URL;
+}
+
+/** The built renderer folder the app scheme serves (out/renderer, beside out/main). */
+export function rendererRoot(): string {
+  return path.join(here, '../renderer');
 }
 
 export function createMainWindow(deps: WindowDeps): BrowserWindow {
@@ -48,6 +54,7 @@ export function createMainWindow(deps: WindowDeps): BrowserWindow {
   const appUrl = rendererUrl();
 
   win.webContents.setWindowOpenHandler(({ url }) => {
+    // only https links to the allow-listed documentation sites leave the app
     if (isExternalLink(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });

@@ -60,7 +60,7 @@ describe.skipIf(!binary)(`desktop app (Electron)${binary ? '' : ` — ${SKIP_REA
       const wc = BrowserWindow.getAllWindows()[0].webContents;
       return { url: wc.getURL() };
     });
-    expect(prefs.url).toMatch(/^file:.*index\.html$/);
+    expect(prefs.url).toBe('app://convas/index.html');
   });
 
   it('has native File, Edit and View menus', async () => {

@@ -26,13 +26,14 @@ const e = vi.hoisted(() => {
     },
     ipcMain: { handle: vi.fn() },
     Menu: { setApplicationMenu: vi.fn(), buildFromTemplate: vi.fn((t: unknown) => t) },
-    session: { defaultSession: { setPermissionRequestHandler: vi.fn() } },
+    session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() } },
+    protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     createMainWindow: vi.fn(),
   };
 });
 
-vi.mock('electron', () => ({ app: e.app, ipcMain: e.ipcMain, Menu: e.Menu, session: e.session, BrowserWindow: { getAllWindows: () => [], getFocusedWindow: () => null } }));
-vi.mock('../../src/main/window', () => ({ createMainWindow: e.createMainWindow, rendererUrl: () => 'file:///app/index.html' }));
+vi.mock('electron', () => ({ app: e.app, ipcMain: e.ipcMain, Menu: e.Menu, session: e.session, protocol: e.protocol, BrowserWindow: { getAllWindows: () => [], getFocusedWindow: () => null } }));
+vi.mock('../../src/main/window', () => ({ createMainWindow: e.createMainWindow, rendererUrl: () => 'app://convas/index.html', rendererRoot: () => '/app/out/renderer' }));
 
 beforeEach(() => {
   vi.resetModules();
@@ -52,13 +53,22 @@ describe('main entry', () => {
     expect(e.app.setPath.mock.invocationCallOrder[0]).toBeLessThan(e.app.requestSingleInstanceLock.mock.invocationCallOrder[0]);
     expect(e.ipcMain.handle.mock.calls.map((c) => c[0]).sort()).toEqual([...Object.values(Channels), ...Object.values(TrainingChannels)].sort());
     expect(e.createMainWindow).not.toHaveBeenCalled();
+    // the app scheme is privileged before ready (Electron refuses it later), and served after
+    expect(e.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(e.protocol.handle).not.toHaveBeenCalled();
     await e.state.ready!();
+    expect(e.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
+    expect(e.protocol.handle.mock.invocationCallOrder[0]).toBeLessThan(e.createMainWindow.mock.invocationCallOrder[0]);
     expect(e.Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
     expect(e.createMainWindow).toHaveBeenCalledTimes(1);
     expect(e.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
     const deny = vi.fn();
     e.session.defaultSession.setPermissionRequestHandler.mock.calls[0][0](null, 'media', deny);
     expect(deny).toHaveBeenCalledWith(false);
+    // synchronous permission checks (navigator.permissions, device lists) are answered "no" too
+    const check = e.session.defaultSession.setPermissionCheckHandler.mock.calls[0][0] as (...a: unknown[]) => boolean;
+    for (const permission of ['media', 'clipboard-read', 'geolocation', 'notifications', 'hid', 'serial']) expect(check(null, permission, 'app://convas', {})).toBe(false);
+    expect((e.session.defaultSession.setDevicePermissionHandler.mock.calls[0][0] as (d: unknown) => boolean)({ deviceType: 'usb' })).toBe(false);
   });
 
   it('a second instance quits without starting anything', async () => {
@@ -66,6 +76,7 @@ describe('main entry', () => {
     await import('../../src/main/index');
     expect(e.app.quit).toHaveBeenCalled();
     expect(e.ipcMain.handle).not.toHaveBeenCalled();
+    expect(e.protocol.handle).not.toHaveBeenCalled();
     expect(e.state.ready).toBeNull();
   });
 });

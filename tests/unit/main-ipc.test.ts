@@ -23,7 +23,7 @@ import { createHandlers, registerIpcHandlers, type IpcDeps } from '../../src/mai
 import { RecentFiles } from '../../src/main/recent';
 import { RecoveryFile } from '../../src/main/recovery';
 
-const APP_URL = 'file:///opt/convas/out/renderer/index.html';
+const APP_URL = 'app://convas/index.html';
 let dir: string;
 let deps: IpcDeps;
 let handlers: ReturnType<typeof createHandlers>;
@@ -120,6 +120,47 @@ describe('recovery, window state, text edits', () => {
     await handlers[Channels.clearRecovery](event);
     await expect(handlers[Channels.readRecovery](event)).resolves.toBeNull();
     await expect(handlers[Channels.writeRecovery](event, { ...snap, savedAt: -1 })).rejects.toThrow(/recovery:write: savedAt/);
+  });
+
+  it('a recovery snapshot cannot grant a path: the page names a file, saving it still asks', async () => {
+    // the attack: write a snapshot naming any file, read it back, save "to the document's path"
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    await handlers[Channels.writeRecovery](event, { content: 'evil', path: victim, name: 'x', savedAt: 1 });
+    const snap = (await handlers[Channels.readRecovery](event)) as { path: string | null; content: string };
+    // the work is kept, the path is not
+    expect(snap).toMatchObject({ content: 'evil', path: null });
+    electron.dialog.showSaveDialog.mockResolvedValue({ canceled: true, filePath: '' });
+    await expect(handlers[Channels.saveProject](event, { path: victim, suggestedName: 'x.convas.json', content: 'evil' })).resolves.toBeNull();
+    expect(electron.dialog.showSaveDialog).toHaveBeenCalledTimes(1);
+    // the dialog does not even open at the page's path
+    expect(electron.dialog.showSaveDialog.mock.calls[0][1].defaultPath).toBe('x.convas.json');
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+  });
+
+  it('a recovery snapshot keeps the path of a file main handed out, and saving there needs no dialog', async () => {
+    const file = join(dir, 'net.convas.json');
+    electron.dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: file });
+    await handlers[Channels.saveProject](event, { suggestedName: 'net.convas.json', content: project('a') });
+    await handlers[Channels.writeRecovery](event, { content: project('b'), path: file, name: 'net', savedAt: 2 });
+    // a new main process: only the recent list (kept by main) still vouches for the path
+    const fresh = createHandlers(deps);
+    expect(((await fresh[Channels.readRecovery](event)) as { path: string }).path).toBe(file);
+    electron.dialog.showSaveDialog.mockClear();
+    await fresh[Channels.saveProject](event, { path: file, suggestedName: 'net.convas.json', content: project('b') });
+    expect(electron.dialog.showSaveDialog).not.toHaveBeenCalled();
+    expect(JSON.parse(readFileSync(file, 'utf8')).name).toBe('b');
+  });
+
+  it('the document state cannot grant a path either', async () => {
+    const victim = join(dir, 'victim2.txt');
+    writeFileSync(victim, 'untouched');
+    await handlers[Channels.setDocumentState](event, { name: 'x', path: victim, dirty: false });
+    expect(electron.window.setRepresentedFilename).not.toHaveBeenCalled();
+    electron.dialog.showSaveDialog.mockResolvedValue({ canceled: true, filePath: '' });
+    await handlers[Channels.saveProject](event, { path: victim, suggestedName: 'x.convas.json', content: 'evil' });
+    expect(electron.dialog.showSaveDialog).toHaveBeenCalledTimes(1);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
   });
 
   it('a damaged recovery file reads as none', async () => {

@@ -1,11 +1,13 @@
 /**
  * Packaging configuration, checked without packaging (electron-builder downloads Electron, so
- * CI never runs it): the config validates against electron-builder's own schema, native addons
- * and the training worker stay outside the asar, and the icons exist at the sizes the targets need.
+ * CI never runs it): the config validates against electron-builder's own schema, Electron's
+ * fuses are set, native addons are unpacked from the asar (and every unpack pattern names files
+ * that exist), the workers main forks are entries of the build, and the icons exist at the sizes
+ * the targets need.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
@@ -27,8 +29,50 @@ describe('electron-builder.yml', () => {
     expect(config.mac.target).toEqual(['dmg']);
   });
 
-  it('keeps native addons and the worker out of the asar', () => {
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', 'node_modules/webgpu/**', 'out/worker/**']));
+  it('sets the Electron fuses: no run-as-Node, no NODE_OPTIONS or --inspect, the app only from an integrity-checked asar', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // the names are electron-builder's own (a misspelt key would be dropped, not refused, by YAML)
+    const types = readFileSync(require.resolve('app-builder-lib/out/configuration.d.ts'), 'utf8');
+    const fuseOptions = types.slice(types.indexOf('export interface FuseOptionsV1'));
+    for (const key of Object.keys(config.electronFuses)) expect(fuseOptions).toMatch(new RegExp(`\\b${key}\\?: boolean`));
+    // the app asar is on (the fuses above rely on it)
+    expect(config.asar).not.toBe(false);
+  });
+
+  it('unpacks the Dawn addon (and its Windows DLL) from the asar, with patterns that match real files', () => {
+    const minimatch = createRequire(require.resolve('app-builder-lib/package.json'))('minimatch').minimatch as (p: string, pattern: string, o?: object) => boolean;
+    const webgpu = resolve(ROOT, 'node_modules/webgpu');
+    const files = (readdirSync(webgpu, { recursive: true }) as string[]).map((f) => relative(ROOT, join(webgpu, f)).split('\\').join('/'));
+    const unpacked = (f: string) => (config.asarUnpack as string[]).some((p) => minimatch(f, p, { dot: true }));
+    for (const f of ['node_modules/webgpu/dist/linux-x64.dawn.node', 'node_modules/webgpu/dist/win32-x64.dawn.node', 'node_modules/webgpu/dist/darwin-universal.dawn.node', 'node_modules/webgpu/dist/d3dcompiler_47.dll']) {
+      expect(files).toContain(f);
+      expect(unpacked(f)).toBe(true);
+    }
+    // every pattern names something: the old out/worker/** matched nothing the build makes
+    for (const pattern of config.asarUnpack as string[]) {
+      const candidates = pattern.startsWith('out/') ? builtMainFiles() : files;
+      expect(candidates.some((f) => minimatch(f, pattern, { dot: true })), `asarUnpack pattern ${pattern} matches no file`).toBe(true);
+    }
+    // the workers stay in the asar (utility processes read it; unpacked, they could not resolve node_modules)
+    for (const f of builtMainFiles()) expect(unpacked(f), f).toBe(false);
+  });
+
+  it('builds every worker main forks as an entry of the main bundle', () => {
+    const vite = readFileSync(resolve(ROOT, 'electron.vite.config.ts'), 'utf8');
+    const main = readFileSync(resolve(ROOT, 'src/main/index.ts'), 'utf8');
+    for (const worker of ['training-worker', 'preview-worker']) {
+      expect(vite).toMatch(new RegExp(`'${worker}': resolve\\(`));
+      expect(main).toContain(`path.join(here, '${worker}.js')`);
+    }
+    expect(vite).toContain("outDir: 'out/main'");
   });
 
   it('ships the built app and the icon main loads', () => {
@@ -37,6 +81,13 @@ describe('electron-builder.yml', () => {
     expect(main).toContain("'../../resources/icons/icon.png'");
   });
 });
+
+/** What `electron-vite build` writes to out/main (its entries; chunk names vary). */
+function builtMainFiles(): string[] {
+  const vite = readFileSync(resolve(ROOT, 'electron.vite.config.ts'), 'utf8');
+  const entries = [...vite.matchAll(/^\s+'?([\w-]+)'?: resolve\(import\.meta\.dirname, 'src\/(?:main|engine)\//gm)].map((m) => `out/main/${m[1]}.js`);
+  return [...entries, 'out/main/chunks/protocol.js'];
+}
 
 describe('icons', () => {
   it.each([

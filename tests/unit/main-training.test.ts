@@ -3,12 +3,16 @@
  * utilityProcess from the built worker entry, its start command carries a checkpoint path main
  * chose, every worker message is relayed to the window tagged with the run id, commands are
  * validated and forwarded, an unexpected exit is reported with the last checkpoint, data
- * folders must come from a dialog, and runs are kept under userData.
+ * folders must come from a dialog (and stop being usable when revoked), data previews are
+ * made in a separate process (the real preview worker, forked), and runs are kept under userData.
  */
+import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 class FakeChild extends EventEmitter {
@@ -45,10 +49,24 @@ import { PROTOCOL_VERSION } from '../../src/engine/worker/protocol';
 import { TrainingChannels, TrainingEvents, type RunRecord, type TrainingMessage } from '../../src/preload/contract';
 import { TrainingProcesses } from '../../src/main/training';
 import { createTrainingHandlers, registerTrainingHandlers, type TrainingDeps } from '../../src/main/training-ipc';
-import { DataGrants, RunStore } from '../../src/main/training-runs';
+import { DataGrants } from '../../src/main/data-grants';
+import { DataPreviews, type ForkPreview } from '../../src/main/preview';
+import { RunStore } from '../../src/main/training-runs';
 
-const APP_URL = 'file:///opt/convas/out/renderer/index.html';
+const APP_URL = 'app://convas/index.html';
 const ENTRY = '/opt/convas/out/main/training-worker.js';
+const PREVIEW_ENTRY = resolve(import.meta.dirname, '../../src/main/preview-worker.ts');
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** Stands in for utilityProcess.fork: the real preview worker in a real child process. */
+const forkPreview: ForkPreview = (entry) => {
+  const c = fork(entry, [], { execArgv: ['--import', TSX], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    postMessage: (m: unknown) => void c.send(m as never),
+    on: (name: 'message' | 'exit', listener: (x: unknown) => void) => (name === 'message' ? c.on('message', listener) : c.on('exit', (code) => listener(code ?? -1))),
+    kill: () => c.kill(),
+  } as ReturnType<ForkPreview>;
+};
 const GRAPH = { nodes: [{ id: 'input', type: 'Input', params: { shape: [1, 28, 28] } }], edges: [] };
 const HYPER = { epochs: 1, batchSize: 8, optimizer: { name: 'sgd', lr: 0.1 }, backend: 'webasm' };
 
@@ -87,8 +105,9 @@ beforeEach(() => {
   electron.children.length = 0;
   deps = {
     runs: new RunStore(join(dir, 'user', 'runs')),
-    grants: new DataGrants(join(dir, 'user', 'data-folders.json')),
+    grants: new DataGrants(join(dir, 'user', 'data-grants.json')),
     processes: new TrainingProcesses(ENTRY, () => undefined),
+    previews: new DataPreviews(PREVIEW_ENTRY, forkPreview),
     appUrl: () => APP_URL,
   };
   handlers = createTrainingHandlers(deps);
@@ -193,16 +212,53 @@ describe('training workers in Electron main', () => {
     expect(electron.dialog.showOpenDialog.mock.calls[0][1]).toMatchObject({ properties: ['openDirectory'] });
     await start({ data: files });
     expect((child().posted[0] as { data: unknown }).data).toEqual({ kind: 'folder', path: folder, format: 'idx' });
-    // a new main process (after a restart) still knows the folder
-    expect(await new DataGrants(join(dir, 'user', 'data-folders.json')).has(folder)).toBe(true);
+    // a new main process (after a restart) still knows the folder of that run, and only it
+    const restarted = new DataGrants(join(dir, 'user', 'data-grants.json'));
+    expect(await restarted.has(folder, 99)).toBe(true);
+    expect(await restarted.has(join(dir, 'other'), 99)).toBe(false);
     electron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] });
     await expect(handlers[TrainingChannels.chooseData](ev(), null)).resolves.toBeNull();
   });
 
-  it('describes a granted data folder, naming what is wrong with it', async () => {
+  it('revokes a folder grant when the window picks another folder, when it closes, and when its run is deleted', async () => {
+    const first = join(dir, 'first');
+    const second = join(dir, 'second');
+    mkdirSync(first);
+    mkdirSync(second);
+    const files = (token: string) => ({ kind: 'files', format: 'idx', label: token, token });
+    electron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [first] });
+    await handlers[TrainingChannels.chooseData](ev(), 'idx');
+    expect(await deps.grants.has(first, electron.window.id)).toBe(true);
+    // another window cannot use this window's pick
+    expect(await deps.grants.has(first, electron.window.id + 1)).toBe(false);
+    electron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [second] });
+    await handlers[TrainingChannels.chooseData](ev(), 'idx');
+    // the new pick replaced the old one
+    await expect(start({ data: files(first) })).rejects.toThrow(`training:start: ${first} was not chosen in a dialog`);
+    await start({ runId: 'run-s2', data: files(second) });
+    // the window closes: its pick goes; the started run keeps its folder (to resume)
+    sender.destroy();
+    expect(await deps.grants.has(second, electron.window.id)).toBe(true);
+    await handlers[TrainingChannels.deleteRun](ev(), 'run-s2');
+    expect(await deps.grants.has(second, electron.window.id)).toBe(false);
+    await expect(handlers[TrainingChannels.describeData](ev(), files(second), null)).rejects.toThrow(/was not chosen in a dialog/);
+    expect(await new DataGrants(join(dir, 'user', 'data-grants.json')).has(second, 1)).toBe(false);
+  });
+
+  it('a window pick that was never used for a run goes with the window', async () => {
+    const folder = join(dir, 'pick');
+    mkdirSync(folder);
+    electron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [folder] });
+    await handlers[TrainingChannels.chooseData](ev(), null);
+    expect(await deps.grants.has(folder, electron.window.id)).toBe(true);
+    sender.destroy();
+    expect(await deps.grants.has(folder, electron.window.id)).toBe(false);
+  });
+
+  it('describes a granted data folder in a separate process, naming what is wrong with it', async () => {
     const folder = join(dir, 'cifar');
     mkdirSync(folder);
-    await deps.grants.add(folder);
+    deps.grants.pick(electron.window.id, folder);
     await expect(handlers[TrainingChannels.describeData](ev(), { kind: 'files', format: 'cifar10', label: 'cifar', token: folder }, [3, 32, 32])).rejects.toThrow(/no cifar-10-batches-bin\/data_batch_1\.bin here/);
     const preview = (await handlers[TrainingChannels.describeData](ev(), { kind: 'builtin', ref: { kind: 'shapes', samples: 30, testSamples: 6 } }, [1, 16, 16])) as {
       trainCount: number;

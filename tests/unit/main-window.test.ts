@@ -74,7 +74,7 @@ describe('createMainWindow', () => {
     expect(prefs.nodeIntegration).toBe(false);
     expect(prefs.webSecurity).toBe(true);
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);
-    expect(win.loadURL).toHaveBeenCalledWith(expect.stringMatching(/^file:.*renderer[\\/]index\.html$/));
+    expect(win.loadURL).toHaveBeenCalledWith('app://convas/index.html');
   });
 
   it('denies every popup, sending web links to the system browser', () => {
@@ -82,6 +82,10 @@ describe('createMainWindow', () => {
     expect(win.webContents.openHandler!({ url: 'https://pytorch.org/' })).toEqual({ action: 'deny' });
     expect(m.openExternal).toHaveBeenCalledWith('https://pytorch.org/');
     expect(win.webContents.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    // only https, only allow-listed hosts
+    expect(win.webContents.openHandler!({ url: 'http://pytorch.org/' })).toEqual({ action: 'deny' });
+    expect(win.webContents.openHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(win.webContents.openHandler!({ url: 'smb://share/x' })).toEqual({ action: 'deny' });
     expect(m.openExternal).toHaveBeenCalledTimes(1);
   });
 
@@ -91,6 +95,14 @@ describe('createMainWindow', () => {
     const away = { preventDefault: vi.fn() };
     nav(away, 'https://evil.example/');
     expect(away.preventDefault).toHaveBeenCalled();
+    for (const url of ['file:///opt/convas/out/renderer/index.html', 'app://other/index.html']) {
+      const e = { preventDefault: vi.fn() };
+      nav(e, url);
+      expect(e.preventDefault).toHaveBeenCalled();
+    }
+    const inApp = { preventDefault: vi.fn() };
+    nav(inApp, 'app://convas/index.html#/x');
+    expect(inApp.preventDefault).not.toHaveBeenCalled();
     const attach = { preventDefault: vi.fn() };
     win.webContents.handlers.get('will-attach-webview')!(attach);
     expect(attach.preventDefault).toHaveBeenCalled();
