@@ -143,6 +143,27 @@ describe('createMainWindow', () => {
   });
 });
 
+describe('rendererUrl', () => {
+  it('is the app scheme in a build and the dev server under electron-vite dev, whose origin navigation accepts', async () => {
+    const { rendererUrl, rendererRoot } = await import('../../src/main/window');
+    const { isAppUrl } = await import('../../src/main/security');
+    expect(rendererUrl()).toBe('app://convas/index.html');
+    expect(rendererRoot()).toMatch(/renderer$/);
+    process.env.ELECTRON_RENDERER_URL = 'http://localhost:5173';
+    try {
+      expect(rendererUrl()).toBe('http://localhost:5173');
+      const { win } = setup();
+      expect(win.loadURL).toHaveBeenCalledWith('http://localhost:5173');
+      expect(isAppUrl('http://localhost:5173/src/main.tsx', rendererUrl())).toBe(true);
+      const e = { preventDefault: vi.fn() };
+      win.webContents.handlers.get('will-navigate')!(e, 'http://localhost:5173/#/x');
+      expect(e.preventDefault).not.toHaveBeenCalled();
+    } finally {
+      delete process.env.ELECTRON_RENDERER_URL;
+    }
+  });
+});
+
 describe('windowTitle', () => {
   it('shows the name, and a dot when there are unsaved changes', () => {
     expect(windowTitle(undefined)).toBe('Convas');
