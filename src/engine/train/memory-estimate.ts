@@ -1,0 +1,167 @@
+/**
+ * How much memory a training run will need, from the shape report alone (no device, no data):
+ * so a graph within every parameter range but far beyond memory (a Dense of 1,048,576 units
+ * after a 28×28 image: 822 million weights) is refused before the first allocation, with the
+ * numbers, instead of growing past the machine's memory with no step taken.
+ *
+ * Everything is float32 (4 bytes). What is counted, per run:
+ *  - parameters and state buffers on the device, and the host's copy the session keeps;
+ *  - one gradient per parameter;
+ *  - optimizer slots (momentum 1, RMSprop 1, Adam 2 per parameter) on the device and the host;
+ *  - activations: every layer's output for the whole batch (backward reads them), the gradient
+ *    of every output that needs one, and the validation pass's outputs at the same batch;
+ *  - data: the steps' input batches and targets on the device, and the pipeline's host copies.
+ * Buffers a plan reuses are counted once each, so this errs high, never low: what it refuses
+ * cannot run, what it passes may still be tight (the verdict warns from 80 % of the limit).
+ * Gpu-free and host-free: the worker, the CLI and the app's status bar all call it.
+ */
+import type { OptimizerName } from '../io/settings';
+import { size } from '../layers/spec';
+import type { ShapeReport } from '../shapes/inferShapes';
+import { tensorSlots } from '../shapes/tensor-slots';
+import { optimizerSlots } from './optimizers';
+
+const F32 = 4;
+
+/** WebAssembly memory is 32-bit: one plan's buffers on the `webasm` backend cannot pass 4 GiB. */
+export const WASM_MEMORY_BYTES = 4 * 2 ** 30;
+
+/** The limit a browser assumes when it cannot tell (navigator.deviceMemory is missing). */
+export const DEFAULT_BROWSER_MEMORY_BYTES = 4 * 2 ** 30;
+
+/** Warn when the estimate passes this share of the limit. */
+export const WARN_FRACTION = 0.8;
+
+export interface MemoryLimit {
+  bytes: number;
+  /** Where the number comes from, for messages: "this machine's 23.4 GiB of memory". */
+  source: string;
+}
+
+export interface MemoryEstimate {
+  batch: number;
+  optimizer: OptimizerName;
+  /** Bytes per part, in the order they are listed to people. */
+  parts: { parameters: number; gradients: number; optimizer: number; activations: number; data: number };
+  /** What a `webasm` plan holds in its one WebAssembly.Memory (device side only). */
+  deviceBytes: number;
+  total: number;
+  parameterCount: number;
+}
+
+export interface TrainingShape {
+  batch: number;
+  optimizer: OptimizerName;
+  /** Steps whose batches go to the device together (the trainer's chunks); 1 when unknown. */
+  stepsPerCall?: number;
+}
+
+/** The memory a run of this graph needs; the report must be free of errors. */
+export function estimateTrainingMemory(report: ShapeReport, run: TrainingShape): MemoryEstimate {
+  if (!report.ok) throw new Error('estimateTrainingMemory: the graph has errors; fix them first');
+  const { batch, optimizer } = run;
+  const steps = Math.max(1, run.stepsPerCall ?? 1);
+  let trainable = 0;
+  let state = 0;
+  for (const s of tensorSlots(report)) {
+    if (s.trainable) trainable += s.size;
+    else state += s.size;
+  }
+  let outputs = 0;
+  let outputGrads = 0;
+  let inputSize = 0;
+  let targetSize = 1;
+  // An output needs a gradient when its layer or anything upstream has parameters.
+  const needsGrad = new Map<string, boolean>();
+  for (const n of report.nodes) {
+    const out = size(n.outputShape!);
+    if (n.type === 'Input') inputSize = out;
+    if (n.spec?.output?.targets === 'same') targetSize = out;
+    const upstream = report.structure?.inputsOf.get(n.id) ?? [];
+    const grad = n.paramCount > 0 || upstream.some((u) => needsGrad.get(u));
+    needsGrad.set(n.id, grad);
+    outputs += out;
+    if (grad) outputGrads += out;
+  }
+  const slots = optimizerSlots(optimizer).length;
+  const parameters = 2 * (trainable + state) * F32; // device + host copy
+  const gradients = trainable * F32;
+  const optimizerBytes = 2 * slots * trainable * F32; // device + host copy
+  const activations = (2 * outputs + outputGrads) * batch * F32; // training outputs, their gradients, validation outputs
+  const batchBytes = (inputSize + targetSize) * batch * F32;
+  const data = batchBytes * steps * 2; // on the device, and the pipeline's copy
+  const parts = { parameters, gradients, optimizer: optimizerBytes, activations, data };
+  const total = parameters + gradients + optimizerBytes + activations + data;
+  const deviceBytes = (trainable + state) * F32 + gradients + slots * trainable * F32 + (outputs + outputGrads) * batch * F32 + batchBytes * steps;
+  return { batch, optimizer, parts, deviceBytes, total, parameterCount: trainable };
+}
+
+/** "3.1 GiB", "512 MiB", "12 KiB". */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} bytes` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
+
+/** "parameters 3.1 GiB, gradients 3.1 GiB, …" — every part with something in it. */
+export function describeParts(e: MemoryEstimate): string {
+  const names: Record<keyof MemoryEstimate['parts'], string> = {
+    parameters: 'parameters',
+    gradients: 'gradients',
+    optimizer: `${e.optimizer} state`,
+    activations: `activations at batch ${e.batch}`,
+    data: 'data batches',
+  };
+  return (Object.keys(names) as (keyof MemoryEstimate['parts'])[])
+    .filter((k) => e.parts[k] > 0)
+    .map((k) => `${names[k]} ${formatBytes(e.parts[k])}`)
+    .join(', ');
+}
+
+export interface MemoryVerdict {
+  verdict: 'fits' | 'tight' | 'too-big';
+  /** One sentence with the numbers, for every verdict. */
+  message: string;
+  estimate: MemoryEstimate;
+  limit: MemoryLimit;
+}
+
+/**
+ * Compare an estimate with the machine's limit (and, on `webasm`, with WebAssembly's 4 GiB):
+ * `too-big` refuses, `tight` (from 80 %) warns, `fits` is fine. The message says what to change.
+ */
+export function judgeMemory(e: MemoryEstimate, limit: MemoryLimit, backend: string | null = null): MemoryVerdict {
+  const head = `training needs about ${formatBytes(e.total)} (${describeParts(e)}; ${e.parameterCount.toLocaleString('en-US')} parameters)`;
+  const fix = 'use fewer units or filters, a smaller batch size, or an optimizer with fewer slots (sgd < momentum < adam)';
+  if (backend === 'webasm' && e.deviceBytes > WASM_MEMORY_BYTES) {
+    return {
+      verdict: 'too-big',
+      message: `${head}; the webasm backend holds ${formatBytes(e.deviceBytes)} of it in one WebAssembly memory, which cannot pass ${formatBytes(WASM_MEMORY_BYTES)}: ${fix}`,
+      estimate: e,
+      limit,
+    };
+  }
+  if (e.total > limit.bytes) {
+    return { verdict: 'too-big', message: `${head}, more than ${limit.source} (${formatBytes(limit.bytes)}): ${fix}`, estimate: e, limit };
+  }
+  if (e.total > WARN_FRACTION * limit.bytes) {
+    const pct = Math.round((100 * e.total) / limit.bytes);
+    return { verdict: 'tight', message: `${head}: ${pct} % of ${limit.source} (${formatBytes(limit.bytes)}); other programs may push it out of memory`, estimate: e, limit };
+  }
+  return { verdict: 'fits', message: `${head}; ${limit.source} is ${formatBytes(limit.bytes)}`, estimate: e, limit };
+}
+
+/**
+ * A browser's limit: navigator.deviceMemory (GiB, rounded down by the browser and capped at 8)
+ * when present, else DEFAULT_BROWSER_MEMORY_BYTES; a tab cannot use all of it either way.
+ */
+export function browserMemoryLimit(nav: { deviceMemory?: number } | undefined): MemoryLimit {
+  const gib = nav?.deviceMemory;
+  if (typeof gib === 'number' && Number.isFinite(gib) && gib > 0) return { bytes: gib * 2 ** 30, source: `this device's memory as the browser reports it` };
+  return { bytes: DEFAULT_BROWSER_MEMORY_BYTES, source: 'the memory assumed for a browser tab' };
+}

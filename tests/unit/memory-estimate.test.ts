@@ -1,0 +1,80 @@
+/**
+ * The training-memory estimate: every part counted by hand on a tiny graph, the issue's Dense
+ * of 1,048,576 units refused with the numbers, the warning band, WebAssembly's 4 GiB, and the
+ * limits each host reports.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Graph } from '../../src/engine/graph/types';
+import { inferShapes } from '../../src/engine/shapes/inferShapes';
+import { browserMemoryLimit, DEFAULT_BROWSER_MEMORY_BYTES, estimateTrainingMemory, formatBytes, judgeMemory } from '../../src/engine/train/memory-estimate';
+import { nodeMemoryLimit } from '../../src/engine/train/memory-limit.node.js';
+import { totalmem } from 'node:os';
+
+function chain(...layers: [string, Record<string, unknown>][]): Graph {
+  const nodes = layers.map(([type, params], i) => ({ id: `n${i}`, type, params }));
+  const edges = nodes.slice(1).map((n, i) => ({ from: nodes[i].id, to: n.id, port: 0 }));
+  return { nodes, edges };
+}
+
+const GiB = 2 ** 30;
+
+describe('estimateTrainingMemory', () => {
+  it('counts each part as documented (tiny graph, by hand)', () => {
+    const g = chain(['Input', { shape: [1, 4, 4] }], ['Flatten', {}], ['Dense', { units: 3 }], ['Softmax', {}]);
+    const e = estimateTrainingMemory(inferShapes(g), { batch: 2, optimizer: 'sgd' });
+    // 51 parameters (16·3 + 3), device + host copies
+    expect(e.parameterCount).toBe(51);
+    expect(e.parts.parameters).toBe(2 * 51 * 4);
+    expect(e.parts.gradients).toBe(51 * 4);
+    expect(e.parts.optimizer).toBe(0);
+    // outputs 16 + 16 + 3 + 3 = 38 per sample; gradients only from Dense on (3 + 3)
+    expect(e.parts.activations).toBe((2 * 38 + 6) * 2 * 4);
+    // one input of 16 and one class index per sample, device + pipeline copies
+    expect(e.parts.data).toBe((16 + 1) * 2 * 4 * 2);
+    expect(e.total).toBe(408 + 204 + 656 + 272);
+    const adam = estimateTrainingMemory(inferShapes(g), { batch: 2, optimizer: 'adam' });
+    expect(adam.parts.optimizer).toBe(2 * 2 * 51 * 4);
+    // BatchNorm's running statistics are state: stored, no gradient, no optimizer slot
+    const bn = estimateTrainingMemory(inferShapes(chain(['Input', { shape: [4] }], ['BatchNorm', {}], ['Regression', {}])), { batch: 1, optimizer: 'momentum' });
+    expect(bn.parameterCount).toBe(8);
+    expect(bn.parts.parameters).toBe(2 * 16 * 4);
+    expect(bn.parts.optimizer).toBe(2 * 8 * 4);
+    expect(bn.parts.data).toBe((4 + 4) * 4 * 2); // a regression target is the output's size
+  });
+
+  it("refuses the issue's Dense of 1,048,576 units with the numbers and the limit", () => {
+    const g = chain(['Input', { shape: [1, 28, 28] }], ['Flatten', {}], ['Dense', { units: 1_048_576 }], ['Dense', { units: 10 }], ['Softmax', {}]);
+    const e = estimateTrainingMemory(inferShapes(g), { batch: 64, optimizer: 'momentum' });
+    expect(e.parameterCount).toBe(784 * 1_048_576 + 1_048_576 + 1_048_576 * 10 + 10);
+    expect(e.total).toBeGreaterThan(5 * 8.3e8 * 4); // params ×2, gradients, momentum ×2
+    const v = judgeMemory(e, { bytes: 16 * GiB, source: "this machine's memory" });
+    expect(v.verdict).toBe('too-big');
+    expect(v.message).toBe(
+      `training needs about ${formatBytes(e.total)} (parameters ${formatBytes(e.parts.parameters)}, gradients ${formatBytes(e.parts.gradients)}, momentum state ${formatBytes(e.parts.optimizer)}, activations at batch 64 ${formatBytes(e.parts.activations)}, data batches ${formatBytes(e.parts.data)}; 833,617,930 parameters), more than this machine's memory (16.0 GiB): use fewer units or filters, a smaller batch size, or an optimizer with fewer slots (sgd < momentum < adam)`,
+    );
+    expect(formatBytes(e.total)).toBe('16.3 GiB');
+  });
+
+  it('warns from 80 % of the limit, and on webasm refuses a plan beyond WebAssembly memory', () => {
+    const g = chain(['Input', { shape: [8] }], ['Dense', { units: 4 }], ['Regression', {}]);
+    const e = estimateTrainingMemory(inferShapes(g), { batch: 4, optimizer: 'sgd' });
+    expect(judgeMemory(e, { bytes: e.total * 2, source: 'x' }).verdict).toBe('fits');
+    const tight = judgeMemory(e, { bytes: Math.ceil(e.total / 0.9), source: 'the memory assumed for a browser tab' });
+    expect(tight.verdict).toBe('tight');
+    expect(tight.message).toMatch(/: 90 % of the memory assumed for a browser tab \(/);
+    const big = chain(['Input', { shape: [1, 32, 32] }], ['Flatten', {}], ['Dense', { units: 300_000 }], ['Softmax', {}]);
+    const eb = estimateTrainingMemory(inferShapes(big), { batch: 8, optimizer: 'adam' });
+    expect(eb.deviceBytes).toBeGreaterThan(4 * GiB);
+    expect(judgeMemory(eb, { bytes: 64 * GiB, source: 'm' }).verdict).not.toBe('too-big');
+    expect(judgeMemory(eb, { bytes: 64 * GiB, source: 'm' }, 'webasm').message).toMatch(/the webasm backend holds \d+\.\d GiB of it in one WebAssembly memory, which cannot pass 4\.0 GiB/);
+  });
+
+  it('host limits: Node reads the machine (or its container), a browser its deviceMemory or a documented default', () => {
+    const n = nodeMemoryLimit();
+    expect(n.bytes).toBeGreaterThan(0);
+    expect(n.bytes).toBeLessThanOrEqual(totalmem());
+    expect(browserMemoryLimit({ deviceMemory: 8 })).toEqual({ bytes: 8 * GiB, source: "this device's memory as the browser reports it" });
+    expect(browserMemoryLimit(undefined).bytes).toBe(DEFAULT_BROWSER_MEMORY_BYTES);
+    expect(browserMemoryLimit({}).source).toBe('the memory assumed for a browser tab');
+  });
+});
