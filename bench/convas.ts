@@ -34,7 +34,7 @@ export function webasmThreads(executorKind: string): number {
   throw new Error(`webasm training step ran on gpu.js's "${executorKind}" executor, not a fused one: its timings would not be Convas's`);
 }
 
-/** Seeded batch, targets and a fresh draw of the dropout masks per step (as the worker does). */
+/** Seeded batch and targets; dropout draws its masks on the device from (seed, step), as the worker does. */
 export interface ConvasTraining {
   step: TrainStep;
   x: Float32Array;
@@ -54,7 +54,6 @@ export function prepareTraining(w: Workload, device: Device, seed: number): Conv
   const x = rng.fill(new Float32Array(w.batch * size(g.input.outputShape!)));
   const classes = size(g.output!.outputShape!);
   const targets = Float32Array.from({ length: w.batch }, () => rng.int(classes));
-  const random: WeightMap = Object.fromEntries(g.randomSizes.map((r) => [`${r.node}.${r.name}`, new Float32Array(r.size)]));
   const tr: ConvasTraining = {
     step,
     x,
@@ -64,9 +63,8 @@ export function prepareTraining(w: Workload, device: Device, seed: number): Conv
     rng,
     t: 0,
     async next() {
-      for (const r of Object.values(random)) rng.fill(r);
       tr.t++;
-      const out = await step.run({ x, targets, weights: tr.weights, optimizerState: tr.optimizerState, step: tr.t, random });
+      const out = await step.run({ x, targets, weights: tr.weights, optimizerState: tr.optimizerState, step: tr.t, seed });
       tr.weights = out.weights;
       tr.optimizerState = out.optimizerState;
       if (!Number.isFinite(out.loss)) throw new Error(`convas ${w.name}: loss became ${out.loss} at step ${tr.t}`);

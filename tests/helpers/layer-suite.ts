@@ -9,6 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getLayer } from '../../src/engine/layers/index';
+import { counterUniforms, stepCounter } from '../../src/engine/layers/counter-random';
 import { resolveParams } from '../../src/engine/layers/params';
 import { size } from '../../src/engine/layers/spec';
 import { layerRunner, type LayerRun } from '../../src/engine/train/layer-harness';
@@ -37,6 +38,9 @@ interface CaseData {
   inputs: Float32Array[];
   params: Record<string, Float32Array>;
   state: Record<string, Float32Array>;
+  /** The step counter the layer draws from on the device (see layers/counter-random.ts)… */
+  counter: Float32Array;
+  /** …and the draws it makes from it, computed in JavaScript for PyTorch. */
   random: Record<string, Float32Array>;
   gradOutput?: Float32Array;
   targets?: Float32Array;
@@ -69,9 +73,11 @@ function makeData(c: LayerCase, seed: number): CaseData {
   const stateShapes = spec.stateShapes?.(c.inShapes, p) ?? {};
   const params = Object.fromEntries(Object.entries(paramShapes).map(([k, s]) => [k, uniform(rng, size(s), -0.5, 0.5)]));
   const state = Object.fromEntries(Object.entries(stateShapes).map(([k, s]) => [k, k.includes('var') ? uniform(rng, size(s), 0.5, 1.5) : uniform(rng, size(s))]));
-  const random = Object.fromEntries(Object.entries((c.training ?? true) ? (spec.randomInputs?.(c.inShapes, p, batch) ?? {}) : {}).map(([k, n]) => [k, rng.fill(new Float32Array(n))]));
+  const counter = stepCounter(seed, 1);
+  // the harness compiles the layer under its type as node id
+  const random = Object.fromEntries(Object.entries((c.training ?? true) ? (spec.randomInputs?.(c.inShapes, p, batch) ?? {}) : {}).map(([k, n]) => [k, counterUniforms(counter, c.type, k, n)]));
   const outSize = batch * size(outShape);
-  const d: CaseData = { batch, inputs, params, state, random, paramShapes, stateShapes, outSize };
+  const d: CaseData = { batch, inputs, params, state, counter, random, paramShapes, stateShapes, outSize };
   if (spec.output?.targets === 'class') d.targets = Float32Array.from({ length: batch }, () => rng.int(outShape[0]));
   else if (spec.output) d.targets = uniform(rng, outSize);
   else d.gradOutput = uniform(rng, outSize);

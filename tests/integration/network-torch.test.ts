@@ -11,6 +11,7 @@ import type { OptimizerConfig } from '../../src/engine/train/optimizers';
 import { initWeights, tensorSlots, type WeightMap } from '../../src/engine/train/weights';
 import { size } from '../../src/engine/layers/spec';
 import { Rng } from '../../src/engine/util/rng';
+import { counterUniforms, stepCounter } from '../../src/engine/layers/counter-random';
 import { TEST_BACKENDS, deviceFor } from '../helpers/backends';
 import { expectClose } from '../helpers/compare';
 import { torchReference } from '../helpers/torch';
@@ -39,8 +40,12 @@ const cases: NetCase[] = [
 interface Batch {
   x: Float32Array;
   targets: Float32Array;
+  /** The dropout draws the engine makes on the device at this step, computed in JS for PyTorch. */
   random: WeightMap;
 }
+
+/** The runs' randomness key (dropout masks come from (seed, step) on the device). */
+const SEED = 2024;
 
 function prepare(c: NetCase, seed: number) {
   const report = inferShapes(c.graph);
@@ -49,14 +54,14 @@ function prepare(c: NetCase, seed: number) {
   const input = report.nodes.find((n) => n.type === 'Input')!;
   const output = report.nodes.find((n) => n.spec?.output)!;
   const rng = new Rng(seed + 1);
-  const randomSizes = report.nodes.flatMap((n) => Object.entries(n.spec!.randomInputs?.(n.inShapes, n.params, c.batch) ?? {}).map(([k, s]) => [`${n.id}.${k}`, s] as const));
-  const batches: Batch[] = Array.from({ length: c.steps }, () => {
+  const randomSizes = report.nodes.flatMap((n) => Object.entries(n.spec!.randomInputs?.(n.inShapes, n.params, c.batch) ?? {}).map(([k, s]) => [n.id, k, s] as const));
+  const batches: Batch[] = Array.from({ length: c.steps }, (_, t) => {
     const x = new Float32Array(c.batch * size(input.outputShape!)).map(() => rng.random() * 2 - 1);
     const targets =
       output.spec!.output!.targets === 'class'
         ? Float32Array.from({ length: c.batch }, () => rng.int(output.outputShape![0]))
         : new Float32Array(c.batch * size(output.outputShape!)).map(() => rng.random() - 0.5);
-    const random = Object.fromEntries(randomSizes.map(([k, s]) => [k, rng.fill(new Float32Array(s))]));
+    const random = Object.fromEntries(randomSizes.map(([node, k, s]) => [`${node}.${k}`, counterUniforms(stepCounter(SEED, t + 1), node, k, s)]));
     return { x, targets, random };
   });
   return { report, weights, input, batches };
@@ -93,7 +98,7 @@ describe('whole networks match PyTorch step for step', () => {
             let optimizerState: WeightMap = {};
             const losses: number[] = [];
             for (let t = 0; t < c.steps; t++) {
-              const out = await step.run({ x: p.batches[t].x, targets: p.batches[t].targets, weights, optimizerState, step: t + 1, random: p.batches[t].random });
+              const out = await step.run({ x: p.batches[t].x, targets: p.batches[t].targets, weights, optimizerState, step: t + 1, seed: SEED });
               weights = out.weights;
               optimizerState = out.optimizerState;
               losses.push(out.loss);

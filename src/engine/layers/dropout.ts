@@ -1,9 +1,13 @@
 /**
  * Dropout — inverted dropout: in training each value is kept where its uniform draw is ≥ rate
  * and scaled by 1/(1 − rate), so the expected activation is unchanged and inference is the
- * identity. The draws come from the engine's seeded generator (`random.mask`), so a run repeats
- * exactly on every backend; backward applies the same mask and scale to the gradient.
+ * identity. The draws are made on the device by a counter-based generator keyed by (run seed,
+ * step, this layer, element) — `random.mask` is the step's 4-value counter, not the draws — so
+ * nothing is uploaded per step, every backend draws the same numbers and a resumed run repeats
+ * exactly; backward recomputes the same mask for the gradient.
  */
+import { uniformSource, saltOf } from './counter-random';
+import { build } from './conv-codegen';
 import type { KArr, KernelThis, LayerSpec } from './spec';
 import { size } from './spec';
 
@@ -11,14 +15,18 @@ export interface DropoutParams {
   rate: number;
 }
 
-type DropoutConsts = { rate: number; scale: number };
-
 /** Used for both directions: forward masks x, backward masks dy with the same draws. */
-function applyMask(this: KernelThis<DropoutConsts>, v: KArr, draws: KArr): number {
-  const i = this.thread.x;
-  let y = 0;
-  if (draws[i] >= this.constants.rate) y = v[i] * this.constants.scale;
-  return y;
+function maskKernel(rate: number, salt: number) {
+  return build(
+    ['v', 'counter'],
+    [
+      'const i = this.thread.x;',
+      ...uniformSource('u', 'counter', 'i', salt),
+      'let y = 0;',
+      `if (u >= ${rate}) y = v[i] * ${1 / (1 - rate)};`,
+      'return y;',
+    ],
+  );
 }
 
 /**
@@ -43,7 +51,9 @@ export const Dropout: LayerSpec<DropoutParams> = {
   randomInputs: (inShapes, _p, batch) => ({ mask: batch * size(inShapes[0]) }),
   compile(ctx, p) {
     const n = ctx.batch * size(ctx.outShape);
-    const mask = ctx.kernel(applyMask, n, { rate: p.rate, scale: 1 / (1 - p.rate) });
+    // the rate as f32, as the draws are compared in f32 on the device (and in the cpu reference)
+    const rate = Math.fround(p.rate);
+    const mask = ctx.kernel(maskKernel(rate, saltOf(ctx.nodeId, 'mask')), n);
     const identity = ctx.kernel(copy, n);
     const active = (training: boolean) => training && p.rate > 0;
     return {

@@ -60,7 +60,11 @@ export interface ForwardArgs {
   params: Record<string, Handle>;
   /** Non-trainable buffers (BatchNorm `running_mean`, `running_var`). */
   state: Record<string, Handle>;
-  /** Uniform [0, 1) draws from the engine's seeded generator, sized by `randomInputs` (training only). */
+  /**
+   * Training only, one per `randomInputs` name: the step's 4-value counter (`stepCounter` in
+   * layers/counter-random.ts). The layer's kernel draws its own uniforms from it on the device
+   * (`uniformSource`, salted with `saltOf(nodeId, name)`), so draws are never uploaded.
+   */
   random: Record<string, Handle>;
   training: boolean;
 }
@@ -150,7 +154,11 @@ export interface LayerSpec<P = any> {
   initParam?(name: string, size: number): Float32Array | undefined;
   /** Floating-point operations per sample for the forward pass (a multiply-add counts 2). */
   flops(inShapes: readonly Shape[], outShape: Shape, p: P): number;
-  /** Sizes (per batch) of uniform random draws needed in training, e.g. a dropout mask. */
+  /**
+   * Uniform draws the layer makes in training (per batch), e.g. a dropout mask: element i of
+   * draw `name` is `counterUniform(counter, saltOf(nodeId, name), i)`. Tests use the sizes to
+   * compute the same draws in JavaScript for PyTorch.
+   */
   randomInputs?(inShapes: readonly Shape[], p: P, batch: number): Record<string, number>;
   /** Output layers only: what the targets look like. */
   output?: { targets: 'class' | 'same'; lossName: string };

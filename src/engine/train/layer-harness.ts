@@ -9,6 +9,7 @@ import type { Shape } from '../graph/types';
 import { getLayer } from '../layers/index';
 import { resolveParams } from '../layers/params';
 import { size, type Handle } from '../layers/spec';
+import { COUNTER_SIZE, stepCounter } from '../layers/counter-random';
 
 export interface LayerRun {
   output: Float32Array;
@@ -22,12 +23,14 @@ export interface LayerRunner {
   outShape: Shape;
   paramShapes: Record<string, number[]>;
   stateShapes: Record<string, number[]>;
+  /** Draws per random input (the layer makes them on the device, node id = the layer type). */
   randomSizes: Record<string, number>;
   run(data: {
     inputs: Float32Array[];
     params?: Record<string, Float32Array>;
     state?: Record<string, Float32Array>;
-    random?: Record<string, Float32Array>;
+    /** The step counter random layers draw from (4 values, `stepCounter`); default seed 1, step 1. */
+    counter?: Float32Array;
     /** Gradient w.r.t. the output; for output layers pass `targets` instead. */
     gradOutput?: Float32Array;
     targets?: Float32Array;
@@ -86,7 +89,9 @@ export function layerRunner(device: Device, type: string, rawParams: Record<stri
       });
       for (const n of pNames) args.push(d.params?.[n] ?? new Float32Array(size(paramShapes[n])));
       for (const n of sNames) args.push(d.state?.[n] ?? new Float32Array(size(stateShapes[n])));
-      for (const n of rNames) args.push(d.random?.[n] ?? new Float32Array(randomSizes[n]));
+      const counter = d.counter ?? stepCounter(1, 1);
+      if (counter.length !== COUNTER_SIZE) throw new Error(`counter needs ${COUNTER_SIZE} values, got ${counter.length}`);
+      for (let k = 0; k < rNames.length; k++) args.push(counter);
       const last = isOutput ? d.targets : d.gradOutput;
       if (!last) throw new Error(isOutput ? 'targets are required for an output layer' : 'gradOutput is required');
       args.push(last);

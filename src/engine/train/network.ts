@@ -1,13 +1,14 @@
 /**
- * The compiler: a graph becomes one `createPipeline` plan per use — a whole training step
- * (forward, loss, backward, optimizer update) or an inference pass — so tensors stay on the
- * device from the first kernel to the last and are read back once per call.
+ * The compiler: a graph becomes one `createPipeline` plan per use — a chunk of whole training
+ * steps (forward, loss, backward, optimizer update, repeated) or an inference pass — so tensors
+ * stay on the device from the first kernel to the last and are read back once per call.
  */
 import type { Device, PlanRun } from '../backend/device';
 import { GraphError } from '../graph/errors';
 import type { Graph } from '../graph/types';
 import { inferShapes, type NodeShapeInfo, type ShapeReport } from '../shapes/inferShapes';
 import { size, type CompileCtx, type ForwardResult, type Handle, type KArr, type KernelCall, type KernelThis, type LayerProgram } from '../layers/spec';
+import { stepCounter } from '../layers/counter-random';
 import { hyperFor, makeUpdater, optimizerSlots, type OptimizerConfig } from './optimizers';
 import { tensorSlots, type TensorSlot, type WeightMap } from './weights';
 
@@ -114,10 +115,10 @@ export interface TrainStepInput {
   weights: WeightMap;
   /** Optimizer slots by `<tensor key>.<slot name>`; missing slots start at zero. */
   optimizerState: WeightMap;
-  /** 1-based step number (Adam's bias correction). */
+  /** 1-based step number of the run (Adam's bias correction, the dropout counter). */
   step: number;
-  /** Uniform [0,1) draws by `<node>.<name>` (see `randomSizes`). */
-  random?: WeightMap;
+  /** The run's randomness key: layers draw from (seed, step) on the device. Default 1. */
+  seed?: number;
 }
 
 export interface TrainStepOutput {
@@ -129,20 +130,73 @@ export interface TrainStepOutput {
   gradients?: WeightMap;
 }
 
+/** Bytes moved between JavaScript and the device by a plan's calls (arguments up, results back). */
+export interface Traffic {
+  calls: number;
+  /** Training steps those calls made (0 for inference). */
+  steps: number;
+  bytesUp: number;
+  bytesDown: number;
+}
+
+export interface TrainChunkInput {
+  /** One batch per step of the chunk, in order. */
+  batches: { x: Float32Array; targets: Float32Array }[];
+  weights: WeightMap;
+  optimizerState: WeightMap;
+  /** 1-based run step of the first batch. */
+  firstStep: number;
+  /** The run's randomness key (see TrainStepInput.seed). */
+  seed?: number;
+}
+
+export interface TrainChunkOutput {
+  /** Per step: batch-mean loss, and correct count (classifiers; else NaN). */
+  losses: number[];
+  corrects: number[];
+  /** After the last step. */
+  weights: WeightMap;
+  optimizerState: WeightMap;
+  /** The last step's gradients (with `withGradients`). */
+  gradients?: WeightMap;
+}
+
+/**
+ * Several training steps recorded into one plan. gpu.js uploads a plan's arguments and reads back
+ * its results at every call, so state cannot stay on the device *between* calls; it stays there
+ * *within* one: weights, optimizer slots, BatchNorm statistics and the dropout counters never leave
+ * the device for the `steps` steps of a chunk, which upload only their batches (plus 7 numbers
+ * each) and return their losses. The weights and slots cross once per chunk each way.
+ */
+export interface TrainSteps {
+  graph: CompiledGraph;
+  readonly steps: number;
+  run(input: TrainChunkInput): Promise<TrainChunkOutput>;
+  readonly backend: string;
+  readonly executorKind: string;
+  readonly traffic: Traffic;
+  destroy(): void;
+}
+
 export interface TrainStep {
   graph: CompiledGraph;
   run(input: TrainStepInput): Promise<TrainStepOutput>;
   readonly backend: string;
   readonly executorKind: string;
+  readonly traffic: Traffic;
   destroy(): void;
 }
 
-/** Compile a whole training step into one plan. */
-export function compileTrainStep(
+const bytesOf = (arrays: Float32Array[]) => arrays.reduce((n, a) => n + a.byteLength, 0);
+
+/** Compile `steps` consecutive training steps into one plan (see TrainSteps). */
+export function compileTrainSteps(
   graph: Graph,
   device: Device,
-  options: { batch: number; optimizer: OptimizerConfig; withGradients?: boolean },
-): TrainStep {
+  options: { batch: number; optimizer: OptimizerConfig; steps: number; withGradients?: boolean },
+): TrainSteps {
+  const K = options.steps;
+  if (!Number.isInteger(K) || K < 1) throw new Error(`steps per plan must be a whole number ≥ 1, got ${K}`);
   const g = compileGraph(graph, device, options.batch);
   const out = g.output;
   if (!out) throw new GraphError('training needs an output layer (Softmax classifier or Regression) at the end of the graph');
@@ -157,21 +211,16 @@ export function compileTrainStep(
     if (!z) zeros.set(n, (z = new Float32Array(n)));
     return z;
   };
-  const nArgs = 3 + g.slots.length + trainable.length * slotNames.length + g.randomSizes.length;
+  const PER_STEP = 4; // x, targets, hyper, counter
+  const nArgs = K * PER_STEP + g.slots.length + trainable.length * slotNames.length;
+  const outSources = g.report.structure!.inputsOf.get(out.id)!;
+  const order = g.report.nodes.map((n) => n.id).reverse();
 
-  const body = (...a: unknown[]): unknown[] => {
-    const h = a as Handle[];
-    const [x, targets, hyper] = h;
-    let i = 3;
-    const tensors = new Map<string, Handle>();
-    for (const s of g.slots) tensors.set(s.key, h[i++]);
-    const optSlots = new Map<string, Handle[]>();
-    for (const s of trainable) optSlots.set(s.key, slotNames.map(() => h[i++]));
+  /** One step traced on handles: tensors and slots in, updated ones out. */
+  const traceStep = (x: Handle, targets: Handle, hyper: Handle, counter: Handle, tensors: Map<string, Handle>, optSlots: Map<string, Handle[]>) => {
     const random = new Map<string, Handle>();
-    for (const r of g.randomSizes) random.set(`${r.node}.${r.name}`, h[i++]);
-
+    for (const r of g.randomSizes) random.set(`${r.node}.${r.name}`, counter);
     const fwd = traceForward(g, x, tensors, random, true);
-    const outSources = g.report.structure!.inputsOf.get(out.id)!;
     const lossResult = g.programs.get(out.id)!.loss!({ input: fwd.results.get(outSources[0])!.output, output: fwd.results.get(out.id)!.output, targets });
 
     // Backward in reverse topological order, summing gradients where a tensor feeds several layers.
@@ -179,7 +228,6 @@ export function compileTrainStep(
     const push = (node: string, grad: Handle) => pending.set(node, [...(pending.get(node) ?? []), grad]);
     push(outSources[0], lossResult.gradInput);
     const paramGrads = new Map<string, Handle>();
-    const order = g.report.nodes.map((n) => n.id).reverse();
     for (const id of order) {
       if (id === out.id) continue;
       const grads = pending.get(id);
@@ -206,23 +254,56 @@ export function compileTrainStep(
       for (const [name, gp] of Object.entries(back.params)) paramGrads.set(`${id}.${name}`, gp);
     }
 
-    const newWeights: Handle[] = [];
-    const newSlots: Handle[] = [];
-    const gradsOut: Handle[] = [];
+    const nextTensors = new Map<string, Handle>();
+    const nextSlots = new Map<string, Handle[]>();
+    const grads: Handle[] = [];
     for (const s of trainable) {
       const gp = paramGrads.get(s.key) ?? (zerosOf(s.size) as unknown as Handle);
       const r = updates.get(s.key)!(tensors.get(s.key)!, gp, optSlots.get(s.key)!, hyper);
-      newWeights.push(r.w);
-      newSlots.push(...r.slots);
-      if (options.withGradients) gradsOut.push(gp);
+      nextTensors.set(s.key, r.w);
+      nextSlots.set(s.key, r.slots);
+      grads.push(gp);
     }
-    const newState = stateSlots.map((s) => fwd.results.get(s.node)!.state?.[s.name] ?? tensors.get(s.key)!);
-    return [lossResult.loss, lossResult.correct ?? lossResult.loss, ...newWeights, ...newState, ...newSlots, ...gradsOut];
+    for (const s of stateSlots) nextTensors.set(s.key, fwd.results.get(s.node)!.state?.[s.name] ?? tensors.get(s.key)!);
+    return { loss: lossResult.loss, correct: lossResult.correct ?? lossResult.loss, tensors: nextTensors, optSlots: nextSlots, grads };
+  };
+
+  const body = (...a: unknown[]): unknown[] => {
+    const h = a as Handle[];
+    let i = K * PER_STEP;
+    let tensors = new Map<string, Handle>();
+    for (const s of g.slots) tensors.set(s.key, h[i++]);
+    let optSlots = new Map<string, Handle[]>();
+    for (const s of trainable) optSlots.set(s.key, slotNames.map(() => h[i++]));
+    const losses: Handle[] = [];
+    const corrects: Handle[] = [];
+    let grads: Handle[] = [];
+    for (let k = 0; k < K; k++) {
+      const r = traceStep(h[k * PER_STEP], h[k * PER_STEP + 1], h[k * PER_STEP + 2], h[k * PER_STEP + 3], tensors, optSlots);
+      losses.push(r.loss);
+      corrects.push(r.correct);
+      tensors = r.tensors;
+      optSlots = r.optSlots;
+      grads = r.grads;
+    }
+    return [
+      ...losses,
+      ...corrects,
+      ...trainable.map((s) => tensors.get(s.key)!),
+      ...stateSlots.map((s) => tensors.get(s.key)!),
+      ...trainable.flatMap((s) => optSlots.get(s.key)!),
+      ...(options.withGradients ? grads : []),
+    ];
   };
   const plan: PlanRun = device.plan(nArgs, body);
+  const traffic: Traffic = { calls: 0, steps: 0, bytesUp: 0, bytesDown: 0 };
+  const inSize = g.batch * size(g.input.outputShape!);
+  const tSize = out.spec!.output!.targets === 'class' ? g.batch : g.batch * size(out.outputShape!);
 
   return {
     graph: g,
+    steps: K,
+    traffic,
     get backend() {
       return plan.backend;
     },
@@ -231,20 +312,22 @@ export function compileTrainStep(
     },
     destroy: () => plan.destroy(),
     async run(inp) {
-      const inSize = g.batch * size(g.input.outputShape!);
-      if (inp.x.length !== inSize) throw new Error(`batch data has ${inp.x.length} values, the graph expects ${inSize} (${g.batch} × ${g.input.outputShape!.join('×')})`);
-      const tSize = out.spec!.output!.targets === 'class' ? g.batch : g.batch * size(out.outputShape!);
-      if (inp.targets.length !== tSize) throw new Error(`targets have ${inp.targets.length} values, expected ${tSize}`);
-      const args: Float32Array[] = [inp.x, inp.targets, hyperFor(options.optimizer, inp.step)];
+      if (inp.batches.length !== K) throw new Error(`this plan trains ${K} steps per call, got ${inp.batches.length} batches`);
+      const seed = inp.seed ?? 1;
+      const args: Float32Array[] = [];
+      inp.batches.forEach((b, k) => {
+        if (b.x.length !== inSize) throw new Error(`batch data has ${b.x.length} values, the graph expects ${inSize} (${g.batch} × ${g.input.outputShape!.join('×')})`);
+        if (b.targets.length !== tSize) throw new Error(`targets have ${b.targets.length} values, expected ${tSize}`);
+        args.push(b.x, b.targets, hyperFor(options.optimizer, inp.firstStep + k), stepCounter(seed, inp.firstStep + k));
+      });
       for (const s of g.slots) args.push(requireTensor(inp.weights, s));
       for (const s of trainable) for (const n of slotNames) args.push(inp.optimizerState[`${s.key}.${n}`] ?? zerosOf(s.size));
-      for (const r of g.randomSizes) {
-        const v = inp.random?.[`${r.node}.${r.name}`];
-        if (!v || v.length !== r.size) throw new Error(`random input ${r.node}.${r.name} needs ${r.size} values`);
-        args.push(v);
-      }
       const res = await plan(...args);
-      let k = 2;
+      traffic.calls++;
+      traffic.steps += K;
+      traffic.bytesUp += bytesOf(args);
+      traffic.bytesDown += bytesOf(res);
+      let k = 2 * K;
       const weights: WeightMap = {};
       for (const s of trainable) weights[s.key] = res[k++].slice();
       for (const s of stateSlots) weights[s.key] = res[k++].slice();
@@ -255,7 +338,38 @@ export function compileTrainStep(
         gradients = {};
         for (const s of trainable) gradients[s.key] = res[k++].slice();
       }
-      return { loss: res[0][0], correct: out.spec!.output!.targets === 'class' ? res[1][0] : NaN, weights, optimizerState, gradients };
+      const classifier = out.spec!.output!.targets === 'class';
+      return {
+        losses: res.slice(0, K).map((r) => r[0]),
+        corrects: res.slice(K, 2 * K).map((r) => (classifier ? r[0] : NaN)),
+        weights,
+        optimizerState,
+        gradients,
+      };
+    },
+  };
+}
+
+/** Compile a whole training step into one plan (a chunk of one step). */
+export function compileTrainStep(
+  graph: Graph,
+  device: Device,
+  options: { batch: number; optimizer: OptimizerConfig; withGradients?: boolean },
+): TrainStep {
+  const chunk = compileTrainSteps(graph, device, { ...options, steps: 1 });
+  return {
+    graph: chunk.graph,
+    traffic: chunk.traffic,
+    get backend() {
+      return chunk.backend;
+    },
+    get executorKind() {
+      return chunk.executorKind;
+    },
+    destroy: () => chunk.destroy(),
+    async run(inp) {
+      const r = await chunk.run({ batches: [{ x: inp.x, targets: inp.targets }], weights: inp.weights, optimizerState: inp.optimizerState, firstStep: inp.step, seed: inp.seed });
+      return { loss: r.losses[0], correct: r.corrects[0], weights: r.weights, optimizerState: r.optimizerState, gradients: r.gradients };
     },
   };
 }
@@ -272,6 +386,7 @@ export interface Inference {
   /** Outputs by node id ([batch, ...shape] flat). */
   run(x: Float32Array, weights: WeightMap): Promise<Record<string, Float32Array>>;
   readonly backend: string;
+  readonly traffic: Traffic;
   destroy(): void;
 }
 
@@ -287,8 +402,10 @@ export function compileInference(graph: Graph, device: Device, options: { batch:
     const fwd = traceForward(g, h[0], tensors, new Map(), false);
     return wanted.map((id) => fwd.results.get(id)!.output);
   });
+  const traffic: Traffic = { calls: 0, steps: 0, bytesUp: 0, bytesDown: 0 };
   return {
     graph: g,
+    traffic,
     get backend() {
       return plan.backend;
     },
@@ -296,7 +413,11 @@ export function compileInference(graph: Graph, device: Device, options: { batch:
     async run(x, weights) {
       const inSize = g.batch * size(g.input.outputShape!);
       if (x.length !== inSize) throw new Error(`input has ${x.length} values, the graph expects ${inSize} (${g.batch} × ${g.input.outputShape!.join('×')})`);
-      const res = await plan(x, ...g.slots.map((s) => requireTensor(weights, s)));
+      const args = [x, ...g.slots.map((s) => requireTensor(weights, s))];
+      const res = await plan(...args);
+      traffic.calls++;
+      traffic.bytesUp += bytesOf(args);
+      traffic.bytesDown += bytesOf(res);
       return Object.fromEntries(wanted.map((id, i) => [id, res[i].slice()]));
     },
   };

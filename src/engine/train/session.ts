@@ -5,9 +5,13 @@
  * opener, the checkpoint store and the way to let incoming messages in between steps.
  *
  * Determinism: weights start from the run's seed; the batch order and augmentation depend only
- * on (seed, epoch, step); dropout draws come from one generator whose state is checkpointed.
+ * on (seed, epoch, step); dropout draws are made on the device from (seed, step, layer, element).
  * So pausing changes nothing, and a run resumed from a checkpoint — in a new process, after a
  * restart — takes exactly the steps the uninterrupted run takes.
+ *
+ * Steps run in chunks (several steps per plan call, `chunking.ts`): the weights and optimizer
+ * slots stay on the device through a chunk and cross to JavaScript once at its end, where pause,
+ * stop, checkpoints and requests are taken. Any chunking gives the same weights bit for bit.
  */
 import type { BackendName, Device } from '../backend/device';
 import { DataPipeline, type Batch } from '../data/pipeline';
@@ -38,7 +42,8 @@ import {
   type EpochMetricsRecord,
 } from './checkpoint';
 import { MetricsAccumulator } from './metrics';
-import { compileInference, compileTrainStep, type Inference, type TrainStep } from './network';
+import { chunkSteps, maxChunkSteps } from './chunking';
+import { compileInference, compileTrainSteps, type Inference, type TrainSteps } from './network';
 import { initWeights, tensorSlots, type WeightMap } from './weights';
 
 export interface SessionHost {
@@ -81,7 +86,9 @@ interface Run {
   dataset: Dataset;
   pipeline: DataPipeline;
   device: Device;
-  train: TrainStep;
+  /** One step per call; `chunks` holds the longer plans, compiled on first use. */
+  train: TrainSteps;
+  chunks: Map<number, TrainSteps>;
   validate: Inference;
   /** Compiled on first use: all outputs at batch 1 (infer) and at the training batch (diagnosis). */
   probe: Map<number, Inference>;
@@ -90,7 +97,12 @@ interface Run {
   epoch: number;
   step: number;
   globalStep: number;
+  /** The dropout key (draws depend on it and the step only). */
+  randomSeed: number;
+  /** Kept for the checkpoint format; nothing draws from it since dropout moved to the device. */
   rng: Rng;
+  /** Seconds per training step, measured over the last chunk (null before the first). */
+  stepSeconds: number | null;
   accum: EpochAccumulator;
   lastMetrics: EpochMetricsRecord | null;
   lastCheckpoint: SavedCheckpoint | null;
@@ -251,7 +263,7 @@ export class TrainingSession {
       });
       const device = await this.host.createDevice(hyper.backend);
       const optimizer = { ...hyper.optimizer, weightDecay: hyper.weightDecay };
-      const train = compileTrainStep(graph, device, { batch: hyper.batchSize, optimizer });
+      const train = compileTrainSteps(graph, device, { batch: hyper.batchSize, optimizer, steps: 1 });
       const validate = compileInference(graph, device, { batch: hyper.batchSize });
       const weights = ckpt ? ckpt.weights : cmd.weights ? cmd.weights : initWeights(report, hyper.initializer, hyper.seed);
       checkWeights(report, weights, ckpt ? 'checkpoint' : 'initial weights');
@@ -265,6 +277,7 @@ export class TrainingSession {
         pipeline,
         device,
         train,
+        chunks: new Map([[1, train]]),
         validate,
         probe: new Map(),
         weights: ckpt ? weights : copyMap(weights),
@@ -272,7 +285,9 @@ export class TrainingSession {
         epoch: ckpt?.epoch ?? 0,
         step: ckpt?.step ?? 0,
         globalStep: ckpt?.globalStep ?? 0,
+        randomSeed: deriveSeed(hyper.seed, 0xd209),
         rng: ckpt ? Rng.fromState(ckpt.rng) : new Rng(deriveSeed(hyper.seed, 0xd209)),
+        stepSeconds: null,
         accum: ckpt?.accum ?? freshAccum(),
         lastMetrics: ckpt?.lastMetrics ?? null,
         lastCheckpoint: ckpt && typeof cmd.checkpoint === 'string' ? { path: cmd.checkpoint, epoch: ckpt.epoch, step: ckpt.step } : null,
@@ -307,64 +322,118 @@ export class TrainingSession {
     return this.finish('completed');
   }
 
-  /** The steps of the epoch in progress, from where it stands. */
+  /** The steps of the epoch in progress, from where it stands, a chunk of steps per plan call. */
   private async trainEpoch(): Promise<'done' | 'stopped' | 'target-loss'> {
     const r = this.run!;
     const { hyper, pipeline } = r;
     const batches = pipeline.trainBatches(r.epoch, r.step);
-    let clock = this.host.now();
+    const inSize = size(r.train.graph.input.outputShape!);
+    const maxSteps = maxChunkSteps(hyper.batchSize * (inSize + size(r.train.graph.output!.outputShape!)) * 4);
     // samples/s over the steps since the last step event
-    let windowStart = clock;
+    let windowStart = this.host.now();
     let windowSamples = 0;
     for (;;) {
       if (await this.gate()) return 'stopped';
-      let next: IteratorResult<Batch & { step: number }>;
-      try {
-        next = await batches.next();
-      } catch (e) {
-        throw new RunError(`reading training data, epoch ${r.epoch + 1}, step ${r.step + 1}: ${(e as Error).message}`, 'data');
+      const every = hyper.checkpointEverySteps;
+      const want = chunkSteps({
+        left: pipeline.stepsPerEpoch - r.step,
+        toCheckpoint: this.autoCheckpoints() && every > 0 ? every - (r.globalStep % every) : Infinity,
+        max: maxSteps,
+        stepSeconds: r.stepSeconds,
+        stopAtLoss: hyper.stopAtLoss !== null,
+      });
+      const chunk: (Batch & { step: number })[] = [];
+      while (chunk.length < want) {
+        let next: IteratorResult<Batch & { step: number }>;
+        try {
+          next = await batches.next();
+        } catch (e) {
+          throw new RunError(`reading training data, epoch ${r.epoch + 1}, step ${r.step + chunk.length + 1}: ${(e as Error).message}`, 'data');
+        }
+        if (next.done) break;
+        chunk.push(next.value);
       }
-      if (next.done) return 'done';
-      const batch = next.value;
-      const random: WeightMap = {};
-      for (const s of r.train.graph.randomSizes) random[`${s.node}.${s.name}`] = r.rng.fill(new Float32Array(s.size));
+      if (chunk.length === 0) return 'done';
+      const plan = this.chunkPlan(chunk.length);
+      const started = this.host.now();
       const out = await this.exclusive(() =>
-        r.train.run({ x: batch.x, targets: batch.targets, weights: r.weights, optimizerState: r.optimizerState, step: r.globalStep + 1, random }),
+        plan.run({ batches: chunk, weights: r.weights, optimizerState: r.optimizerState, firstStep: r.globalStep + 1, seed: r.randomSeed }),
       );
-      if (!Number.isFinite(out.loss)) throw await this.diverged(out.loss, batch);
+      const bad = out.losses.findIndex((l) => !Number.isFinite(l));
+      if (bad >= 0) throw await this.divergedInChunk(chunk, bad);
+      const ended = this.host.now();
+      r.stepSeconds = (ended - started) / 1000 / chunk.length;
+      r.weights = out.weights;
+      r.optimizerState = out.optimizerState;
+      r.accum.seconds += (ended - started) / 1000;
+      for (let k = 0; k < chunk.length; k++) {
+        const batch = chunk[k];
+        const loss = out.losses[k];
+        r.globalStep++;
+        r.step++;
+        r.accum.lossSum += loss;
+        r.accum.steps++;
+        r.accum.samples += batch.count;
+        if (r.classifier) r.accum.correct += out.corrects[k];
+        windowSamples += batch.count;
+        if (r.globalStep % hyper.stepMetricsEvery === 0) {
+          // the steps of a chunk end together: spread its time evenly over them
+          const now = started + ((ended - started) * (k + 1)) / chunk.length;
+          const seconds = (now - windowStart) / 1000;
+          this.host.post(
+            event({
+              type: 'step',
+              epoch: r.epoch + 1,
+              step: r.step,
+              stepsPerEpoch: pipeline.stepsPerEpoch,
+              globalStep: r.globalStep,
+              loss,
+              accuracy: r.classifier ? out.corrects[k] / batch.count : null,
+              samplesPerSec: seconds > 0 ? windowSamples / seconds : 0,
+            }),
+          );
+          windowStart = now;
+          windowSamples = 0;
+        }
+      }
+      if (this.autoCheckpoints() && every > 0 && r.globalStep % every === 0) await this.checkpoint('interval');
+      if (this.checkpointRequested) await this.writeRequestedCheckpoint();
+      // chunks are one step long when a target loss is set
+      if (hyper.stopAtLoss !== null && out.losses[chunk.length - 1] < hyper.stopAtLoss) return 'target-loss';
+    }
+  }
+
+  /** The plan for `steps` steps per call, compiled on first use. */
+  private chunkPlan(steps: number): TrainSteps {
+    const r = this.run!;
+    let plan = r.chunks.get(steps);
+    if (!plan) {
+      const optimizer = { ...r.hyper.optimizer, weightDecay: r.hyper.weightDecay };
+      r.chunks.set(steps, (plan = compileTrainSteps(r.graph, r.device, { batch: r.hyper.batchSize, optimizer, steps })));
+    }
+    return plan;
+  }
+
+  /**
+   * Step `bad` of a chunk had a non-finite loss: replay the steps before it one at a time (each
+   * gives the same numbers as in the chunk) so the weights are those the failing step started
+   * from, then diagnose as for a single step.
+   */
+  private async divergedInChunk(chunk: (Batch & { step: number })[], bad: number): Promise<RunError> {
+    const r = this.run!;
+    for (let k = 0; k < bad; k++) {
+      const out = await this.exclusive(() =>
+        r.train.run({ batches: [chunk[k]], weights: r.weights, optimizerState: r.optimizerState, firstStep: r.globalStep + 1, seed: r.randomSeed }),
+      );
       r.weights = out.weights;
       r.optimizerState = out.optimizerState;
       r.globalStep++;
       r.step++;
-      const now = this.host.now();
-      r.accum.seconds += (now - clock) / 1000;
-      clock = now;
-      r.accum.lossSum += out.loss;
-      r.accum.steps++;
-      r.accum.samples += batch.count;
-      if (r.classifier) r.accum.correct += out.correct;
-      windowSamples += batch.count;
-      if (r.globalStep % hyper.stepMetricsEvery === 0) {
-        const seconds = (now - windowStart) / 1000;
-        this.host.post(
-          event({
-            type: 'step',
-            epoch: r.epoch + 1,
-            step: r.step,
-            stepsPerEpoch: pipeline.stepsPerEpoch,
-            globalStep: r.globalStep,
-            loss: out.loss,
-            accuracy: r.classifier ? out.correct / batch.count : null,
-            samplesPerSec: seconds > 0 ? windowSamples / seconds : 0,
-          }),
-        );
-        windowStart = now;
-        windowSamples = 0;
-      }
-      if (this.autoCheckpoints() && hyper.checkpointEverySteps > 0 && r.globalStep % hyper.checkpointEverySteps === 0) await this.checkpoint('interval');
-      if (this.checkpointRequested) await this.writeRequestedCheckpoint();
-      if (hyper.stopAtLoss !== null && out.loss < hyper.stopAtLoss) return 'target-loss';
     }
+    const out = await this.exclusive(() =>
+      r.train.run({ batches: [chunk[bad]], weights: r.weights, optimizerState: r.optimizerState, firstStep: r.globalStep + 1, seed: r.randomSeed }),
+    );
+    return this.diverged(out.losses[0], chunk[bad]);
   }
 
   /** Between steps: let messages in, honour pause (waiting) and stop. True when stopping. */
@@ -612,7 +681,7 @@ export class TrainingSession {
     if (!r) return;
     this.run = null;
     void r.dataset.close?.();
-    r.train.destroy();
+    for (const t of r.chunks.values()) t.destroy();
     r.validate.destroy();
     for (const p of r.probe.values()) p.destroy();
     r.device.destroy();

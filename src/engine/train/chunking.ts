@@ -1,0 +1,42 @@
+/**
+ * How many training steps go into one plan call (see `compileTrainSteps`). More steps per call
+ * move the weights and optimizer slots across the JS/device boundary less often (once per call
+ * each way), but a call cannot be interrupted: pause, stop and step events wait for its end. So a
+ * chunk is as long as fits in `targetSeconds` at the measured step time, never crosses an epoch's
+ * end or a scheduled checkpoint, and is a power of two (few distinct plans to compile). Every
+ * chunking gives the same weights bit for bit (tests/integration/train-chunk.test.ts), so this is
+ * purely a speed/latency choice.
+ */
+
+/** Batches kept on the device for one call at most (they are the plan's per-step arguments). */
+export const CHUNK_BATCH_BYTES = 128 * 1024 * 1024;
+/** Longest chunk: beyond it the weights' round trip is under 1 % of what the batches move. */
+export const MAX_CHUNK_STEPS = 256;
+/** A chunk should finish within this, so pause/stop/step events stay prompt. */
+export const CHUNK_TARGET_SECONDS = 0.5;
+
+const pow2floor = (n: number) => (n < 1 ? 1 : 2 ** Math.floor(Math.log2(n)));
+
+/** The most steps per call for batches of `batchBytes` (inputs + targets). */
+export function maxChunkSteps(batchBytes: number): number {
+  return Math.max(1, Math.min(MAX_CHUNK_STEPS, pow2floor(CHUNK_BATCH_BYTES / Math.max(1, batchBytes))));
+}
+
+export interface ChunkInput {
+  /** Steps left in the epoch. */
+  left: number;
+  /** Steps until the next scheduled checkpoint (Infinity: none). */
+  toCheckpoint: number;
+  /** From maxChunkSteps. */
+  max: number;
+  /** Seconds per step measured so far (null: nothing measured yet, so one step). */
+  stepSeconds: number | null;
+  /** A target loss is checked after every step: one step per call. */
+  stopAtLoss: boolean;
+}
+
+export function chunkSteps(c: ChunkInput): number {
+  if (c.stopAtLoss || c.stepSeconds === null) return 1;
+  const byTime = c.stepSeconds > 0 ? CHUNK_TARGET_SECONDS / c.stepSeconds : Infinity;
+  return pow2floor(Math.min(c.left, c.toCheckpoint, c.max, byTime));
+}
