@@ -13,18 +13,22 @@ import { commandHelp, usageLine, type Command, type Io } from './command';
 import { COMMANDS } from './commands/index';
 import { CliError, EXIT } from './errors';
 
-function topHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
+const NAMES = COMMANDS.map((c) => c.name);
+
+/** Every command's summary and usage: the one place that loads them all. */
+async function topHelp(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
+  const width = Math.max(...commands.map((c) => c.name.length)) + 4;
   return [
     'Usage: convas <command> [arguments] [options]',
     '',
     'Design, check and run convolutional networks without a window.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     'Run convas <command> --help for a command\'s arguments and options.',
-    ...COMMANDS.map((c) => `  ${usageLine(c)}`),
+    ...commands.map((c) => `  ${usageLine(c)}`),
     '',
   ].join('\n');
 }
@@ -40,29 +44,37 @@ function oneLine(e: unknown): { message: string; code: number } {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
-    io.err(topHelp());
+    io.err(await topHelp());
     return EXIT.badInput;
   }
   if (name === '--help' || name === '-h') {
-    io.out(topHelp());
+    io.out(await topHelp());
     return EXIT.ok;
   }
   if (name === '--version') {
     io.out(`${GENERATED_BY}\n`);
     return EXIT.ok;
   }
-  const command: Command | undefined = COMMANDS.find((c) => c.name === (name === 'help' ? rest[0] : name));
+  const entry = COMMANDS.find((c) => c.name === (name === 'help' ? rest[0] : name));
   if (name === 'help') {
-    if (rest.length && !command) {
-      io.err(`convas: unknown command "${rest[0]}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    if (rest.length && !entry) {
+      io.err(`convas: unknown command "${rest[0]}" (commands: ${NAMES.join(', ')})\n`);
       return EXIT.badInput;
     }
-    io.out(command ? commandHelp(command) : topHelp());
+    io.out(entry ? commandHelp(await entry.load()) : await topHelp());
     return EXIT.ok;
   }
-  if (!command) {
-    io.err(`convas: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see convas --help)\n`);
+  if (!entry) {
+    io.err(`convas: unknown command "${name}" (commands: ${NAMES.join(', ')}; see convas --help)\n`);
     return EXIT.badInput;
+  }
+  let command: Command;
+  try {
+    command = await entry.load();
+  } catch (e) {
+    io.err(`convas ${name}: internal error: could not load the command: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.CONVAS_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+    return EXIT.failed;
   }
   const beforeDashDash = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'));
   if (beforeDashDash.includes('--help') || beforeDashDash.includes('-h')) {
@@ -86,7 +98,15 @@ const processIo: Io = {
 
 /** Run as the process: exit with the command's code once output has been flushed. */
 export async function runAsProcess(argv: readonly string[]): Promise<void> {
-  const code = await main(argv, processIo);
+  let code: number;
+  try {
+    code = await main(argv, processIo);
+  } catch (e) {
+    // main reports a command's failures itself; this is for what escapes it (a module that does not load)
+    processIo.err(`convas: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.CONVAS_DEBUG && e instanceof Error) processIo.err(`${e.stack}\n`);
+    code = EXIT.failed;
+  }
   // gpu.js worker threads and Dawn can hold the event loop open after the work is done.
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

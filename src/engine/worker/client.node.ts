@@ -41,7 +41,7 @@ export class WorkerReportedError extends Error {
 }
 
 export interface ForkOptions {
-  /** The worker entry (default: node-host.ts beside this file, run through tsx). */
+  /** The worker entry (default: see defaultEntry). */
   entry?: string;
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
@@ -53,6 +53,16 @@ interface Waiter {
   /** Settles (and unregisters) itself when `e` is what it waits for. */
   match(e: ClientEvent): void;
   fail(err: Error): void;
+}
+
+/**
+ * The worker entry: node-host.ts beside this file when running from the sources (through tsx),
+ * or training-worker.mjs beside the bundle when this module is part of the built CLI
+ * (scripts/build-cli.mjs puts entries and chunks in one folder).
+ */
+function defaultEntry(): string {
+  const fromSources = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(fromSources ? './node-host.ts' : './training-worker.mjs', import.meta.url));
 }
 
 function defaultExecArgv(entry: string): string[] {
@@ -103,7 +113,7 @@ export class WorkerClient {
   }
 
   static fork(o: ForkOptions = {}): WorkerClient {
-    const entry = o.entry ?? fileURLToPath(new URL('./node-host.ts', import.meta.url));
+    const entry = o.entry ?? defaultEntry();
     const child = fork(entry, [], {
       execArgv: o.execArgv ?? defaultExecArgv(entry),
       env: o.env ?? process.env,
