@@ -66,10 +66,19 @@ function rebuildMenu(list: readonly RecentFile[]): void {
 }
 
 function start(): void {
-  registerIpcHandlers(ipcMain, { recent, recovery, documents, appUrl: rendererUrl, onRecentChanged: rebuildMenu });
+  const grants = new DataGrants(path.join(userData, 'data-grants.json'));
+  registerIpcHandlers(ipcMain, {
+    recent,
+    recovery,
+    documents,
+    appUrl: rendererUrl,
+    onRecentChanged: rebuildMenu,
+    // another project in the window: the data folder picked for the old one is revoked
+    onDocumentReplaced: (windowId) => grants.releaseWindow(windowId),
+  });
   registerTrainingHandlers(ipcMain, {
     runs: new RunStore(path.join(userData, 'runs')),
-    grants: new DataGrants(path.join(userData, 'data-grants.json')),
+    grants,
     processes: training,
     // data files are decoded in a short-lived utility process, never in main
     previews: new DataPreviews(path.join(here, 'preview-worker.js')),

@@ -24,6 +24,11 @@ export interface IpcDeps {
   appUrl: () => string;
   /** Called when the recent list changes (to rebuild the Open Recent menu). */
   onRecentChanged(list: RecentFile[]): void;
+  /**
+   * Called when a window's document is replaced by another project file (open, open recent):
+   * what was granted for the old document (its data folder) is revoked.
+   */
+  onDocumentReplaced?(windowId: number): void;
 }
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
@@ -54,8 +59,9 @@ export function createHandlers(deps: IpcDeps): Record<(typeof Channels)[keyof ty
     deps.onRecentChanged(await deps.recent.add(file));
   };
 
-  const readProject = async (file: string): Promise<OpenResult> => {
+  const readProject = async (event: IpcMainInvokeEvent, file: string): Promise<OpenResult> => {
     const content = await readTextFile(file);
+    deps.onDocumentReplaced?.(windowOf(event).id);
     await remember(file);
     return { path: path.resolve(file), name: displayName(file), content };
   };
@@ -64,14 +70,14 @@ export function createHandlers(deps: IpcDeps): Record<(typeof Channels)[keyof ty
     [Channels.openProject]: async (event) => {
       const r = await dialog.showOpenDialog(windowOf(event), { title: 'Open project', filters: PROJECT_FILTERS, properties: ['openFile'] });
       if (r.canceled || r.filePaths.length === 0) return null;
-      return readProject(r.filePaths[0]);
+      return readProject(event, r.filePaths[0]);
     },
 
-    [Channels.openRecent]: async (_event, raw) => {
+    [Channels.openRecent]: async (event, raw) => {
       const file = validate(Channels.openRecent, RecentPathSchema, raw);
       if (!(await deps.recent.has(path.resolve(file)))) throw new Error(`${file} is not in the recent projects list`);
       try {
-        return await readProject(file);
+        return await readProject(event, file);
       } catch (e) {
         deps.onRecentChanged(await deps.recent.remove(path.resolve(file)));
         throw new Error(`cannot open ${file}: ${e instanceof Error ? e.message : String(e)}`);

@@ -39,6 +39,7 @@ beforeEach(() => {
     documents: new DocumentRegistry(),
     appUrl: () => APP_URL,
     onRecentChanged: vi.fn(),
+    onDocumentReplaced: vi.fn(),
   };
   handlers = createHandlers(deps);
 });
@@ -94,11 +95,14 @@ describe('openProject and openRecent', () => {
     const r = await handlers[Channels.openProject](event);
     expect(r).toEqual({ path: file, name: 'lenet', content: project('lenet') });
     expect(await deps.recent.has(file)).toBe(true);
+    // the window's old document is gone: what was granted for it is revoked
+    expect(deps.onDocumentReplaced).toHaveBeenCalledWith(7);
   });
 
   it('returns null when the dialog is cancelled', async () => {
     electron.dialog.showOpenDialog.mockResolvedValue({ canceled: true, filePaths: [] });
     await expect(handlers[Channels.openProject](event)).resolves.toBeNull();
+    expect(deps.onDocumentReplaced).not.toHaveBeenCalled();
   });
 
   it('opens only files on the recent list, and drops ones that have gone', async () => {
