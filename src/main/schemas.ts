@@ -8,6 +8,8 @@ import type { DocumentState, ExportRequest, NativeEditAction, RecoverySnapshot, 
 
 /** Projects are text; anything larger than this is not a hand-made network. */
 export const MAX_CONTENT_BYTES = 64 * 1024 * 1024;
+/** Exported models (ONNX, Keras HDF5) carry every weight: VGG-16 is ~530 MB of float32. */
+export const MAX_EXPORT_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
 const content = z.string().max(MAX_CONTENT_BYTES);
 const fileName = z.string().min(1).max(255).refine((s) => !/[\\/]/.test(s), 'must be a file name, not a path');
@@ -20,9 +22,11 @@ export const SaveRequestSchema = z.strictObject({
   content,
 }) satisfies z.ZodType<SaveRequest>;
 
+const exportBytes = z.custom<Uint8Array>((x) => x instanceof Uint8Array && x.byteLength <= MAX_EXPORT_BYTES, `must be text or a Uint8Array of at most ${MAX_EXPORT_BYTES} bytes`);
+
 export const ExportRequestSchema = z.strictObject({
   suggestedName: fileName,
-  content,
+  content: z.union([content, exportBytes]),
   filter: z.strictObject({
     name: z.string().min(1).max(100),
     extensions: z.array(z.string().regex(/^[A-Za-z0-9.]{1,16}$/)).min(1).max(8),

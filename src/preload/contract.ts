@@ -54,7 +54,8 @@ export type SaveResult = { path: string; name: string } | null;
 
 export interface ExportRequest {
   suggestedName: string;
-  content: string;
+  /** Text (JSON, CSV) or bytes (ONNX, HDF5…), written as is. */
+  content: string | Uint8Array;
   /** File-type filter for the dialog, e.g. { name: 'CSV', extensions: ['csv'] }. */
   filter: { name: string; extensions: string[] };
 }

@@ -87,6 +87,26 @@ describe('saveProject', () => {
   });
 });
 
+describe('exportFile', () => {
+  it('writes text or bytes only where the dialog says, and nothing when it is cancelled', async () => {
+    const csv = join(dir, 'summary.csv');
+    electron.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: csv });
+    await expect(handlers[Channels.exportFile](event, { suggestedName: 'summary.csv', content: 'a,b\n1,2\n', filter: { name: 'CSV', extensions: ['csv'] } })).resolves.toBe(csv);
+    expect(readFileSync(csv, 'utf8')).toBe('a,b\n1,2\n');
+    const onnx = join(dir, 'net.onnx');
+    const bytes = new Uint8Array([8, 7, 0, 255, 128]);
+    electron.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: onnx });
+    await handlers[Channels.exportFile](event, { suggestedName: 'net.onnx', content: bytes, filter: { name: 'ONNX', extensions: ['onnx'] } });
+    expect([...readFileSync(onnx)]).toEqual([...bytes]);
+    electron.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
+    await expect(handlers[Channels.exportFile](event, { suggestedName: 'x.onnx', content: bytes, filter: { name: 'ONNX', extensions: ['onnx'] } })).resolves.toBeNull();
+    // the page cannot name where: a path field is refused, and so is content that is neither text nor bytes
+    await expect(handlers[Channels.exportFile](event, { suggestedName: 'x.csv', content: 'x', filter: { name: 'CSV', extensions: ['csv'] }, path: '/etc/passwd' })).rejects.toThrow(/file:export/);
+    await expect(handlers[Channels.exportFile](event, { suggestedName: '../x.csv', content: 'x', filter: { name: 'CSV', extensions: ['csv'] } })).rejects.toThrow(/file:export: suggestedName: must be a file name/);
+    await expect(handlers[Channels.exportFile](event, { suggestedName: 'x.bin', content: [1, 2], filter: { name: 'Bin', extensions: ['bin'] } })).rejects.toThrow(/file:export: content/);
+  });
+});
+
 describe('openProject and openRecent', () => {
   it('reads the picked file and adds it to the recent list', async () => {
     const file = join(dir, 'lenet.convas.json');
