@@ -6,7 +6,8 @@ import { FormatError } from '../engine/io/errors';
 import { InputFileError, readJsonFile } from '../engine/io/input-file.node.js';
 import { parseProject, type Project } from '../engine/io/project';
 import { parseTensor, type Tensor } from '../engine/io/tensor';
-import { parseWeightsFile, type WeightsFile } from '../engine/io/weights';
+import type { WeightsFile } from '../engine/io/weights';
+import { loadWeightsFile } from '../engine/io/weights-file.node.js';
 import { CliError } from './errors';
 
 /**
@@ -34,5 +35,13 @@ function load<T>(path: string, parse: (raw: unknown) => T): T {
 }
 
 export const loadProject = (path: string): Project => load(path, parseProject);
-export const loadWeights = (path: string): WeightsFile => load(path, (raw) => parseWeightsFile(raw));
+/** Weights of either form (JSON, or binary of any size), told apart by their first bytes. */
+export function loadWeights(path: string): WeightsFile {
+  try {
+    return loadWeightsFile(path);
+  } catch (e) {
+    if (e instanceof InputFileError || e instanceof FormatError) throw new CliError(e.message);
+    throw e;
+  }
+}
 export const loadTensor = (path: string): Tensor => load(path, (raw) => parseTensor(raw));

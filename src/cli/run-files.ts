@@ -6,8 +6,8 @@
  */
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { AtomicWriteError, checkWriteTarget, describeFsError, writeFileAtomic } from '../engine/io/atomic-file.node.js';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { AtomicWriteError, checkWriteTarget, describeFsError, writeFileAtomic, type WriteBody } from '../engine/io/atomic-file.node.js';
 import { CliError } from './errors';
 
 /** Checkpoints of runs without --out (and fallback weights) go here, in the current folder. */
@@ -41,22 +41,25 @@ export async function probeWritable(path: string, option: string): Promise<void>
   }
 }
 
-/** Write `bytes` to `path` atomically; a failure says why (the caller decides what to do next). */
-export async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
-  await writeFileAtomic(resolve(path), bytes, { mkdir: true });
+/** Write `body` to `path` atomically; a failure says why (the caller decides what to do next). */
+export async function writeOutput(path: string, body: WriteBody): Promise<void> {
+  await writeFileAtomic(resolve(path), body, { mkdir: true });
 }
 
 /**
  * `--out` could not be written at the end: put the weights somewhere that can be, and return
  * where — `convas-runs/<name>` in the current folder, else the same under the OS temp folder.
  */
-export async function writeFallback(out: string, bytes: Uint8Array, cwd = process.cwd()): Promise<string> {
-  const name = `${stem(out)}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+export async function writeFallback(out: string, body: (path: string) => WriteBody, cwd = process.cwd()): Promise<string> {
+  // the same form as --out: JSON for a .json name, binary (of any size) otherwise
+  const json = /\.json$/i.test(out);
+  const ext = json ? '.json' : extname(out) || '.safetensors';
+  const name = `${json ? stem(out) : basename(out, extname(out))}-${new Date().toISOString().replace(/[:.]/g, '-')}${ext}`;
   const candidates = [resolve(cwd, RUNS_FOLDER, name), join(tmpdir(), RUNS_FOLDER, name)];
   let last: unknown = null;
   for (const c of candidates) {
     try {
-      await writeOutput(c, bytes);
+      await writeOutput(c, body(c));
       return c;
     } catch (e) {
       last = e;

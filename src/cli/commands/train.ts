@@ -11,9 +11,12 @@ import { parseDataArg, type DatasetRef } from '../../engine/data/ref';
 import { FormatError } from '../../engine/io/errors';
 import { BUILTIN_DATASETS, type Project } from '../../engine/io/project';
 import type { Preprocessing } from '../../engine/data/preprocessing';
-import { matchWeights, weightsToJson } from '../../engine/io/weights';
+import { matchWeights } from '../../engine/io/weights';
+import { encodeWeightsFile, weightsFormatFor, weightsSizeProblem } from '../../engine/io/weights-encode';
+import type { WriteBody } from '../../engine/io/atomic-file.node.js';
 import { shapesClassesFor } from '../../engine/data/classes-fit';
 import { inferShapes } from '../../engine/shapes/inferShapes';
+import { tensorSlots } from '../../engine/shapes/tensor-slots';
 import type { WeightMap } from '../../engine/train/weights';
 import { WorkerClient, type ClientEvent } from '../../engine/worker/client.node.js';
 import type { EventOf, HyperparametersInput } from '../../engine/worker/protocol';
@@ -268,12 +271,15 @@ function jsonLine(e: ClientEvent): string {
   return JSON.stringify(e);
 }
 
-/** Weights file bytes: the tensors, the run's metrics and the preprocessing its inputs got. */
-function weightsBytes(plan: TrainPlan, finished: EventOf<'finished'>, preprocessing: Preprocessing | null): Uint8Array {
+/**
+ * The weights file as a body for any path (--out or the fallback): the tensors, the run's metrics
+ * and the preprocessing its inputs got, streamed — JSON for a `.json` name, binary otherwise.
+ */
+function weightsBody(plan: TrainPlan, finished: EventOf<'finished'>, preprocessing: Preprocessing | null): (path: string) => WriteBody {
   const graph = plan.graph as Project['graph'];
   const metrics = finished.metrics ? { ...finished.metrics, epochs: finished.epochs, steps: finished.globalStep } : undefined;
-  const json = weightsToJson(inferShapes(graph), finished.weights as WeightMap, { metrics, preprocessing });
-  return new TextEncoder().encode(JSON.stringify(json));
+  const report = inferShapes(graph);
+  return (path) => encodeWeightsFile(report, finished.weights as WeightMap, { metrics, preprocessing }, weightsFormatFor(path));
 }
 
 /** The end of a run, in words and an exit code: where the weights went, what happened to the checkpoint. */
@@ -285,12 +291,12 @@ async function saveResults(plan: TrainPlan, finished: EventOf<'finished'>, inter
     return { note: `${kept} Continue with --resume ${checkpoint}`, code: EXIT_INTERRUPTED };
   }
   if (plan.out) {
-    const bytes = weightsBytes(plan, finished, preprocessing);
+    const body = weightsBody(plan, finished, preprocessing);
     try {
-      await writeOutput(plan.out, bytes);
+      await writeOutput(plan.out, body(plan.out));
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      const fallback = await writeFallback(plan.out, bytes);
+      const fallback = await writeFallback(plan.out, body);
       return { note: ` Could not write ${plan.out} (${why}); the weights are saved to ${fallback} instead. The checkpoint is kept: ${checkpoint}`, code: EXIT.failed };
     }
   }
@@ -301,7 +307,11 @@ async function saveResults(plan: TrainPlan, finished: EventOf<'finished'>, inter
 
 async function runTraining(plan: TrainPlan, io: Io): Promise<number> {
   // everything this run will write is checked before a single step
-  if (plan.out) await probeWritable(plan.out, '--out');
+  if (plan.out) {
+    await probeWritable(plan.out, '--out');
+    const tooBig = weightsSizeProblem(plan.out, tensorSlots(inferShapes(plan.graph as Project['graph'])).reduce((n, t) => n + t.size, 0));
+    if (tooBig) throw new CliError(`--out ${plan.out}: ${tooBig}`);
+  }
   await probeWritable(plan.hyper.checkpointPath!, plan.checkpoint ? '--resume' : '--checkpoint');
   const say = (text: string) => (plan.json ? io.err(`${text}\n`) : io.out(`${text}\n`)); // stdout carries only JSON lines with --json
   for (const line of plan.echo) say(line);

@@ -33,8 +33,15 @@ export function parseShape(raw: unknown, where: string): number[] {
 /**
  * Flat numbers → Float32Array, naming the first bad value: not a number (JSON has no NaN, so a
  * NaN saved by JSON.stringify arrives as null), infinite (`1e999`), or beyond float32's range.
+ * A Float32Array (from binary weights) is taken as it is once its length and values are checked.
  */
 export function parseFloatData(raw: unknown, expected: number, where: string): Float32Array {
+  if (raw instanceof Float32Array) {
+    // binary weights: already float32, only the count and finiteness are left to check
+    if (raw.length !== expected) throw new FormatError(`${where}: data has ${raw.length} values, the shape needs ${expected}`, where);
+    checkFinite(raw, where);
+    return raw;
+  }
   if (!Array.isArray(raw)) throw new FormatError(`${where}: data must be a flat list of numbers, got ${describeValue(raw)}`, where);
   if (raw.length !== expected) {
     throw new FormatError(`${where}: data has ${raw.length} values, the shape needs ${expected}`, where);
@@ -50,6 +57,14 @@ export function parseFloatData(raw: unknown, expected: number, where: string): F
     out[i] = f;
   }
   return out;
+}
+
+/** Refuse a NaN or infinity, naming the tensor and the index (JSON cannot hold them either). */
+export function checkFinite(data: Float32Array, where: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) throw new FormatError(`${where}: data[${i}] is ${v}, not a finite number`, where);
+  }
 }
 
 /** Read `{ shape, data }` (extra fields refused, so a typo cannot pass unseen). */

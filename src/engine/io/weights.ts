@@ -10,13 +10,14 @@ import type { Graph } from '../graph/types';
 import { parseGraph } from '../graph/validate';
 import type { ShapeReport } from '../shapes/inferShapes';
 import { valueProblems } from '../shapes/tensor-slots';
-import { tensorSlots, type WeightMap } from '../train/weights';
+import { tensorSlots, type TensorSlot, type WeightMap } from '../train/weights';
 import { describeValue, FormatError } from './errors';
 import { checkHeader, GENERATED_BY } from './header';
 import { floatDataToJson, parseFloatData, parseShape, type Tensor } from './tensor';
 import { parseWith } from './zod-issues';
 
 export const WEIGHTS_FORMAT = 'convas-weights';
+/** The JSON form; version 2 is the binary form (weights-binary.ts, WEIGHTS_BINARY_VERSION). */
 export const WEIGHTS_VERSION = 1;
 
 /** `<nodeId>.<name>`: a node id as the graph allows, a dot, a tensor name. */
@@ -56,9 +57,13 @@ export function graphField(raw: unknown, field: string): Graph {
   }
 }
 
-/** Read a weights file (or a project's embedded `weights`, with `prefix` = "weights"). */
-export function parseWeightsFile(raw: unknown, prefix = ''): WeightsFile {
-  const { obj, version } = checkHeader(raw, WEIGHTS_FORMAT, WEIGHTS_VERSION, prefix);
+/**
+ * Read a weights file (or a project's embedded `weights`, with `prefix` = "weights"). `newest`
+ * is the newest version the caller's form has: the binary reader passes 2, with data already
+ * as Float32Arrays.
+ */
+export function parseWeightsFile(raw: unknown, prefix = '', newest = WEIGHTS_VERSION): WeightsFile {
+  const { obj, version } = checkHeader(raw, WEIGHTS_FORMAT, newest, prefix);
   const file = parseWith(WeightsSchema, raw, prefix ? [prefix] : []);
   const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
   // Entries come from the raw object, not zod's copy: zod rebuilds records by assignment, which
@@ -136,11 +141,8 @@ export interface WeightsJson {
   metrics?: Metrics;
 }
 
-/**
- * A WeightMap as a weights file, tensors in the graph's order with the shapes the report gives.
- * Refuses a map that does not fit the graph, so a file written is a file that loads.
- */
-export function weightsToJson(report: ShapeReport, weights: WeightMap, extras: { graph?: Graph; metrics?: Metrics } = {}): WeightsJson {
+/** The graph's tensor slots, once `weights` is known to fill them exactly (every problem thrown together). */
+export function checkWeightsFit(report: ShapeReport, weights: WeightMap): TensorSlot[] {
   if (!report.ok) throw new FormatError(`cannot save weights for a graph with errors: ${report.errors.map((e) => e.message).join('; ')}`);
   const slots = tensorSlots(report);
   const problems: Problem[] = [];
@@ -152,6 +154,19 @@ export function weightsToJson(report: ShapeReport, weights: WeightMap, extras: {
   const wanted = new Set(slots.map((s) => s.key));
   for (const key of Object.keys(weights)) if (!wanted.has(key)) problems.push({ key, text: `${key}: not a tensor of this graph` });
   throwProblems(problems);
+  return slots;
+}
+
+/**
+ * A WeightMap as a weights file, tensors in the graph's order with the shapes the report gives.
+ * Refuses a map that does not fit the graph, so a file written is a file that loads.
+ */
+/**
+ * A WeightMap as a weights file, tensors in the graph's order with the shapes the report gives.
+ * Refuses a map that does not fit the graph, so a file written is a file that loads.
+ */
+export function weightsToJson(report: ShapeReport, weights: WeightMap, extras: { graph?: Graph; metrics?: Metrics } = {}): WeightsJson {
+  const slots = checkWeightsFit(report, weights);
   const tensors: WeightsJson['tensors'] = {};
   for (const s of slots) tensors[s.key] = { shape: [...s.shape], data: floatDataToJson(weights[s.key], s.key) };
   return {

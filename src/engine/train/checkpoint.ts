@@ -56,10 +56,12 @@ export interface CheckpointState {
   optimizerState: WeightMap;
 }
 
-interface Header extends Omit<CheckpointState, 'weights' | 'optimizerState'> {
+export interface CheckpointHeader extends Omit<CheckpointState, 'weights' | 'optimizerState'> {
   format: 'convas-checkpoint';
   tensors: { key: string; group: 'weights' | 'optimizer'; length: number }[];
 }
+
+type Header = CheckpointHeader;
 
 export class CheckpointError extends Error {
   constructor(message: string, readonly where: string | null = null) {
@@ -68,26 +70,49 @@ export class CheckpointError extends Error {
   }
 }
 
+/** CRC-32 (IEEE), continued from `previous` — the signature of Node's zlib.crc32, which a host may pass instead. */
+export type Crc32 = (bytes: Uint8Array, previous?: number) => number;
+
+// slicing-by-8 tables: eight bytes per step, about twice the speed of the byte-wise loop
 const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
+  const t = new Uint32Array(256 * 8);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     t[n] = c >>> 0;
   }
+  for (let n = 0; n < 256; n++) for (let k = 1; k < 8; k++) t[k * 256 + n] = (t[(k - 1) * 256 + n] >>> 8) ^ t[t[(k - 1) * 256 + n] & 0xff];
   return t;
 })();
 
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export const crc32: Crc32 = (b, previous = 0) => {
+  const t = CRC_TABLE;
+  let c = ~previous;
+  let i = 0;
+  const n = b.length;
+  for (; i + 8 <= n; i += 8) {
+    const a = (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) ^ c;
+    c =
+      t[1792 + (a & 0xff)] ^ t[1536 + ((a >>> 8) & 0xff)] ^ t[1280 + ((a >>> 16) & 0xff)] ^ t[1024 + (a >>> 24)] ^
+      t[768 + b[i + 4]] ^ t[512 + b[i + 5]] ^ t[256 + b[i + 6]] ^ t[b[i + 7]];
+  }
+  for (; i < n; i++) c = t[(c ^ b[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+};
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const PREFIX = 8 + 4 + 4 + 4;
+/** Magic, version, header bytes, CRC-32. */
+export const CHECKPOINT_PREFIX_BYTES = 8 + 4 + 4 + 4;
+const PREFIX = CHECKPOINT_PREFIX_BYTES;
 
-export function encodeCheckpoint(s: CheckpointState): Uint8Array {
+const bytesOf = (t: Float32Array) => new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
+
+/**
+ * The checkpoint as chunks, in file order: prefix, header, then a view of every tensor (no copy:
+ * a checkpoint of any size needs no second buffer). The views alias the live tensors, so write
+ * the chunks before training goes on. `crc` may be a faster native CRC-32 (Node's zlib.crc32).
+ */
+export function encodeCheckpointChunks(s: CheckpointState, crc: Crc32 = crc32): Uint8Array[] {
   if (!LITTLE_ENDIAN) throw new CheckpointError('checkpoints are written on little-endian machines only');
   const { weights, optimizerState, ...rest } = s;
   const tensors: Header['tensors'] = [
@@ -97,22 +122,72 @@ export function encodeCheckpoint(s: CheckpointState): Uint8Array {
   const header: Header = { format: 'convas-checkpoint', ...rest, tensors };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerBytes = Math.ceil(json.length / 4) * 4;
-  const floats = tensors.reduce((n, t) => n + t.length, 0);
-  const out = new Uint8Array(PREFIX + headerBytes + 4 * floats);
-  out.set(new TextEncoder().encode(CHECKPOINT_MAGIC), 0);
-  const view = new DataView(out.buffer);
+  const prefix = new Uint8Array(PREFIX);
+  prefix.set(new TextEncoder().encode(CHECKPOINT_MAGIC), 0);
+  const view = new DataView(prefix.buffer);
   view.setUint32(8, CHECKPOINT_VERSION, true);
   view.setUint32(12, headerBytes, true);
-  out.set(json, PREFIX);
-  out.fill(0x20, PREFIX + json.length, PREFIX + headerBytes); // pad with spaces: still valid JSON
-  let at = PREFIX + headerBytes;
-  for (const t of tensors) {
-    const data = t.group === 'weights' ? weights[t.key] : optimizerState[t.key];
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
-    at += data.byteLength;
+  const head = new Uint8Array(headerBytes);
+  head.set(json, 0);
+  head.fill(0x20, json.length); // pad with spaces: still valid JSON
+  const chunks = [prefix, head, ...tensors.map((t) => bytesOf(t.group === 'weights' ? weights[t.key] : optimizerState[t.key]))];
+  let c = 0;
+  for (let i = 1; i < chunks.length; i++) c = crc(chunks[i], c);
+  view.setUint32(16, c, true);
+  return chunks;
+}
+
+/** One buffer of chunks (a checkpoint kept in memory or sent to a page). */
+export function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
   }
-  view.setUint32(16, crc32(out.subarray(PREFIX)), true);
   return out;
+}
+
+export function encodeCheckpoint(s: CheckpointState): Uint8Array {
+  return joinChunks(encodeCheckpointChunks(s));
+}
+
+export type Fail = (message: string) => never;
+
+/** The header length from the prefix, after the magic and version checks. */
+export function readCheckpointPrefix(prefix: Uint8Array, fail: Fail): { headerBytes: number; crc: number } {
+  if (prefix.length < PREFIX || new TextDecoder().decode(prefix.subarray(0, 8)) !== CHECKPOINT_MAGIC) fail('not a Convas checkpoint (it does not start with CNVSCKPT)');
+  const view = new DataView(prefix.buffer, prefix.byteOffset, PREFIX);
+  const version = view.getUint32(8, true);
+  if (version !== CHECKPOINT_VERSION) fail(`checkpoint version ${version}; this Convas reads version ${CHECKPOINT_VERSION}`);
+  return { headerBytes: view.getUint32(12, true), crc: view.getUint32(16, true) };
+}
+
+/** The header, and the file size it implies. */
+export function readCheckpointHeader(bytes: Uint8Array, fail: Fail): { header: Header; fileBytes: number } {
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes)) as Header;
+  } catch (e) {
+    return fail(`the header is not valid JSON (${(e as Error).message})`);
+  }
+  if (header === null || typeof header !== 'object' || header.format !== 'convas-checkpoint' || !Array.isArray(header.tensors)) fail('the header is not a Convas checkpoint header');
+  for (const t of header.tensors) {
+    if (!t || typeof t.key !== 'string' || (t.group !== 'weights' && t.group !== 'optimizer') || !Number.isSafeInteger(t.length) || t.length < 0) {
+      fail(`the header lists a tensor that is not { key, group, length }: ${JSON.stringify(t)?.slice(0, 80)}`);
+    }
+  }
+  const floats = header.tensors.reduce((n, t) => n + t.length, 0);
+  return { header, fileBytes: PREFIX + bytes.length + 4 * floats };
+}
+
+/** The state from a checked header and its tensors. */
+export function checkpointState(header: Header, tensor: (t: Header['tensors'][number]) => Float32Array): CheckpointState {
+  const weights: WeightMap = {};
+  const optimizerState: WeightMap = {};
+  for (const t of header.tensors) (t.group === 'weights' ? weights : optimizerState)[t.key] = tensor(t);
+  const { format: _format, tensors: _tensors, ...rest } = header;
+  return { ...rest, weights, optimizerState };
 }
 
 /** Read a checkpoint; `where` (a path) is named in every error. */
@@ -120,42 +195,30 @@ export function decodeCheckpoint(bytes: Uint8Array, where: string | null = null)
   const fail = (m: string): never => {
     throw new CheckpointError(m, where);
   };
-  if (bytes.length < PREFIX || new TextDecoder().decode(bytes.subarray(0, 8)) !== CHECKPOINT_MAGIC) fail('not a Convas checkpoint (it does not start with CNVSCKPT)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(8, true);
-  if (version !== CHECKPOINT_VERSION) fail(`checkpoint version ${version}; this Convas reads version ${CHECKPOINT_VERSION}`);
-  const headerBytes = view.getUint32(12, true);
+  const { headerBytes, crc } = readCheckpointPrefix(bytes, fail);
   if (PREFIX + headerBytes > bytes.length) fail(`truncated: the header needs ${headerBytes} bytes, the file has ${bytes.length - PREFIX} after the prefix`);
-  let header: Header;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + headerBytes))) as Header;
-  } catch (e) {
-    return fail(`the header is not valid JSON (${(e as Error).message})`);
-  }
-  if (header.format !== 'convas-checkpoint' || !Array.isArray(header.tensors)) fail('the header is not a Convas checkpoint header');
-  const floats = header.tensors.reduce((n, t) => n + t.length, 0);
-  const expected = PREFIX + headerBytes + 4 * floats;
+  const { header, fileBytes: expected } = readCheckpointHeader(bytes.subarray(PREFIX, PREFIX + headerBytes), fail);
   if (bytes.length !== expected) fail(`${bytes.length < expected ? 'truncated' : 'too long'}: ${header.tensors.length} tensors need ${expected} bytes, the file has ${bytes.length}`);
-  const crc = crc32(bytes.subarray(PREFIX));
-  if (crc !== view.getUint32(16, true)) fail('corrupt: the checksum does not match the contents');
-  const weights: WeightMap = {};
-  const optimizerState: WeightMap = {};
+  if (crc32(bytes.subarray(PREFIX)) !== crc) fail('corrupt: the checksum does not match the contents');
   let at = bytes.byteOffset + PREFIX + headerBytes;
-  for (const t of header.tensors) {
+  return checkpointState(header, (t) => {
     // copy: the tensor must own aligned memory of its own
     const data = new Float32Array(bytes.buffer.slice(at, at + 4 * t.length));
-    (t.group === 'weights' ? weights : optimizerState)[t.key] = data;
     at += 4 * t.length;
-  }
-  const { format: _format, tensors: _tensors, ...rest } = header;
-  return { ...rest, weights, optimizerState };
+    return data;
+  });
 }
 
 /** Where checkpoints go: a file system (written atomically) or memory (the browser build). */
 export interface CheckpointStore {
-  /** Replace the checkpoint at `path` (null: the store's own place) with `bytes`; returns where it is. */
-  write(path: string | null, bytes: Uint8Array): Promise<string>;
+  /** Replace the checkpoint at `path` (null: the store's own place) with the chunks, in order; returns where it is. */
+  write(path: string | null, chunks: readonly Uint8Array[]): Promise<string>;
+  /** The whole file's bytes. */
   read(location: string): Promise<Uint8Array>;
+  /** The checked state, read piece by piece where the store can (no whole-file buffer). */
+  load(location: string): Promise<CheckpointState>;
+  /** A faster CRC-32 than the portable one, where the host has it. */
+  readonly crc32?: Crc32;
   /** Whether `write` keeps the bytes somewhere the parent can reach by location (false: send them). */
   readonly durable: boolean;
 }
@@ -163,17 +226,21 @@ export interface CheckpointStore {
 /** Keeps the latest checkpoint per path in memory; locations are `memory:<path>`. */
 export function memoryCheckpointStore(): CheckpointStore {
   const saved = new Map<string, Uint8Array>();
+  const read = async (location: string) => {
+    const b = saved.get(location);
+    if (!b) throw new CheckpointError('no such checkpoint in memory', location);
+    return b;
+  };
   return {
     durable: false,
-    async write(path, bytes) {
+    async write(path, chunks) {
       const location = `memory:${path ?? 'latest'}`;
-      saved.set(location, bytes);
+      saved.set(location, joinChunks(chunks)); // a copy: the chunks alias live tensors
       return location;
     },
-    async read(location) {
-      const b = saved.get(location);
-      if (!b) throw new CheckpointError('no such checkpoint in memory', location);
-      return b;
+    read,
+    async load(location) {
+      return decodeCheckpoint(await read(location), location);
     },
   };
 }

@@ -35,7 +35,7 @@ import {
 import {
   CheckpointError,
   decodeCheckpoint,
-  encodeCheckpoint,
+  encodeCheckpointChunks,
   type CheckpointState,
   type CheckpointStore,
   type EpochAccumulator,
@@ -238,8 +238,7 @@ export class TrainingSession {
     let ckpt: CheckpointState | null = null;
     if (cmd.checkpoint !== undefined) {
       const where = typeof cmd.checkpoint === 'string' ? cmd.checkpoint : 'checkpoint';
-      const bytes = typeof cmd.checkpoint === 'string' ? await this.host.store.read(cmd.checkpoint) : cmd.checkpoint;
-      ckpt = decodeCheckpoint(bytes, where);
+      ckpt = typeof cmd.checkpoint === 'string' ? await this.host.store.load(cmd.checkpoint) : decodeCheckpoint(cmd.checkpoint, where);
       checkSameRun(ckpt, hyper, cmd.data, where);
     }
     const graph = parseGraph(cmd.graph);
@@ -512,7 +511,7 @@ export class TrainingSession {
 
   private async checkpoint(reason: 'interval' | 'epoch' | 'request' | 'stop'): Promise<void> {
     const r = this.run!;
-    const bytes = encodeCheckpoint({
+    const chunks = encodeCheckpointChunks({
       epoch: r.epoch,
       step: r.step,
       globalStep: r.globalStep,
@@ -523,10 +522,11 @@ export class TrainingSession {
       run: { graph: r.graph, data: r.data, hyper: r.hyper, preprocessing: r.pipeline.preprocessing, ...(r.runArgs ? { args: r.runArgs } : {}) },
       weights: r.weights,
       optimizerState: r.optimizerState,
-    });
+    }, this.host.store.crc32);
     let path: string;
     try {
-      path = await this.host.store.write(r.hyper.checkpointPath, bytes);
+      // the chunks alias the live tensors: written before training goes on
+      path = await this.host.store.write(r.hyper.checkpointPath, chunks);
     } catch (e) {
       throw new RunError((e as Error).message, 'checkpoint');
     }
@@ -540,7 +540,7 @@ export class TrainingSession {
         step: r.step,
         globalStep: r.globalStep,
         reason,
-        ...(this.host.store.durable ? {} : { bytes }),
+        ...(this.host.store.durable ? {} : { bytes: await this.host.store.read(path) }),
       }),
     );
   }
