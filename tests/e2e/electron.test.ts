@@ -63,6 +63,19 @@ describe.skipIf(!binary)(`desktop app (Electron)${binary ? '' : ` — ${SKIP_REA
     expect(prefs.url).toBe('app://convas/index.html');
   });
 
+  it('serves only the built renderer on app://, reaches no local file, and is granted no permission', async () => {
+    const probe = await page.evaluate(async () => {
+      const status = (url: string) => fetch(url).then((r) => r.status, () => 'blocked');
+      return {
+        page: await status('app://convas/index.html'),
+        traversal: await status('app://convas/..%2f..%2fpackage.json'),
+        file: await status('file:///etc/hostname'),
+        notifications: (await navigator.permissions.query({ name: 'notifications' })).state,
+      };
+    });
+    expect(probe).toEqual({ page: 200, traversal: 403, file: 'blocked', notifications: 'denied' });
+  });
+
   it('has native File, Edit and View menus', async () => {
     const labels = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()!.items.map((i) => i.label.replace(/&/g, '')));
     expect(labels).toEqual(expect.arrayContaining(['File', 'Edit', 'View']));
