@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { BACKENDS } from '../../engine/io/settings';
 import { parseDataArg, type DatasetRef } from '../../engine/data/ref';
 import { FormatError } from '../../engine/io/errors';
-import { BUILTIN_DATASETS, type Project } from '../../engine/io/project';
+import { BUILTIN_DATASETS, datasetRefOf, type Project } from '../../engine/io/project';
 import type { Preprocessing } from '../../engine/data/preprocessing';
 import { matchWeights } from '../../engine/io/weights';
 import { encodeWeightsFile, weightsFormatFor, weightsSizeProblem } from '../../engine/io/weights-encode';
@@ -42,13 +42,7 @@ const wholeAtLeast = (min: number) => (v: number) => Number.isInteger(v) && v >=
 /** The project's dataset setting as a worker data reference (paths relative to the project). */
 function projectData(p: Project, projectPath: string): DatasetRef | null {
   const d = p.training.dataset;
-  if (!d) return null;
-  if (d.source === 'builtin') {
-    if (d.name === 'shapes' || d.name === 'kernel-fit') return { kind: d.name };
-    throw new CliError(`${projectPath}: training.dataset.name "${d.name}" is not a built-in dataset (${BUILTIN_DATASETS.join(', ')})`);
-  }
-  const format = d.source === 'idx' ? 'idx' : d.source === 'cifar10' ? 'cifar10' : 'image-folder';
-  return { kind: 'folder', path: resolve(dirname(projectPath), d.path!), format };
+  return d ? datasetRefOf(d, (path) => resolve(dirname(projectPath), path)) : null;
 }
 
 /** `--data`: a built-in source or an existing folder; anything else is bad input (exit 2) now, not a failed run later. */
@@ -300,7 +294,8 @@ async function saveResults(plan: TrainPlan, finished: EventOf<'finished'>, inter
       return { note: ` Could not write ${plan.out} (${why}); the weights are saved to ${fallback} instead. The checkpoint is kept: ${checkpoint}`, code: EXIT.failed };
     }
   }
-  if (plan.keepCheckpoints) return { note: `${plan.out ? ` Weights: ${plan.out}.` : ' (no --out: weights not saved)'} Checkpoint kept: ${checkpoint}`, code: EXIT.ok };
+  // a short run may end before its first checkpoint: say "kept" only of a file that is there
+  if (plan.keepCheckpoints && existsSync(checkpoint)) return { note: `${plan.out ? ` Weights: ${plan.out}.` : ' (no --out: weights not saved)'} Checkpoint kept: ${checkpoint}`, code: EXIT.ok };
   await removeCheckpoint(checkpoint);
   return { note: plan.out ? ` Weights: ${plan.out}` : ' (no --out: weights not saved)', code: EXIT.ok };
 }
