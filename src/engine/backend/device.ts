@@ -53,16 +53,39 @@ export interface GpuEnvironment {
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
 
+/** What a GPUAdapterInfo says (every field optional: browsers may blank them). */
+export interface AdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+
+/**
+ * The adapter as people say it — vendor, architecture, device, description, repeats dropped
+ * (e.g. "nvidia hopper NVIDIA H200", "google swiftshader SwiftShader driver 5.0.0") — and
+ * whether it is software (a fallback adapter, or a known software renderer's name).
+ */
+export function describeAdapter(info: AdapterInfo): { name: string; software: boolean } {
+  const parts: string[] = [];
+  for (const p of [info.vendor, info.architecture, info.device, info.description]) {
+    const t = p?.trim();
+    if (t && !parts.some((q) => q.toLowerCase().includes(t.toLowerCase()) || t.toLowerCase().startsWith(q.toLowerCase() + '-'))) parts.push(t);
+  }
+  const name = parts.join(' ') || 'unknown adapter';
+  return { name, software: info.isFallbackAdapter === true || SOFTWARE_RENDERER.test(name) };
+}
+
 const defaultEnvironment: GpuEnvironment = {
   async webgpuAdapter() {
-    const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
+    const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(o?: object): Promise<unknown> } } }).navigator;
     if (!nav?.gpu) return { ok: false, name: null, software: false };
     try {
-      const adapter = (await nav.gpu.requestAdapter()) as { info?: { vendor?: string; architecture?: string; description?: string } } | null;
+      // the adapter gpu.js will get too (it asks for the default one; Node asks high-performance)
+      const adapter = (await nav.gpu.requestAdapter()) as { info?: AdapterInfo } | null;
       if (!adapter) return { ok: false, name: null, software: false };
-      const info = adapter.info ?? {};
-      const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
-      return { ok: true, name, software: SOFTWARE_RENDERER.test(name) };
+      return { ok: true, ...describeAdapter(adapter.info ?? {}) };
     } catch {
       return { ok: false, name: null, software: false };
     }
