@@ -19,7 +19,14 @@ export interface PreviewChild {
 
 export type ForkPreview = (entry: string) => PreviewChild;
 
-const forkUtility: ForkPreview = (entry) => utilityProcess.fork(entry, [], { serviceName: 'Convas data preview', stdio: 'ignore' });
+const forkUtility: ForkPreview = (entry) => {
+  const child = utilityProcess.fork(entry, [], { serviceName: 'Convas data preview', stdio: 'pipe' });
+  // what the worker prints (a decoder's warning, a crash's stack) goes to main's log
+  const log = (d: Buffer) => console.error(`[data preview] ${String(d).trimEnd()}`);
+  child.stdout?.on('data', log);
+  child.stderr?.on('data', log);
+  return child;
+};
 
 /** Large folders are indexed before the preview: generous, but a hung decoder does not hang the panel. */
 export const PREVIEW_TIME_LIMIT_MS = 120_000;
