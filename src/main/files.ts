@@ -8,26 +8,11 @@ import { decodeUtf8, JsonTextError } from '../engine/io/json-text';
 import { MAX_CONTENT_BYTES } from './schemas';
 
 /**
- * Write `content` to `target` through a temporary file in the same directory, flushed, then
- * renamed over the target: rename within one directory is atomic on every platform we ship.
+ * Saves go through the engine's one atomic writer: temporary file beside the target, fsync,
+ * rename, fsync of the folder; a directory, device, FIFO or symbolic link in the target's place is
+ * refused with a message naming it; temporary files of a crashed save are removed by the next one.
  */
-export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await fs.open(tmp, 'w');
-  try {
-    await (typeof content === 'string' ? handle.writeFile(content, 'utf8') : handle.writeFile(content));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, target);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-}
+export { writeFileAtomic } from '../engine/io/atomic-file.node.js';
 
 export async function readTextFile(file: string): Promise<string> {
   const stat = await fs.stat(file);
