@@ -7,6 +7,7 @@
  *
  *   npx tsx scripts/make-presets.ts
  */
+import type { BUILTIN_DATASETS } from '../src/engine/io/project';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,7 @@ export interface PresetTraining {
   weightDecay: number;
   initializer: 'xavier' | 'msra' | 'normal' | 'zeros';
   /** A built-in set (sized from the Input by the trainer), or null where no built-in data fits. */
-  dataset: { source: 'builtin'; name: 'shapes' | 'kernel-fit'; normalize?: 'standardize' } | null;
+  dataset: { source: 'builtin'; name: (typeof BUILTIN_DATASETS)[number]; normalize?: 'standardize' } | null;
   augmentation?: { randomCrop: number; flipHorizontal: boolean };
 }
 /** A `convas-project` file (docs/formats.md), without weights. */
@@ -124,6 +125,9 @@ const ALEXNET_LRN: Params = { size: 5, alpha: 5e-4, beta: 0.75, k: 2 };
 
 /** The built-in coloured shapes at the Input's size and channels, standardised per channel (with pixels in [0, 1] the seed's MNIST CNN reached ~90% in 3 epochs; standardised, 97–98%). */
 const SHAPES = { source: 'builtin', name: 'shapes', normalize: 'standardize' } as const;
+/** The seed's chapter-18 data, built in (18.4) or where the system has it (18.5: Fashion-MNIST; MNIST digits otherwise). */
+const MNIST = { source: 'builtin', name: 'mnist', normalize: 'standardize' } as const;
+const FASHION = { source: 'builtin', name: 'fashion-mnist', normalize: 'standardize' } as const;
 
 interface PresetDef {
   file: string;
@@ -466,7 +470,7 @@ const seedMnist: PresetDef = {
       ['softmax', 'Softmax'],
     ]);
   },
-  training: { epochs: 5, batchSize: 64, optimizer: { name: 'momentum', lr: 0.1, momentum: 0.9 }, weightDecay: 0, initializer: 'msra', dataset: SHAPES },
+  training: { epochs: 5, batchSize: 64, optimizer: { name: 'momentum', lr: 0.1, momentum: 0.9 }, weightDecay: 0, initializer: 'msra', dataset: MNIST },
 };
 
 const seedFashion: PresetDef = {
@@ -487,7 +491,7 @@ const seedFashion: PresetDef = {
       ['softmax', 'Softmax'],
     ]);
   },
-  training: { epochs: 10, batchSize: 128, optimizer: { name: 'momentum', lr: 0.1, momentum: 0.9 }, weightDecay: 0, initializer: 'msra', dataset: SHAPES },
+  training: { epochs: 10, batchSize: 128, optimizer: { name: 'momentum', lr: 0.1, momentum: 0.9 }, weightDecay: 0, initializer: 'msra', dataset: FASHION },
 };
 
 const seedCifar: PresetDef = {

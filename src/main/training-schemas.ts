@@ -4,7 +4,7 @@
  * must be ones a dialog handed out, and run ids are plain names (they become folder names).
  */
 import { z } from 'zod';
-import { DatasetRefSchema } from '../engine/data/ref';
+import { BuiltinRefSchema } from '../engine/data/ref';
 import { HyperparametersSchema } from '../engine/worker/protocol';
 
 /** A run id names a folder under userData/runs: letters, digits and dashes only. */
@@ -13,11 +13,9 @@ export const RunIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,79}$/, '
 const f32 = z.custom<Float32Array>((x) => x instanceof Float32Array, 'must be a Float32Array');
 const DataFormatSchema = z.enum(['idx', 'cifar10', 'image-folder']);
 
-/** The built-in sets' references (the data module lists shapes, kernel-fit, then folder). */
-const [ShapesRefSchema, KernelFitRefSchema] = DatasetRefSchema.options;
 
 export const DataChoiceSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('builtin'), ref: z.union([ShapesRefSchema, KernelFitRefSchema]) }),
+  z.strictObject({ kind: z.literal('builtin'), ref: BuiltinRefSchema }),
   z.strictObject({ kind: z.literal('files'), format: DataFormatSchema.nullable(), label: z.string().max(500), token: z.string().min(1).max(4096) }),
 ]);
 

@@ -5,7 +5,7 @@
  * on one event channel. Main validates each payload (src/main/training-schemas.ts).
  */
 import type { DatasetPreview } from '../engine/data/preview';
-import type { DatasetRef } from '../engine/data/ref';
+import type { BuiltinRef } from '../engine/data/ref';
 import type { Graph } from '../engine/graph/types';
 import type { EventOf, HyperparametersInput } from '../engine/worker/protocol';
 
@@ -36,7 +36,7 @@ export type DataFormat = 'idx' | 'cifar10' | 'image-folder';
  * folder path main granted) or a file input (browser: bytes kept in the page under `token`).
  */
 export type DataChoice =
-  | { kind: 'builtin'; ref: Extract<DatasetRef, { kind: 'shapes' | 'kernel-fit' }> }
+  | { kind: 'builtin'; ref: BuiltinRef }
   | { kind: 'files'; format: DataFormat | null; label: string; token: string };
 
 /** What the panel shows before training: counts, shape, classes, a strip of samples. */

@@ -117,6 +117,7 @@ describe.skipIf(!binary)(`desktop app (Electron)${binary ? '' : ` — ${SKIP_REA
     if (await discard.count()) await discard.first().click();
     await page.getByTestId('gallery').waitFor({ state: 'detached' });
     await page.getByTestId('tab-train').click();
+    await page.getByTestId('training-source').selectOption('shapes');
     await page.getByTestId('training-shapes-samples').fill('512');
     await page.getByTestId('training-shapes-test').fill('128');
     await page.getByTestId('training-epochs').fill('1');

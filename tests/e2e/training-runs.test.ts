@@ -34,6 +34,8 @@ async function openPresetForTraining(page: Page, opts: { samples?: number; test?
   await page.locator(`[data-testid="preset-card"][data-file="${opts.preset ?? 'seed-mnist-cnn.convas.json'}"]`).click();
   await page.getByTestId('gallery').waitFor({ state: 'detached' });
   await page.getByTestId('tab-train').click();
+  // the seed's MNIST CNN defaults to the built-in MNIST digits; these runs use a small Shapes set
+  if (opts.samples) await page.getByTestId('training-source').selectOption('shapes');
   if (opts.samples) await page.getByTestId('training-shapes-samples').fill(String(opts.samples));
   if (opts.test) await page.getByTestId('training-shapes-test').fill(String(opts.test));
   await page.getByTestId('training-epochs').fill(String(opts.epochs));

@@ -52,7 +52,7 @@ async function validationInputs(indices: number[]): Promise<{ shape: number[]; d
   const preset = JSON.parse(readFileSync(PRESET, 'utf8'));
   const t = preset.training;
   // ten shapes: the Train tab matches Shapes' classes to the Softmax's 10 outputs
-  const dataset = openBuiltinDataset({ kind: 'shapes', samples: SAMPLES, testSamples: TEST_SAMPLES, classes: 10 }, { inputShape: [1, 28, 28], seed: t.seed ?? 1 });
+  const dataset = await openBuiltinDataset({ kind: 'shapes', samples: SAMPLES, testSamples: TEST_SAMPLES, classes: 10 }, { inputShape: [1, 28, 28], seed: t.seed ?? 1 });
   const pipeline = await DataPipeline.create(dataset, { batch: t.batchSize, seed: t.seed ?? 1, valFraction: 0.1, normalize: t.dataset.normalize, shuffle: true });
   const data: number[] = [];
   for (const i of indices) data.push(...(await pipeline.sample('validation', i)).x);
@@ -69,6 +69,8 @@ describe('training in the browser build', () => {
     await page.getByTestId('gallery').waitFor({ state: 'detached' });
 
     await page.getByTestId('tab-train').click();
+    // the preset defaults to the built-in MNIST digits (18.4); this test trains on a small Shapes set
+    await page.getByTestId('training-source').selectOption('shapes');
     await page.getByTestId('training-shapes-samples').fill(String(SAMPLES));
     await page.getByTestId('training-shapes-test').fill(String(TEST_SAMPLES));
     await page.getByTestId('training-epochs').fill('1');

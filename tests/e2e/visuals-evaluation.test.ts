@@ -26,6 +26,7 @@ async function openPreset(page: Page, file: string): Promise<void> {
 /** Train the open project briefly on small Shapes through the Train tab, until it finishes. */
 async function trainBriefly(page: Page, o: { samples: number; test: number; epochs: number }): Promise<void> {
   await page.getByTestId('tab-train').click();
+  await page.getByTestId('training-source').selectOption('shapes');
   await page.getByTestId('training-shapes-samples').fill(String(o.samples));
   await page.getByTestId('training-shapes-test').fill(String(o.test));
   await page.getByTestId('training-epochs').fill(String(o.epochs));

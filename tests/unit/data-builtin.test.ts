@@ -41,8 +41,8 @@ describe('Shapes', () => {
     }
   });
 
-  it('takes size and channels from the graph Input, and names bad options', () => {
-    expect(openBuiltinDataset({ kind: 'shapes' }, { inputShape: [3, 32, 32] }).inputShape).toEqual([3, 32, 32]);
+  it('takes size and channels from the graph Input, and names bad options', async () => {
+    expect((await openBuiltinDataset({ kind: 'shapes' }, { inputShape: [3, 32, 32] })).inputShape).toEqual([3, 32, 32]);
     expect(() => shapesDataset({ channels: 2 })).toThrow(/channels must be 1 \(grey\) or 3 \(RGB\), got 2/);
     expect(() => shapesDataset({ samples: 0 })).toThrow(/samples must be a whole number ≥ 1, got 0/);
     expect(() => shapesDataset({ classes: ['circle'] })).toThrow(/two or more/);
@@ -59,7 +59,7 @@ describe('Shapes', () => {
     expect((await shapesDataset({ classes: 10, samples: 100, seed: 3 }).train.read(37, 4)).x).toEqual(r.x.slice(37 * 784, 41 * 784));
     expect(shapesDataset({ classes: 3 }).classes).toEqual(['circle', 'square', 'triangle']);
     expect(shapesDataset({ classes: ['heart', 'circle'] }).classes).toEqual(['heart', 'circle']);
-    expect(openBuiltinDataset({ kind: 'shapes', classes: 10 }).classes).toHaveLength(10);
+    expect((await openBuiltinDataset({ kind: 'shapes', classes: 10 })).classes).toHaveLength(10);
   });
 
   it('keeps the original six by default, sample for sample', async () => {

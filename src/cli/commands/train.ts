@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BACKENDS } from '../../engine/io/settings';
+import { findFashionMnist } from '../../engine/data/installed.node.js';
 import { parseDataArg, type DatasetRef } from '../../engine/data/ref';
 import { FormatError } from '../../engine/io/errors';
 import { BUILTIN_DATASETS, datasetRefOf, type Project } from '../../engine/io/project';
@@ -142,6 +143,9 @@ export function planTraining(args: Args, resumed: CheckpointedRun | null = null)
     }
   }
   const echo = resumed ? resumeEcho(resumeFrom!, resumed, { data, hyper, out, keepCheckpoints, checkpointPath }, args) : [];
+  if (!dataArg && !resumed && t.dataset?.name === 'fashion-mnist' && data.kind === 'mnist') {
+    echo.push('Fashion-MNIST is not installed here (Debian/Ubuntu: apt install dataset-fashion-mnist): training on the built-in MNIST digits instead.');
+  }
   return {
     graph: project.graph,
     data,
@@ -385,7 +389,7 @@ export const train: Command = {
   summary: 'Train a project in the training worker, with progress, checkpoints and resume',
   positionals: [{ name: 'project', help: 'Project file (.convas.json): graph and training settings' }],
   options: [
-    { name: 'data', kind: 'value', valueName: '<source>', help: 'shapes, kernel-fit, or a folder of MNIST IDX files, CIFAR-10 batches or class sub-folders of images (default: the project\'s)' },
+    { name: 'data', kind: 'value', valueName: '<source>', help: 'mnist (10,000 real digits, built in), fashion-mnist (where the system has it), shapes, kernel-fit, or a folder of MNIST IDX files, CIFAR-10 batches or class sub-folders of images (default: the project\'s)' },
     { name: 'epochs', kind: 'value', valueName: '<N>', help: 'Epochs to train (default: the project\'s)' },
     { name: 'batch', kind: 'value', valueName: '<N>', help: 'Batch size (default: the project\'s)' },
     { name: 'lr', kind: 'value', valueName: '<X>', help: 'Learning rate (default: the project\'s)' },

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { cifarFolder, openCifarDataset } from './cifar.node.js';
 import { hasIdxFiles, openIdxDataset } from './idx.node.js';
 import { hasClassFolders, openImageFolder } from './image-folder.node.js';
-import { openBuiltinDataset, type DatasetRef, type OpenContext } from './ref';
+import { findFashionMnist } from './installed.node.js';
+import { FASHION_MNIST_HOWTO, openBuiltinDataset, type DatasetRef, type OpenContext } from './ref';
 import { DatasetError, type Dataset } from './types';
 
 async function openFolder(path: string, format: 'idx' | 'cifar10' | 'image-folder' | undefined, ctx: OpenContext): Promise<Dataset> {
@@ -27,8 +28,15 @@ async function openFolder(path: string, format: 'idx' | 'cifar10' | 'image-folde
   );
 }
 
+async function openInstalledFashion(): Promise<Dataset> {
+  const dir = findFashionMnist();
+  if (!dir) throw new DatasetError(FASHION_MNIST_HOWTO);
+  const d = await openIdxDataset(dir);
+  return Object.assign(d, { name: 'Fashion-MNIST (installed)' });
+}
+
 export async function openDataset(ref: DatasetRef, ctx: OpenContext = {}): Promise<Dataset> {
-  const d = ref.kind === 'folder' ? await openFolder(ref.path, ref.format, ctx) : openBuiltinDataset(ref, ctx);
+  const d = ref.kind === 'folder' ? await openFolder(ref.path, ref.format, ctx) : ref.kind === 'fashion-mnist' ? await openInstalledFashion() : await openBuiltinDataset(ref, ctx);
   if (ctx.inputShape && ctx.inputShape.join('×') !== d.inputShape.join('×')) {
     await d.close?.();
     throw new DatasetError(`the graph's Input is ${ctx.inputShape.join('×')}, but ${d.name} has samples of ${d.inputShape.join('×')}`);

@@ -21,7 +21,7 @@ export const PROJECT_VERSION = 1;
  * project folder can move).
  */
 export const DATASET_SOURCES = ['builtin', 'idx', 'cifar10', 'image-folder'] as const;
-export const BUILTIN_DATASETS = ['shapes', 'kernel-fit'] as const;
+export const BUILTIN_DATASETS = ['shapes', 'kernel-fit', 'mnist', 'fashion-mnist'] as const;
 const DatasetSchema = z
   .strictObject({
     source: z.enum(DATASET_SOURCES),

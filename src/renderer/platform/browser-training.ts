@@ -164,6 +164,7 @@ export function browserTraining(): TrainingPlatform {
       await idbDelete(CHECKPOINTS, id);
     },
     hasCheckpoint: (id) => idbHas(CHECKPOINTS, id),
+    systemData: false,
     openWeights: async () => {
       const files = await pickFiles({ directory: false, accept: '.json,application/json' });
       const f = files?.[0];

@@ -32,7 +32,8 @@ export function electronTraining(api: TrainingBridge): TrainingPlatform {
   return {
     chooseData: (format) => ipc(api.chooseData(format)),
     describeData: (choice, inputShape) =>
-      choice.kind === 'builtin' ? describeBuiltin(choice, inputShape) : ipc(api.describeData(choice, inputShape ? [...inputShape] : null)),
+      // installed Fashion-MNIST is on the file system: main looks for it
+      choice.kind === 'builtin' && choice.ref.kind !== 'fashion-mnist' ? describeBuiltin(choice, inputShape) : ipc(api.describeData(choice, inputShape ? [...inputShape] : null)),
     start: async (req) => {
       unsubscribe ??= api.onMessage(route);
       const handle = new ChannelRunHandle(req.runId);
@@ -56,6 +57,7 @@ export function electronTraining(api: TrainingBridge): TrainingPlatform {
     saveRun: (record) => ipc(api.saveRun(record)),
     deleteRun: (id) => ipc(api.deleteRun(id)),
     hasCheckpoint: (id) => ipc(api.hasCheckpoint(id)),
+    systemData: true,
     openWeights: () => ipc(api.openWeights()),
   };
 }

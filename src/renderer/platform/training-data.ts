@@ -7,7 +7,7 @@ import { openBuiltinDataset } from '../../engine/data/ref';
 import type { DataChoice, DataPreview } from './training';
 
 export async function describeBuiltin(choice: Extract<DataChoice, { kind: 'builtin' }>, inputShape: readonly number[] | null, seed = 1): Promise<DataPreview> {
-  const d = openBuiltinDataset(choice.ref, { inputShape: inputShape ?? undefined, seed });
+  const d = await openBuiltinDataset(choice.ref, { inputShape: inputShape ?? undefined, seed });
   try {
     return await previewDataset(d);
   } finally {

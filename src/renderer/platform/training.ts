@@ -66,6 +66,8 @@ export interface RunHandle {
 }
 
 export interface TrainingPlatform {
+  /** Whether data the operating system installed (Fashion-MNIST under /usr/share/datasets) can be found: desktop yes, browser no. */
+  readonly systemData: boolean;
   /** Dialog (desktop) or file input (browser); null when cancelled. */
   chooseData(format: DataFormat | null): Promise<DataChoice | null>;
   /** Open the data far enough to describe it; `inputShape` is the graph Input's (built-ins draw to it). */

@@ -9,7 +9,7 @@ import { formatInt } from '../graph/format';
 import { platform } from '../platform';
 import { useEditor } from '../store/editor';
 import type { DataChoice, DataPreview } from '../platform/training';
-import { classifierOutput, dataLabel, fitProblems, fitWarnings, SOURCES, sourceOf, type SourceKey } from './data-choice';
+import { classifierOutput, dataLabel, fitProblems, fitWarnings, isBuiltinKey, SOURCES, sourceOf, type BuiltinKey, type SourceKey } from './data-choice';
 import { NumberField, Section, SelectField } from './fields';
 import { SampleStrip } from './SampleStrip';
 import { useTrainingUi } from './ui';
@@ -63,7 +63,7 @@ export function DataSection({ choice, report, preview, locked }: { choice: DataC
   const [pickError, setPickError] = useState<string | null>(null);
   const ui = useTrainingUi.getState();
 
-  const pick = async (format: Exclude<SourceKey, 'shapes' | 'kernel-fit'>) => {
+  const pick = async (format: Exclude<SourceKey, BuiltinKey>) => {
     setPicking(true);
     setPickError(null);
     try {
@@ -78,7 +78,7 @@ export function DataSection({ choice, report, preview, locked }: { choice: DataC
 
   const onSource = (v: SourceKey) => {
     setPickError(null);
-    if (v === 'shapes' || v === 'kernel-fit') {
+    if (isBuiltinKey(v)) {
       ui.setData({ kind: 'builtin', ref: { kind: v } });
       // the project remembers a built-in choice (files have no path a project could keep in a browser)
       const t = useEditor.getState().meta.training;
@@ -100,7 +100,7 @@ export function DataSection({ choice, report, preview, locked }: { choice: DataC
           <span className="mono small tfiles-label" title={choice.label}>
             {dataLabel(choice)}
           </span>
-          <button className="button" disabled={locked || picking} onClick={() => void pick(source as Exclude<SourceKey, 'shapes' | 'kernel-fit'>)}>
+          <button className="button" disabled={locked || picking} onClick={() => void pick(source as Exclude<SourceKey, BuiltinKey>)}>
             Choose again…
           </button>
         </div>

@@ -7,6 +7,7 @@ import { useEditor } from '../store/editor';
 import './training.css';
 import { selectGraph, useReport } from '../graph/useReport';
 import { DataSection, useDataPreview } from './DataSection';
+import { platform } from '../platform';
 import { choiceFromProject, dataLabel, fitProblems, networkProblem, shapesClassesFor, withShapesOptions } from './data-choice';
 import { Section } from './fields';
 import { RunSection } from './RunSection';
@@ -28,7 +29,7 @@ export function TrainPanel() {
   // the status only: progress changes every frame while a run goes, and this panel holds forms
   const active = useTraining((s) => isActive(s.live?.status));
   // Shapes draws as many classes as the Softmax has outputs (2–10), so a 10-way network has 10 targets
-  const choice = withShapesOptions(picked ?? choiceFromProject(projectDataset), { shapesSamples, shapesTestSamples, classes: shapesClassesFor(report) });
+  const choice = withShapesOptions(picked ?? choiceFromProject(projectDataset, platform.training.systemData), { shapesSamples, shapesTestSamples, classes: shapesClassesFor(report) });
   const inputShape = report.nodes.find((n) => n.type === 'Input')?.outputShape ?? null;
   const preview = useDataPreview(choice, inputShape);
 

@@ -4,15 +4,31 @@
  * output layer) — the same rules the worker applies, said before a worker starts.
  */
 import { classifierOutput, shapesClassesFor } from '../../engine/data/classes-fit';
+import type { BuiltinRef } from '../../engine/data/ref';
 import type { ProjectDataset } from '../../engine/io/project';
 import type { ShapeReport } from '../../engine/shapes/inferShapes';
 import type { DataChoice, DataFormat, DataPreview } from '../platform/training';
 
 export { classifierOutput, shapesClassesFor };
 
-export type SourceKey = 'shapes' | 'kernel-fit' | DataFormat;
+export type BuiltinKey = BuiltinRef['kind'];
+export type SourceKey = BuiltinKey | DataFormat;
+
+/** The built-in sets by name, as the panel and a run's label say them. */
+export const BUILTIN_LABELS: Record<BuiltinKey, string> = {
+  mnist: 'MNIST digits',
+  'fashion-mnist': 'Fashion-MNIST (installed)',
+  shapes: 'Shapes',
+  'kernel-fit': 'Kernel fit',
+};
+
+export function isBuiltinKey(k: SourceKey): k is BuiltinKey {
+  return k in BUILTIN_LABELS;
+}
 
 export const SOURCES: readonly { value: SourceKey; label: string }[] = [
+  { value: 'mnist', label: 'MNIST digits (built in, 10,000 real digits)' },
+  { value: 'fashion-mnist', label: 'Fashion-MNIST (installed on this system)' },
   { value: 'shapes', label: 'Shapes (built in)' },
   { value: 'kernel-fit', label: 'Kernel fit (built in)' },
   { value: 'idx', label: 'MNIST / Fashion-MNIST (IDX files)' },
@@ -24,9 +40,14 @@ export function sourceOf(c: DataChoice): SourceKey {
   return c.kind === 'builtin' ? c.ref.kind : (c.format ?? 'idx');
 }
 
-/** The project's dataset setting as a choice; file data must be picked again (no path from a browser). */
-export function choiceFromProject(d: ProjectDataset | null): DataChoice {
-  if (d?.source === 'builtin' && d.name === 'kernel-fit') return { kind: 'builtin', ref: { kind: 'kernel-fit' } };
+/**
+ * The project's dataset setting as a choice; file data must be picked again (no path from a
+ * browser). Installed Fashion-MNIST becomes the built-in digits where the system's data cannot
+ * be reached (the 18.5 preset's rule: Fashion-MNIST if installed, else MNIST digits).
+ */
+export function choiceFromProject(d: ProjectDataset | null, systemData = true): DataChoice {
+  if (d?.source === 'builtin' && d.name === 'fashion-mnist' && !systemData) return { kind: 'builtin', ref: { kind: 'mnist' } };
+  if (d?.source === 'builtin' && d.name && d.name !== 'shapes' && isBuiltinKey(d.name as SourceKey)) return { kind: 'builtin', ref: { kind: d.name as Exclude<BuiltinKey, 'shapes'> } };
   return { kind: 'builtin', ref: { kind: 'shapes' } };
 }
 
@@ -41,7 +62,7 @@ export function withShapesOptions(c: DataChoice, o: { shapesSamples: number; sha
 
 export function dataLabel(c: DataChoice): string {
   if (c.kind === 'files') return c.label;
-  return c.ref.kind === 'shapes' ? 'Shapes' : 'Kernel fit';
+  return BUILTIN_LABELS[c.ref.kind];
 }
 
 const fmt = (s: readonly number[]) => s.join('×');
