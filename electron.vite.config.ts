@@ -38,6 +38,8 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     plugins: [react(), cspPlugin()],
+    // as in the browser build: the module worker loads chunks (built-in data) on demand
+    worker: { format: 'es' },
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       minify: false,

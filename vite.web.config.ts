@@ -18,6 +18,9 @@ export default defineConfig({
   // WebAssembly backend needs for its threads (without it, it runs single-threaded).
   server: { port: 5173, strictPort: false, headers: CROSS_ORIGIN_ISOLATION },
   preview: { headers: CROSS_ORIGIN_ISOLATION },
+  // The training worker is a module worker: ES output lets it load chunks on demand (the
+  // built-in MNIST digits, 2 MB, only when a run uses them) instead of inlining them.
+  worker: { format: 'es' },
   build: {
     outDir: resolve(import.meta.dirname, 'dist-web'),
     emptyOutDir: true,
