@@ -26,5 +26,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   lazy('validate', () => import('./validate'), (m) => m.validate),
   lazy('infer', () => import('./infer'), (m) => m.infer),
   lazy('train', () => import('./train'), (m) => m.train),
+  lazy('export', () => import('./export'), (m) => m.exportCommand),
   lazy('layers', () => import('./layers'), (m) => m.layers),
 ];

@@ -1,0 +1,36 @@
+/**
+ * What an export produces, before it touches a disk: one file (ONNX, Keras) or a folder of
+ * files (PyTorch, TF.js), each as a sequence of byte chunks so large weights stream through.
+ */
+export interface ArtifactFile {
+  /** Relative to the folder (or the file's own name, for a single-file export). */
+  name: string;
+  chunks(): Iterable<Uint8Array>;
+}
+
+export interface Artifact {
+  kind: 'file' | 'folder';
+  files: ArtifactFile[];
+}
+
+const encoder = new TextEncoder();
+
+export function textFile(name: string, text: string): ArtifactFile {
+  return { name, chunks: () => [encoder.encode(text)] };
+}
+
+/** A float32 tensor's bytes, little-endian, without a copy. */
+export function floatBytes(data: Float32Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
+  const list = [...chunks];
+  const out = new Uint8Array(list.reduce((s, c) => s + c.length, 0));
+  let at = 0;
+  for (const c of list) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * `convas export` as a child process: it writes, verifies in the target runtime and prints the
+ * largest difference; it refuses an existing --out without --force, finds a bad --out before any
+ * work, and names the tensor and both shapes when the weights do not fit the project.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPreset, PRESETS, randomPlan } from '../helpers/export';
+import { expectOneLine, runCli } from './cli-run';
+
+const dir = mkdtempSync(join(tmpdir(), 'convas-export-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const MNIST = join(PRESETS, 'seed-mnist-cnn.convas.json');
+const weights = join(dir, 'mnist.weights.json');
+const lenetWeights = join(dir, 'lenet.weights.json');
+
+beforeAll(() => {
+  writeFileSync(weights, JSON.stringify(randomPlan(loadPreset('seed-mnist-cnn.convas.json'), 11).weightsJson()));
+  writeFileSync(lenetWeights, JSON.stringify(randomPlan(loadPreset('lenet5.convas.json'), 11).weightsJson()));
+});
+
+const exportArgs = (format: string, out: string, ...extra: string[]) => ['export', MNIST, '--weights', weights, '--format', format, '--out', out, '--backend', 'cpu', ...extra];
+
+describe('convas export', () => {
+  it('--format onnx writes model.onnx and reports the verification figure', async () => {
+    const out = join(dir, 'mnist.onnx');
+    const r = await runCli(exportArgs('onnx', out));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(statSync(out).size).toBeGreaterThan(4 * 8 * 25);
+    expect(r.stdout).toMatch(/^wrote .*mnist\.onnx \(onnx, 1 file/m);
+    const m = /verified with onnxruntime-web [\d.]+ \(wasm\): outputs of 2 inputs \(seeded random\), Convas on cpu, largest difference from Convas ([\d.e+-]+) \(allowed 1\.00e-4\)/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('an existing --out is refused without --force, and replaced with it', async () => {
+    const out = join(dir, 'exists.onnx');
+    writeFileSync(out, 'keep me');
+    const r = await runCli(exportArgs('onnx', out));
+    expect(r.code).toBe(2);
+    expect(expectOneLine(r.stderr)).toBe(`convas export: ${out} already exists: pass --force to replace it`);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    const forced = await runCli(exportArgs('onnx', out, '--force'));
+    expect(forced.code).toBe(0);
+    expect(statSync(out).size).toBeGreaterThan(100);
+  });
+
+  it('an unwritable --out is found before any work (even before reading the weights)', async () => {
+    const missing = await runCli(['export', MNIST, '--weights', join(dir, 'no-such.json'), '--format', 'onnx', '--out', join(dir, 'no-folder', 'm.onnx')]);
+    expect(missing.code).toBe(2);
+    expect(expectOneLine(missing.stderr)).toMatch(/cannot write .*no-folder\/m\.onnx: folder .*no-folder does not exist/);
+    if (process.getuid?.() !== 0) {
+      const locked = join(dir, 'locked');
+      mkdirSync(locked);
+      chmodSync(locked, 0o500);
+      const r = await runCli(exportArgs('onnx', join(locked, 'm.onnx')));
+      expect(expectOneLine(r.stderr)).toMatch(/is not writable/);
+    }
+  });
+
+  it('weights that do not fit the project name the tensor and both shapes; nothing is written', async () => {
+    const out = join(dir, 'wrong.onnx');
+    const r = await runCli(['export', MNIST, '--weights', lenetWeights, '--format', 'onnx', '--out', out]);
+    expect(r.code).toBe(1);
+    const line = expectOneLine(r.stderr);
+    expect(line).toContain(lenetWeights);
+    expect(line).toMatch(/conv1\.weight: file has 6×1×5×5, graph needs 8×1×5×5/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
