@@ -60,7 +60,7 @@ describe('convas with bad files', () => {
     const d = join(dir, 'a-folder.json');
     mkdirSync(d);
     expect(await fails(['validate', d])).toBe(`convas validate: cannot read ${d}: it is a directory, not a JSON file`);
-    expect(await fails(['infer', PROJECT, '--weights', '/dev/zero', '--input', INPUT, '--backend', 'cpu'])).toBe('convas infer: cannot read /dev/zero: it is a character device, not a JSON file');
+    expect(await fails(['infer', PROJECT, '--weights', '/dev/zero', '--input', INPUT, '--backend', 'cpu'])).toBe('convas infer: cannot read /dev/zero: it is a character device, not a weights file');
   });
 
   it('a negative BatchNorm running_var is refused, naming the tensor and index (was: exit 0 with NaN outputs)', async () => {
@@ -69,4 +69,46 @@ describe('convas with bad files', () => {
     const weights = file('negvar.weights.json', JSON.stringify(w));
     expect(await fails(['infer', PROJECT, '--weights', weights, '--input', INPUT, '--backend', 'cpu'])).toBe(`convas infer: ${weights}: bn1.running_var[1] is -0.25: a variance cannot be below 0`);
   });
+});
+
+describe('a graph far beyond memory', () => {
+  const huge = {
+    format: 'convas-project',
+    version: 1,
+    name: 'huge',
+    graph: {
+      nodes: [
+        { id: 'input', type: 'Input', params: { shape: [1, 28, 28] } },
+        { id: 'flat', type: 'Flatten', params: {} },
+        { id: 'fc', type: 'Dense', params: { units: 1_048_576 } },
+        { id: 'fc2', type: 'Dense', params: { units: 6 } },
+        { id: 'out', type: 'Softmax', params: {} },
+      ],
+      edges: [
+        { from: 'input', to: 'flat', port: 0 },
+        { from: 'flat', to: 'fc', port: 0 },
+        { from: 'fc', to: 'fc2', port: 0 },
+        { from: 'fc2', to: 'out', port: 0 },
+      ],
+    },
+    // 256 TiB would not fit any machine this test runs on: a batch of 65,536 makes the activations alone 512 GiB
+    training: { epochs: 1, batchSize: 65_536, optimizer: { name: 'adam', lr: 0.001 }, dataset: { source: 'builtin', name: 'shapes' } },
+  };
+
+  it('validate says it will not fit, with the numbers (the graph itself is valid: exit 0)', async () => {
+    const project = file('huge.convas.json', JSON.stringify(huge));
+    const r = await runCli(['validate', project]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\n✗ Training memory \(batch 65536, adam\) will not fit: training needs about \d+(\.\d)? [GT]iB \(parameters \d+(\.\d)? GiB, gradients .*; 829,423,622 parameters\), more than this machine's memory \(\d+(\.\d)? GiB\): use fewer units/);
+    const j = await runCli(['validate', project, '--json']);
+    expect(JSON.parse(j.stdout).memory).toMatchObject({ verdict: 'too-big', batch: 65_536, optimizer: 'adam' });
+  });
+
+  it('train refuses at the start, before any allocation, with the same numbers (was: grew past 3 GB with no step)', async () => {
+    const project = file('huge-train.convas.json', JSON.stringify(huge));
+    const r = await runCli(['train', project, '--backend', 'cpu'], 240_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/training needs about .* more than this machine's memory/);
+    expect(r.stderr).not.toMatch(/internal error/);
+  }, 300_000);
 });

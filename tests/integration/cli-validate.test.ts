@@ -8,12 +8,16 @@ import { expectOneLine, FIXTURES, runCli } from './cli-run';
 const MNIST = join(FIXTURES, 'mnist-cnn.convas.json');
 
 describe('convas validate', () => {
-  it('--json prints exactly { ok, nodes, totals, errors } for the seed\'s MNIST CNN', async () => {
+  it('--json prints exactly { ok, nodes, totals, errors, memory } for the seed\'s MNIST CNN', async () => {
     const r = await runCli(['validate', MNIST, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report)).toEqual(['ok', 'nodes', 'totals', 'errors']);
+    expect(Object.keys(report)).toEqual(['ok', 'nodes', 'totals', 'errors', 'memory']);
+    expect(Object.keys(report.memory)).toEqual(['verdict', 'batch', 'optimizer', 'bytes', 'parts', 'limitBytes', 'limitSource', 'message']);
+    expect(report.memory.verdict).toBe('fits');
+    expect(Object.keys(report.memory.parts)).toEqual(['parameters', 'gradients', 'optimizer', 'activations', 'data']);
+    expect(report.memory.bytes).toBe(Object.values(report.memory.parts as Record<string, number>).reduce((a, b) => a + b, 0));
     expect(report.ok).toBe(true);
     expect(report.errors).toEqual([]);
     expect(report.totals).toEqual({ params: 12_042, flops: report.nodes.reduce((a: number, n: { flops: number }) => a + n.flops, 0) });

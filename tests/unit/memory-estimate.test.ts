@@ -53,6 +53,12 @@ describe('estimateTrainingMemory', () => {
       `training needs about ${formatBytes(e.total)} (parameters ${formatBytes(e.parts.parameters)}, gradients ${formatBytes(e.parts.gradients)}, momentum state ${formatBytes(e.parts.optimizer)}, activations at batch 64 ${formatBytes(e.parts.activations)}, data batches ${formatBytes(e.parts.data)}; 833,617,930 parameters), more than this machine's memory (16.0 GiB): use fewer units or filters, a smaller batch size, or an optimizer with fewer slots (sgd < momentum < adam)`,
     );
     expect(formatBytes(e.total)).toBe('16.3 GiB');
+    // judged against what is free now when the host knows it
+    const busy = judgeMemory(e, { bytes: 24 * GiB, source: "this machine's memory", available: 12 * GiB });
+    expect(busy.verdict).toBe('too-big');
+    expect(busy.message).toMatch(/; 833,617,930 parameters\), more than the 12\.0 GiB free now \(this machine's memory: 24\.0 GiB\): use fewer units .*, or close other programs$/);
+    expect(judgeMemory(e, { bytes: 24 * GiB, source: 'm', available: 19 * GiB }).verdict).toBe('tight');
+    expect(judgeMemory(e, { bytes: 24 * GiB, source: 'm', available: 23 * GiB }).verdict).toBe('fits');
   });
 
   it('warns from 80 % of the limit, and on webasm refuses a plan beyond WebAssembly memory', () => {
@@ -73,6 +79,8 @@ describe('estimateTrainingMemory', () => {
     const n = nodeMemoryLimit();
     expect(n.bytes).toBeGreaterThan(0);
     expect(n.bytes).toBeLessThanOrEqual(totalmem());
+    expect(n.available).toBeGreaterThan(0);
+    expect(n.available).toBeLessThanOrEqual(n.bytes);
     expect(browserMemoryLimit({ deviceMemory: 8 })).toEqual({ bytes: 8 * GiB, source: "this device's memory as the browser reports it" });
     expect(browserMemoryLimit(undefined).bytes).toBe(DEFAULT_BROWSER_MEMORY_BYTES);
     expect(browserMemoryLimit({}).source).toBe('the memory assumed for a browser tab');

@@ -33,9 +33,12 @@ export const DEFAULT_BROWSER_MEMORY_BYTES = 4 * 2 ** 30;
 export const WARN_FRACTION = 0.8;
 
 export interface MemoryLimit {
+  /** All the memory there is (physical, or a container's limit). */
   bytes: number;
-  /** Where the number comes from, for messages: "this machine's 23.4 GiB of memory". */
+  /** Where the number comes from, for messages: "this machine's memory". */
   source: string;
+  /** What is free right now (Linux: MemAvailable), when the host can tell; a run is judged against it. */
+  available?: number;
 }
 
 export interface MemoryEstimate {
@@ -149,11 +152,18 @@ export function judgeMemory(e: MemoryEstimate, limit: MemoryLimit, backend: stri
   if (e.total > limit.bytes) {
     return { verdict: 'too-big', message: `${head}, more than ${limit.source} (${formatBytes(limit.bytes)}): ${fix}`, estimate: e, limit };
   }
-  if (e.total > WARN_FRACTION * limit.bytes) {
-    const pct = Math.round((100 * e.total) / limit.bytes);
-    return { verdict: 'tight', message: `${head}: ${pct} % of ${limit.source} (${formatBytes(limit.bytes)}); other programs may push it out of memory`, estimate: e, limit };
+  // Judged against what is free now: the rest is other programs' (8 GiB free of 16 means 8).
+  const free = limit.available !== undefined && limit.available < limit.bytes ? limit.available : null;
+  const cap = free ?? limit.bytes;
+  const capText = free !== null ? `the ${formatBytes(free)} free now (${limit.source}: ${formatBytes(limit.bytes)})` : `${limit.source} (${formatBytes(limit.bytes)})`;
+  if (e.total > cap) {
+    return { verdict: 'too-big', message: `${head}, more than ${capText}: ${fix}, or close other programs`, estimate: e, limit };
   }
-  return { verdict: 'fits', message: `${head}; ${limit.source} is ${formatBytes(limit.bytes)}`, estimate: e, limit };
+  if (e.total > WARN_FRACTION * cap) {
+    const pct = Math.round((100 * e.total) / cap);
+    return { verdict: 'tight', message: `${head}: ${pct} % of ${capText}; other programs may push it out of memory`, estimate: e, limit };
+  }
+  return { verdict: 'fits', message: `${head}; ${free !== null ? `free now: ${formatBytes(free)} of ${formatBytes(limit.bytes)}` : `${limit.source}: ${formatBytes(limit.bytes)}`}`, estimate: e, limit };
 }
 
 /**

@@ -41,6 +41,7 @@ import {
   type EpochAccumulator,
   type EpochMetricsRecord,
 } from './checkpoint';
+import { estimateTrainingMemory, judgeMemory, type MemoryLimit } from './memory-estimate';
 import { MetricsAccumulator } from './metrics';
 import { chunkSteps, maxChunkSteps } from './chunking';
 import { compileInference, compileTrainSteps, type Inference, type TrainSteps } from './network';
@@ -55,6 +56,8 @@ export interface SessionHost {
   yieldToEvents(): Promise<void>;
   /** Milliseconds, monotonic. */
   now(): number;
+  /** The memory a run may use here; when given, a run estimated beyond it is refused at start. */
+  memoryLimit?(): MemoryLimit;
 }
 
 type Phase = 'start' | 'data' | 'step' | 'validation' | 'checkpoint' | 'request';
@@ -247,6 +250,11 @@ export class TrainingSession {
     const input = report.nodes.find((n) => n.type === 'Input');
     const output = report.nodes.find((n) => n.spec?.output);
     if (!input || !output) throw new GraphError('training needs an Input node and an output layer (Softmax classifier or Regression)');
+    const limit = this.host.memoryLimit?.();
+    if (limit) {
+      const memory = judgeMemory(estimateTrainingMemory(report, { batch: hyper.batchSize, optimizer: hyper.optimizer.name }), limit, hyper.backend);
+      if (memory.verdict === 'too-big') throw new RunError(memory.message, 'start');
+    }
 
     const dataset = await this.host.openDataset(cmd.data, { inputShape: input.outputShape!, seed: hyper.seed });
     try {

@@ -7,6 +7,7 @@
 import { createNodeDevice } from '../backend/node';
 import { openDataset } from '../data/open.node.js';
 import { fileCheckpointStore } from '../train/checkpoint-file.node.js';
+import { nodeMemoryLimit } from '../train/memory-limit.node.js';
 import { TrainingSession } from '../train/session';
 import { event, type WorkerEvent } from './protocol';
 
@@ -38,6 +39,7 @@ function main(): void {
     store: fileCheckpointStore,
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     now: () => performance.now(),
+    memoryLimit: nodeMemoryLimit,
   });
   ch.listen((m) => session.handle(m));
   // The session reports its own errors; anything escaping it is a bug, reported before dying.

@@ -10,6 +10,7 @@ import { MEMORY_PREFIX, openMemoryData, type MemoryData } from '../data/memory';
 import { openBuiltinDataset } from '../data/ref';
 import { DatasetError } from '../data/types';
 import { memoryCheckpointStore } from '../train/checkpoint';
+import { browserMemoryLimit } from '../train/memory-estimate';
 import { TrainingSession } from '../train/session';
 import type { WorkerEvent } from './protocol';
 
@@ -56,6 +57,7 @@ const session = new TrainingSession({
   store: memoryCheckpointStore(),
   yieldToEvents,
   now: () => performance.now(),
+  memoryLimit: () => browserMemoryLimit((globalThis as { navigator?: { deviceMemory?: number } }).navigator),
 });
 
 scope.addEventListener('message', (e) => {
