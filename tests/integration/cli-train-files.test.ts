@@ -120,3 +120,14 @@ describe('convas train: bad input is exit 2, as --help says', () => {
     expect(r.stdout).toMatch(/2 bad arguments or files \(an unknown --data, a missing --resume checkpoint, an unwritable --out\)/);
   });
 });
+
+describe('convas train --resume: another run is bad input', () => {
+  it('refuses --data, --seed or --batch that differ from the checkpointed run, with exit 2, before training', async () => {
+    const ckpt = join(work, 'seeded.ckpt');
+    const made = await runCliLive(['train', PRESET, ...quick, '--checkpoint', ckpt, '--checkpoint-every', '3', '--keep-checkpoints'], { cwd: work });
+    expect(made.code, made.stderr).toBe(0);
+    const r = await runCli(['train', PRESET, '--resume', ckpt, '--seed', '77', '--batch', '16']);
+    expect(r.code).toBe(2);
+    expect(expectOneLine(r.stderr)).toMatch(/seeded\.ckpt: --seed 77 \(the run used 1\), --batch 16 \(the run used 32\): a resumed run keeps its data, seed and batch size/);
+  });
+});

@@ -142,6 +142,7 @@ export function planTraining(args: Args, resumed: CheckpointedRun | null = null)
       throw e;
     }
   }
+  if (resumed) refuseOtherRun(resumeFrom!, resumed, data, hyper);
   const echo = resumed ? resumeEcho(resumeFrom!, resumed, { data, hyper, out, keepCheckpoints, checkpointPath }, args) : [];
   if (!dataArg && !resumed && t.dataset?.name === 'fashion-mnist' && data.kind === 'mnist') {
     echo.push('Fashion-MNIST is not installed here (Debian/Ubuntu: apt install dataset-fashion-mnist): training on the built-in MNIST digits instead.');
@@ -158,6 +159,18 @@ export function planTraining(args: Args, resumed: CheckpointedRun | null = null)
     runArgs: { out: out ? resolve(out) : null, keepCheckpoints },
     echo,
   };
+}
+
+/**
+ * Flags that would make a resumed run another run (its data order or optimizer differ) are bad
+ * arguments: refused here, before a worker starts, naming both values.
+ */
+function refuseOtherRun(path: string, was: CheckpointedRun, data: DatasetRef, hyper: HyperparametersInput): void {
+  const differ: string[] = [];
+  if (JSON.stringify(was.data) !== JSON.stringify(data)) differ.push(`--data ${describeData(data)} (the run used ${describeData(was.data)})`);
+  if (was.hyper.seed !== hyper.seed) differ.push(`--seed ${hyper.seed} (the run used ${was.hyper.seed})`);
+  if (was.hyper.batchSize !== hyper.batchSize) differ.push(`--batch ${hyper.batchSize} (the run used ${was.hyper.batchSize})`);
+  if (differ.length) throw new CliError(`--resume ${path}: ${differ.join(', ')}: a resumed run keeps its data, seed and batch size; leave these out, or start a new run without --resume`);
 }
 
 /** What a resumed run continues with, and every flag that changed the checkpointed run. */
