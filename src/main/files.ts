@@ -5,7 +5,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { decodeUtf8, JsonTextError } from '../engine/io/json-text';
-import { MAX_CONTENT_BYTES } from './schemas';
+import { isWeightsBinary } from '../engine/io/weights-binary';
+import { MAX_CONTENT_BYTES, MAX_EXPORT_BYTES } from './schemas';
 
 /**
  * Saves go through the engine's one atomic writer: temporary file beside the target, fsync,
@@ -28,6 +29,27 @@ export async function readTextFile(file: string): Promise<string> {
     if (e instanceof JsonTextError) throw new Error(`${file}: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * A weights file for the renderer: binary weights (told by their first bytes) as bytes, up to
+ * what IPC carries; weights JSON as checked text, like a project.
+ */
+export async function readWeightsContent(file: string): Promise<string | Uint8Array> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new Error(`${file} is not a file`);
+    const head = new Uint8Array(16);
+    await handle.read(head, 0, head.length, 0);
+    if (isWeightsBinary(head)) {
+      if (stat.size > MAX_EXPORT_BYTES) throw new Error(`${file} is ${(stat.size / 1e9).toFixed(1)} GB; weights larger than ${(MAX_EXPORT_BYTES / 1e9).toFixed(1)} GB are not opened in the app (use convas train --weights)`);
+      return new Uint8Array(await handle.readFile());
+    }
+  } finally {
+    await handle.close();
+  }
+  return readTextFile(file);
 }
 
 /** `net.convas.json` → `net`; used for window titles and suggested names. */

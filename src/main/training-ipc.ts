@@ -9,7 +9,7 @@ import { BrowserWindow, dialog, type IpcMainInvokeEvent } from 'electron';
 import type { DatasetRef } from '../engine/data/ref';
 import { command } from '../engine/worker/protocol';
 import { TrainingChannels, type DataChoice, type DataPreview, type RunRecord } from '../preload/contract';
-import { readTextFile } from './files';
+import { readWeightsContent } from './files';
 import { validate } from './schemas';
 import { isAppUrl } from './security';
 import type { TrainingProcesses } from './training';
@@ -123,9 +123,9 @@ export function createTrainingHandlers(deps: TrainingDeps): Record<(typeof Train
     [TrainingChannels.hasCheckpoint]: async (_event, rawId) => deps.runs.hasCheckpoint(validate(TrainingChannels.hasCheckpoint, RunIdSchema, rawId)),
 
     [TrainingChannels.openWeights]: async (event) => {
-      const r = await dialog.showOpenDialog(windowOf(event), { title: 'Import weights', filters: [{ name: 'Convas weights', extensions: ['json'] }], properties: ['openFile'] });
+      const r = await dialog.showOpenDialog(windowOf(event), { title: 'Import weights', filters: [{ name: 'Convas weights', extensions: ['json', 'safetensors'] }], properties: ['openFile'] });
       if (r.canceled || r.filePaths.length === 0) return null;
-      return { name: path.basename(r.filePaths[0]), content: await readTextFile(r.filePaths[0]) };
+      return { name: path.basename(r.filePaths[0]), content: await readWeightsContent(r.filePaths[0]) };
     },
   };
 }

@@ -126,6 +126,7 @@ export interface TrainingBridge {
   saveRun(record: RunRecord): Promise<void>;
   deleteRun(id: string): Promise<void>;
   hasCheckpoint(id: string): Promise<boolean>;
-  openWeights(): Promise<{ name: string; content: string } | null>;
+  /** JSON weights as text, binary weights (.safetensors) as bytes. */
+  openWeights(): Promise<{ name: string; content: string | Uint8Array } | null>;
   onMessage(listener: (m: TrainingMessage) => void): () => void;
 }

@@ -16,9 +16,11 @@ import { decodeWeightsBinary, isWeightsBinary, WEIGHTS_BINARY_VERSION } from '..
 import { encodeWeightsFile, suggestedWeightsName, weightsFormatFor } from '../../src/engine/io/weights-encode';
 import { loadWeightsFile, saveWeightsFile } from '../../src/engine/io/weights-file.node.js';
 import { inferShapes } from '../../src/engine/shapes/inferShapes';
-import { encodeCheckpoint, encodeCheckpointChunks, joinChunks, type CheckpointState } from '../../src/engine/train/checkpoint';
+import { joinChunks } from '../../src/engine/io/bytes';
+import { encodeCheckpoint, encodeCheckpointChunks, type CheckpointState } from '../../src/engine/train/checkpoint';
 import { fileCheckpointStore, readCheckpointFile } from '../../src/engine/train/checkpoint-file.node.js';
 import { initWeights } from '../../src/engine/train/weights';
+import { readWeightsContent } from '../../src/main/files';
 
 const graph: Graph = {
   nodes: [
@@ -177,6 +179,20 @@ describe('weights JSON written in slices', () => {
     const f = join(dir, 'trunc.safetensors');
     writeFileSync(f, binary().subarray(0, 200));
     expect(() => loadWeightsFile(f)).toThrow(new RegExp(`^${f.replace(/[.]/g, '\\.')}: truncated`));
+  });
+});
+
+describe('Electron main opening a weights file for the app', () => {
+  it('gives binary weights as bytes and weights JSON as text', async () => {
+    const b = join(dir, 'main.safetensors');
+    const j = join(dir, 'main.weights.json');
+    await saveWeightsFile(b, report, weights);
+    await saveWeightsFile(j, report, weights);
+    const bytes = await readWeightsContent(b);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(bytes).toEqual(new Uint8Array(readFileSync(b)));
+    expect(await readWeightsContent(j)).toBe(readFileSync(j, 'utf8'));
+    await expect(readWeightsContent(dir)).rejects.toThrow(`${dir} is not a file`);
   });
 });
 

@@ -12,6 +12,7 @@
  * the file (atomically) is the store's job.
  */
 import type { Normalization } from '../data/pipeline';
+import { joinChunks } from '../io/bytes';
 import type { WeightMap } from './weights';
 
 export const CHECKPOINT_MAGIC = 'CNVSCKPT';
@@ -135,17 +136,6 @@ export function encodeCheckpointChunks(s: CheckpointState, crc: Crc32 = crc32): 
   for (let i = 1; i < chunks.length; i++) c = crc(chunks[i], c);
   view.setUint32(16, c, true);
   return chunks;
-}
-
-/** One buffer of chunks (a checkpoint kept in memory or sent to a page). */
-export function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 export function encodeCheckpoint(s: CheckpointState): Uint8Array {

@@ -9,6 +9,7 @@ import { MEMORY_PREFIX, openMemoryData, type MemoryData, type MemoryFile } from 
 import type { DatasetRef } from '../../engine/data/ref';
 import { command } from '../../engine/worker/protocol';
 import { decodeImageFolder } from './browser-images';
+import { isWeightsBinary } from '../../engine/io/weights-binary';
 import { fileText } from './file-text';
 import { CHECKPOINTS, idbDelete, idbGet, idbHas, idbAll, idbPut, RUNS } from './idb';
 import { ChannelRunHandle } from './training-client';
@@ -166,9 +167,12 @@ export function browserTraining(): TrainingPlatform {
     hasCheckpoint: (id) => idbHas(CHECKPOINTS, id),
     systemData: false,
     openWeights: async () => {
-      const files = await pickFiles({ directory: false, accept: '.json,application/json' });
+      const files = await pickFiles({ directory: false, accept: '.json,application/json,.safetensors' });
       const f = files?.[0];
-      return f ? { name: f.name, content: await fileText(f) } : null;
+      if (!f) return null;
+      // binary weights stay bytes; JSON is decoded as checked UTF-8
+      const head = new Uint8Array(await f.slice(0, 16).arrayBuffer());
+      return { name: f.name, content: isWeightsBinary(head) ? new Uint8Array(await f.arrayBuffer()) : await fileText(f) };
     },
   };
 }

@@ -68,8 +68,8 @@ function pickFile(): Promise<File | null> {
   });
 }
 
-function download(fileName: string, content: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: mime }));
+function download(fileName: string, content: string | Uint8Array, mime: string): void {
+  const url = URL.createObjectURL(new Blob([content as BlobPart], { type: mime }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;

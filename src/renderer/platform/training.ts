@@ -78,6 +78,6 @@ export interface TrainingPlatform {
   deleteRun(id: string): Promise<void>;
   /** Whether a checkpoint for the run is kept (so it can resume). */
   hasCheckpoint(id: string): Promise<boolean>;
-  /** A weights JSON file chosen by the user, as text; null when cancelled. */
-  openWeights(): Promise<{ name: string; content: string } | null>;
+  /** A weights file chosen by the user: JSON as text, binary weights as bytes; null when cancelled. */
+  openWeights(): Promise<{ name: string; content: string | Uint8Array } | null>;
 }

@@ -39,7 +39,8 @@ export interface SaveArgs {
 
 export interface ExportArgs {
   suggestedName: string;
-  content: string;
+  /** Text, or bytes (binary weights, ONNX, HDF5). */
+  content: string | Uint8Array;
   mime: string;
   filter: { name: string; extensions: string[] };
 }

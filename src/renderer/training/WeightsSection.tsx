@@ -10,7 +10,7 @@ import { useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 import { Section, SwitchField } from './fields';
 import { requests, useTraining, isActive } from './store';
-import { embeddedWeights, readWeightsFor, runMetrics, weightsFileFor } from './weights-io';
+import { embeddedWeights, readWeightsFor, runMetrics, weightsExportFor, weightsFileFor } from './weights-io';
 import { useTrainingUi } from './ui';
 
 const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'convas';
@@ -33,13 +33,9 @@ export function WeightsSection({ report, locked }: { report: ShapeReport; locked
   const exportWeights = async () => {
     setError(null);
     try {
-      const json = await trainedFile();
-      const saved = await platform.exportFile({
-        suggestedName: `${fileSafe(project)}.weights.json`,
-        content: JSON.stringify(json),
-        mime: 'application/json',
-        filter: { name: 'Convas weights', extensions: ['json'] },
-      });
+      const weights = await requests.getWeights();
+      // JSON while the model fits it, binary .safetensors of any size beyond
+      const saved = await platform.exportFile(weightsExportFor(fileSafe(project), live!.graph, weights, runMetrics(live!), live!.dataset?.preprocessing ?? null));
       if (saved) notify('success', 'Weights exported');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -73,7 +69,7 @@ export function WeightsSection({ report, locked }: { report: ShapeReport; locked
   return (
     <Section title="Weights" testId="training-weights">
       <div className="button-row">
-        <button className="button" disabled={!hasTrained} onClick={() => void exportWeights()} data-testid="training-export-weights" title="Save the trained weights as a weights JSON file">
+        <button className="button" disabled={!hasTrained} onClick={() => void exportWeights()} data-testid="training-export-weights" title="Save the trained weights: weights JSON, or binary .safetensors for large models">
           Export…
         </button>
         <button className="button" disabled={!hasTrained} onClick={() => void keepInProject()} data-testid="training-keep-weights" title="Embed the trained weights in the project file">
