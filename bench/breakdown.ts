@@ -6,14 +6,16 @@
  *   layer forward  = plan(forward)            − echo(same sizes)
  *   layer backward = plan(forward + backward) − echo(same sizes) − layer forward
  *   update         = plan(optimizer updates)  − echo(same sizes)
- *   upload         = plan(every step argument → one 1-element kernel each)
- *   readback       = echo(step arguments → step results) − upload, plus run()'s copies out
- * plus the JS time to draw the dropout masks. What is left of the measured step is plan
- * dispatch and JS glue. Estimates, not exact: parts overlap differently inside the fused step.
+ *   upload         = plan(every argument of a call → one 1-element kernel each) / steps per call
+ *   readback       = (echo(call arguments → call results) − upload, plus run()'s copies out) / steps per call
+ * where a call is the chunk of `stepsPerCall` steps the measurement ran (weights and slots cross
+ * once per call). What is left of the measured step is plan dispatch and JS glue. Estimates, not
+ * exact: parts overlap differently inside the fused plan.
  */
 import type { Device, PlanRun } from '../src/engine/backend/device';
 import { size, type Handle, type KArr, type KernelThis } from '../src/engine/layers/spec';
 import type { NodeShapeInfo } from '../src/engine/shapes/inferShapes';
+import { stepCounter } from '../src/engine/layers/counter-random';
 import { makeUpdater, optimizerSlots, hyperFor } from '../src/engine/train/optimizers';
 import { Rng } from '../src/engine/util/rng';
 import { median } from './measure';
@@ -43,7 +45,8 @@ export interface StepBreakdown {
   updateMs: number;
   uploadMs: number;
   readbackMs: number;
-  masksMs: number;
+  /** Steps per plan call the upload and readback are shared by. */
+  stepsPerCall: number;
   /** stepMs minus every part above (dispatch, JS glue, noise; may be negative under load). */
   restMs: number;
 }
@@ -105,7 +108,7 @@ async function layerCost(device: Device, echo: EchoKernels, n: NodeShapeInfo, ba
     ...inputs,
     ...pNames.map((k) => weights[`${n.id}.${k}`]),
     ...sNames.map((k) => weights[`${n.id}.${k}`]),
-    ...rNames.map((k) => fill(randomSizes[k])),
+    ...rNames.map(() => stepCounter(11, 1)),
   ];
   const outSize = batch * size(n.outputShape!);
   const isOutput = !!spec.output;
@@ -151,7 +154,7 @@ async function layerCost(device: Device, echo: EchoKernels, n: NodeShapeInfo, ba
 }
 
 /** `stepMs`: the step time the throughput measurement found (median run / steps). */
-export async function breakdownStep(w: Workload, tr: ConvasTraining, threads: number, stepMs: number): Promise<StepBreakdown> {
+export async function breakdownStep(w: Workload, tr: ConvasTraining, threads: number, stepMs: number, stepsPerCall: number): Promise<StepBreakdown> {
   const g = tr.step.graph;
   const device = g.device;
   const echo = new EchoKernels(device);
@@ -186,22 +189,22 @@ export async function breakdownStep(w: Workload, tr: ConvasTraining, threads: nu
   const updateEcho = echo.plan(uArgs.length, uSizes);
   const updateMs = (await medianMs(async () => sliceAll(await updatePlan(...uArgs)))) - (await medianMs(async () => sliceAll(await updateEcho(...uArgs))));
 
-  // The step's own arguments and results, moved with no work in between.
-  const masks = g.randomSizes.map((r) => new Float32Array(r.size));
-  const stepArgs: Float32Array[] = [tr.x, tr.targets, hyperFor(w.optimizer, 1)];
-  for (const s of g.slots) stepArgs.push(tr.weights[s.key]);
-  for (const s of trainable) for (const k of slotNames) stepArgs.push(tr.optimizerState[`${s.key}.${k}`] ?? new Float32Array(s.size));
-  stepArgs.push(...masks);
+  // A call's own arguments and results (a chunk of K steps), moved with no work in between.
+  const K = stepsPerCall;
+  const callArgs: Float32Array[] = [];
+  for (let k = 0; k < K; k++) callArgs.push(tr.x, tr.targets, hyperFor(w.optimizer, 1 + k), stepCounter(11, 1 + k));
+  for (const s of g.slots) callArgs.push(tr.weights[s.key]);
+  for (const s of trainable) for (const k of slotNames) callArgs.push(tr.optimizerState[`${s.key}.${k}`] ?? new Float32Array(s.size));
   const stateSlots = g.slots.filter((s) => !s.trainable);
-  const resultSizes = [1, 1, ...trainable.map((s) => s.size), ...stateSlots.map((s) => s.size), ...trainable.flatMap((s) => slotNames.map(() => s.size))];
-  const uploadPlan = echo.plan(stepArgs.length, []);
-  const movePlan = echo.plan(stepArgs.length, resultSizes);
-  const uploadMs = await medianMs(() => uploadPlan(...stepArgs));
-  const readbackMs = (await medianMs(async () => sliceAll(await movePlan(...stepArgs)))) - uploadMs;
-  const masksMs = masks.length ? await medianMs(async () => masks.forEach((m) => rng.fill(m))) : 0;
+  const resultSizes = [...Array<number>(2 * K).fill(1), ...trainable.map((s) => s.size), ...stateSlots.map((s) => s.size), ...trainable.flatMap((s) => slotNames.map(() => s.size))];
+  const uploadPlan = echo.plan(callArgs.length, []);
+  const movePlan = echo.plan(callArgs.length, resultSizes);
+  const uploadCallMs = await medianMs(() => uploadPlan(...callArgs));
+  const uploadMs = uploadCallMs / K;
+  const readbackMs = ((await medianMs(async () => sliceAll(await movePlan(...callArgs)))) - uploadCallMs) / K;
   for (const p of [updatePlan, updateEcho, uploadPlan, movePlan]) p.destroy();
 
-  const accounted = layers.reduce((a, l) => a + l.forwardMs + l.backwardMs, 0) + updateMs + uploadMs + readbackMs + masksMs;
+  const accounted = layers.reduce((a, l) => a + l.forwardMs + l.backwardMs, 0) + updateMs + uploadMs + readbackMs;
   return {
     workload: w.name,
     backend: device.mode,
@@ -212,7 +215,7 @@ export async function breakdownStep(w: Workload, tr: ConvasTraining, threads: nu
     updateMs,
     uploadMs,
     readbackMs,
-    masksMs,
+    stepsPerCall: K,
     restMs: stepMs - accounted,
   };
 }

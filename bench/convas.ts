@@ -1,14 +1,16 @@
 /**
- * Convas's side: the workload compiled into one training-step plan (`compileTrainStep`) on a
- * gpu.js device, fed the weights and optimizer state the previous step returned — the loop the
- * training worker runs.
+ * Convas's side: the workload compiled into plans of several training steps (`compileTrainSteps`)
+ * on a gpu.js device, fed the weights and optimizer state the previous call returned — the loop
+ * the training worker runs — and the bytes those calls move between JS and the device.
  */
 import { availableParallelism } from 'node:os';
 import type { Device } from '../src/engine/backend/device';
 import { createNodeDevice } from '../src/engine/backend/node';
 import { size } from '../src/engine/layers/spec';
-import { compileTrainStep, type TrainStep } from '../src/engine/train/network';
-import { initWeights, type WeightMap } from '../src/engine/train/weights';
+import { inferShapes } from '../src/engine/shapes/inferShapes';
+import { maxChunkSteps, stateBytes } from '../src/engine/train/chunking';
+import { compileTrainSteps, type TrainSteps } from '../src/engine/train/network';
+import { initWeights, tensorSlots, type WeightMap } from '../src/engine/train/weights';
 import { Rng } from '../src/engine/util/rng';
 import { breakdownSeconds, breakdownStep } from './breakdown';
 import { median, toMeasurement, type EngineResult, type EngineSession, type Measurement, type Protocol } from './measure';
@@ -18,7 +20,7 @@ export type ConvasBackend = 'webgpu' | 'webasm';
 
 /**
  * The device, with every plan pinned to gpu.js's single-threaded webasm executor when
- * `threads` is 1 — compileTrainStep takes no plan options, so the bench wraps `plan` instead.
+ * `threads` is 1 — compileTrainSteps takes no plan options, so the bench wraps `plan` instead.
  */
 export function withThreads(device: Device, threads: number): Device {
   if (device.mode !== 'webasm' || threads !== 1) return device;
@@ -34,21 +36,37 @@ export function webasmThreads(executorKind: string): number {
   throw new Error(`webasm training step ran on gpu.js's "${executorKind}" executor, not a fused one: its timings would not be Convas's`);
 }
 
-/** Seeded batch and targets; dropout draws its masks on the device from (seed, step), as the worker does. */
+/**
+ * Seeded batch and targets; dropout draws its masks on the device from (seed, step), as the worker
+ * does. Steps run `stepsPerCall` to a plan call (the worker's chunks): the weights and optimizer
+ * slots cross between JS and the device once per call each way, the batches once per step.
+ */
 export interface ConvasTraining {
-  step: TrainStep;
+  /** The one-step plan (the breakdown measures its parts). */
+  step: TrainSteps;
+  stepsPerCall: number;
   x: Float32Array;
   targets: Float32Array;
   weights: WeightMap;
   optimizerState: WeightMap;
   rng: Rng;
   t: number;
-  /** One training step, weights and slots carried over. Returns the loss. */
-  next(): Promise<number>;
+  /** `n` training steps, weights and slots carried over: chunks of `stepsPerCall`, the rest in powers of two. Returns the last loss. */
+  run(n: number): Promise<number>;
+  /** Bytes moved between JS and the device so far, all plans together. */
+  bytesMoved(): number;
+  destroy(): void;
 }
 
-export function prepareTraining(w: Workload, device: Device, seed: number): ConvasTraining {
-  const step = compileTrainStep(w.graph, device, { batch: w.batch, optimizer: w.optimizer });
+export function prepareTraining(w: Workload, device: Device, seed: number, stepsPerCall = 1): ConvasTraining {
+  if (!Number.isInteger(Math.log2(stepsPerCall))) throw new Error(`steps per call must be a power of two, got ${stepsPerCall}`);
+  const plans = new Map<number, TrainSteps>();
+  const plan = (k: number) => {
+    let p = plans.get(k);
+    if (!p) plans.set(k, (p = compileTrainSteps(w.graph, device, { batch: w.batch, optimizer: w.optimizer, steps: k })));
+    return p;
+  };
+  const step = plan(1);
   const g = step.graph;
   const rng = new Rng(seed);
   const x = rng.fill(new Float32Array(w.batch * size(g.input.outputShape!)));
@@ -56,22 +74,61 @@ export function prepareTraining(w: Workload, device: Device, seed: number): Conv
   const targets = Float32Array.from({ length: w.batch }, () => rng.int(classes));
   const tr: ConvasTraining = {
     step,
+    stepsPerCall,
     x,
     targets,
     weights: initWeights(g.report, 'msra', seed),
     optimizerState: {},
     rng,
     t: 0,
-    async next() {
-      tr.t++;
-      const out = await step.run({ x, targets, weights: tr.weights, optimizerState: tr.optimizerState, step: tr.t, seed });
-      tr.weights = out.weights;
-      tr.optimizerState = out.optimizerState;
-      if (!Number.isFinite(out.loss)) throw new Error(`convas ${w.name}: loss became ${out.loss} at step ${tr.t}`);
-      return out.loss;
+    async run(n) {
+      let loss = NaN;
+      for (let left = n; left > 0; ) {
+        const k = Math.min(stepsPerCall, 2 ** Math.floor(Math.log2(left)));
+        const out = await plan(k).run({ batches: Array.from({ length: k }, () => ({ x, targets })), weights: tr.weights, optimizerState: tr.optimizerState, firstStep: tr.t + 1, seed });
+        tr.weights = out.weights;
+        tr.optimizerState = out.optimizerState;
+        tr.t += k;
+        left -= k;
+        loss = out.losses[k - 1];
+        if (!out.losses.every(Number.isFinite)) throw new Error(`convas ${w.name}: loss became non-finite by step ${tr.t}`);
+      }
+      return loss;
     },
+    bytesMoved: () => [...plans.values()].reduce((b, p) => b + p.traffic.bytesUp + p.traffic.bytesDown, 0),
+    destroy: () => plans.forEach((p) => p.destroy()),
   };
   return tr;
+}
+
+/** The WebGPU adapter Dawn offers here (null: none), to decide whether GPU-only workloads can run. */
+export async function webgpuAdapter(): Promise<string | null> {
+  try {
+    const d = await createNodeDevice('webgpu');
+    const name = d.adapter;
+    d.destroy();
+    return name ?? 'unknown adapter';
+  } catch {
+    return null;
+  }
+}
+
+/** Plan calls that `n` steps take at `k` steps per call (chunks of k, the rest in powers of two). */
+export function callsFor(n: number, k: number): number {
+  let calls = Math.floor(n / k);
+  for (let r = n % k; r > 0; r &= r - 1) calls++;
+  return calls;
+}
+
+/** The steps per call the worker reaches on a device fast enough: the memory-bound maximum. */
+export function defaultStepsPerCall(w: Workload): number {
+  const input = inferShapes(w.graph).nodes.find((n) => n.type === 'Input')!;
+  return maxChunkSteps(w.batch * (size(input.outputShape!) + 1) * 4, workloadStateBytes(w));
+}
+
+/** Weights, BatchNorm statistics and optimizer slots of a workload, in bytes (what one-step plans move both ways every step). */
+export function workloadStateBytes(w: Workload): number {
+  return stateBytes(tensorSlots(inferShapes(w.graph)), w.optimizer.name);
 }
 
 /**
@@ -79,44 +136,53 @@ export function prepareTraining(w: Workload, device: Device, seed: number): Conv
  * `breakdownBudget` seconds (0: none) cover the estimate, splits the step into its parts on the
  * same device and weights.
  */
-export async function openConvas(w: Workload, backend: ConvasBackend, threads: number | null, p: Protocol, breakdownBudget = 0): Promise<EngineSession> {
+export async function openConvas(w: Workload, backend: ConvasBackend, threads: number | null, p: Protocol, breakdownBudget = 0, stepsPerCall = defaultStepsPerCall(w)): Promise<EngineSession> {
   const base = await createNodeDevice(backend);
   let tr: ConvasTraining;
   try {
-    tr = prepareTraining(w, threads === null ? base : withThreads(base, threads), p.seed);
+    tr = prepareTraining(w, threads === null ? base : withThreads(base, threads), p.seed, stepsPerCall);
   } catch (e) {
     base.destroy();
     throw e;
   }
   let open = true;
+  /** Steps and bytes of each stepper call: the timed runs are the last ones. */
+  const calls: { steps: number; bytes: number }[] = [];
   const close = () => {
     if (!open) return;
     open = false;
-    tr.step.destroy();
+    tr.destroy();
     base.destroy();
   };
   return {
     label: `convas ${backend}${backend === 'webasm' ? (threads === 1 ? ', 1 thread' : ', threaded') : ''}`,
     async step(n) {
+      const bytes0 = tr.bytesMoved();
       const t0 = performance.now();
-      for (let i = 0; i < n; i++) await tr.next();
-      return (performance.now() - t0) / 1000;
+      await tr.run(n);
+      const seconds = (performance.now() - t0) / 1000;
+      calls.push({ steps: n, bytes: tr.bytesMoved() - bytes0 });
+      return seconds;
     },
     async finish(timing) {
       try {
         if (tr.step.backend !== backend) throw new Error(`convas ${w.name}: asked for ${backend}, gpu.js ran ${tr.step.backend}`);
         const ran = backend === 'webasm' ? webasmThreads(tr.step.executorKind) : 0;
         if (threads !== null && backend === 'webasm' && ran !== threads) throw new Error(`convas ${w.name}: asked for ${threads} webasm thread(s), gpu.js ran ${tr.step.executorKind}`);
+        const timed = calls.slice(-timing.runSeconds.length);
         const measurement: Measurement = {
           ...toMeasurement(w, 'convas', backend, ran, p, timing),
           device: `gpu.js ${tr.step.executorKind}${base.adapter ? `, ${base.adapter}` : ''}`,
           params: tr.step.graph.report.totals.params,
+          bytesPerStep: timed.reduce((b, c) => b + c.bytes, 0) / timed.reduce((n, c) => n + c.steps, 0),
+          stepsPerCall: timing.steps / callsFor(timing.steps, tr.stepsPerCall),
+          stateBytes: workloadStateBytes(w),
         };
         const result: EngineResult = { measurement };
         if (breakdownBudget > 0) {
           const stepSeconds = median(timing.runSeconds) / timing.steps;
           const need = breakdownSeconds(stepSeconds);
-          if (need <= breakdownBudget) result.breakdown = await breakdownStep(w, tr, ran, stepSeconds * 1000);
+          if (need <= breakdownBudget) result.breakdown = await breakdownStep(w, tr, ran, stepSeconds * 1000, Math.min(tr.stepsPerCall, 2 ** Math.floor(Math.log2(timing.steps))));
           else result.breakdownSkipped = `a step takes ${stepSeconds.toFixed(1)} s here, a breakdown would take ~${Math.round(need)} s (budget ${breakdownBudget} s; raise it with --breakdown-budget)`;
         }
         return result;

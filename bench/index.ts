@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: Convas's training step against its peers on identical workloads.
- *   GPU: Convas on webgpu vs TensorFlow.js's WebGPU backend, on the same Dawn adapter.
+ *   GPU: Convas on webgpu vs TensorFlow.js's WebGPU backend, on the same Dawn adapter, and vs
+ *        PyTorch on CUDA when torch sees a GPU. VGG-16 at 224 and ResNet-8 run here only, and only
+ *        on a hardware adapter (skipped, with the reason, on SwiftShader).
  *   CPU: Convas on webasm vs PyTorch, at 1 and 2 threads.
+ * Every Convas row reports the bytes moved between JS and the device per step.
  * Plus where Convas's step time goes, and the VGG-16 shape-check latency.
  * `--json` prints one line per measurement and nothing else on stdout. See docs/bench.md.
  */
@@ -9,8 +12,8 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { StepBreakdown } from './breakdown';
-import { openConvas } from './convas';
-import { ENGINES, FULL, QUICK, timeInterleaved, type EngineName, type EngineResult, type EngineSession, type Measurement, type Protocol } from './measure';
+import { defaultStepsPerCall, openConvas, webgpuAdapter } from './convas';
+import { BenchSkip, ENGINES, FULL, QUICK, timeInterleaved, type EngineName, type EngineResult, type EngineSession, type Measurement, type Protocol } from './measure';
 import { openPytorch } from './pytorch';
 import { breakdownTable, measurementTable, ratios, ratioTable, shapeCheckLine } from './report';
 import { benchShapeCheck } from './shapecheck';
@@ -21,6 +24,9 @@ const USAGE = `usage: npm run bench -- [options]
   --workload mnist-cnn|cifar-keras   only this workload (repeatable; default both)
   --engine convas|tfjs|pytorch       only this engine (repeatable; default all)
   --quick                            one timed run per measurement, tighter budget
+  --steps <n>                        steps per timed run, every engine (default ${FULL.steps})
+  --steps-per-call <k>               Convas: training steps per plan call, a power of two (default: the
+                                     worker's memory-bound maximum, e.g. 256 for cifar-keras)
   --json                             one JSON line per measurement on stdout, nothing else
   --budget <s>                       seconds one measurement may take (default ${FULL.budgetSeconds}, quick ${QUICK.budgetSeconds})
   --breakdown-budget <s>             seconds a step breakdown may take (default 45; 0 = none; never with --json)`;
@@ -38,6 +44,8 @@ function options() {
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       budget: { type: 'string' },
+      steps: { type: 'string' },
+      'steps-per-call': { type: 'string' },
       'breakdown-budget': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -58,10 +66,18 @@ function options() {
     return n;
   };
   const base = values.quick ? QUICK : FULL;
-  const protocol: Protocol = { ...base, budgetSeconds: seconds('budget', values.budget, base.budgetSeconds) };
+  const count = (flag: string, v: string | undefined): number | null => {
+    if (v === undefined) return null;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) fail(`--${flag} must be a whole number ≥ 1, got "${v}"`);
+    return n;
+  };
+  const protocol: Protocol = { ...base, budgetSeconds: seconds('budget', values.budget, base.budgetSeconds), steps: count('steps', values.steps) ?? base.steps };
+  const stepsPerCall = count('steps-per-call', values['steps-per-call']);
+  if (stepsPerCall !== null && !Number.isInteger(Math.log2(stepsPerCall))) fail(`--steps-per-call must be a power of two, got ${stepsPerCall}`);
   // A breakdown is for reading, not for --json; --quick skips it unless asked for.
   const breakdownBudget = values.json ? 0 : seconds('breakdown-budget', values['breakdown-budget'], values.quick ? 0 : 45);
-  return { workloads, engines, json: values.json, quick: values.quick, protocol, breakdownBudget };
+  return { workloads, engines, json: values.json, quick: values.quick, protocol, breakdownBudget, stepsPerCall };
 }
 
 function version(pkg: string): string {
@@ -79,25 +95,40 @@ interface Group {
   open: (() => Promise<EngineSession>)[];
 }
 
-function groups(o: ReturnType<typeof options>): Group[] {
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software/i;
+
+function groups(o: ReturnType<typeof options>, adapter: string | null): Group[] {
   const list: Group[] = [];
   const has = (e: EngineName) => o.engines.includes(e);
   for (const name of o.workloads) {
     const w = WORKLOADS[name];
     const p = o.protocol;
+    const k = o.stepsPerCall ?? defaultStepsPerCall(w);
     const cpu1 = { workload: name, open: [] as Group['open'] };
     const cpu2 = { workload: name, open: [] as Group['open'] };
     const gpu = { workload: name, open: [] as Group['open'] };
+    const skip = (why: string) => () => Promise.reject(new BenchSkip(why));
+    // a GPU-only workload on a software adapter would take minutes per step on the CPU
+    const softGpu = w.gpuOnly && (adapter === null || SOFTWARE_ADAPTER.test(adapter));
+    const gpuSkip = `${w.title}: a GPU workload, and the WebGPU adapter here is ${adapter ?? 'missing'} (software: a step would take minutes on the CPU); run the bench on a machine with a GPU`;
     if (has('pytorch')) {
-      cpu1.open.push(() => openPytorch(w, 1, p));
-      cpu2.open.push(() => openPytorch(w, 2, p));
+      if (!w.gpuOnly) {
+        cpu1.open.push(() => openPytorch(w, 1, p));
+        cpu2.open.push(() => openPytorch(w, 2, p));
+      }
+      gpu.open.push(() => openPytorch(w, 1, p, 'cuda'));
     }
     if (has('convas')) {
-      cpu1.open.push(() => openConvas(w, 'webasm', 1, p));
-      cpu2.open.push(() => openConvas(w, 'webasm', null, p, o.breakdownBudget));
-      gpu.open.push(() => openConvas(w, 'webgpu', null, p, o.breakdownBudget));
+      if (!w.gpuOnly) {
+        cpu1.open.push(() => openConvas(w, 'webasm', 1, p, 0, k));
+        cpu2.open.push(() => openConvas(w, 'webasm', null, p, o.breakdownBudget, k));
+      }
+      gpu.open.push(softGpu ? skip(`convas webgpu: ${gpuSkip}`) : () => openConvas(w, 'webgpu', null, p, o.breakdownBudget, k));
     }
-    if (has('tfjs')) gpu.open.push(() => openTfjs(w, p));
+    if (has('tfjs')) {
+      const why = w.unsupported?.tfjs ?? (softGpu ? gpuSkip : null);
+      gpu.open.push(why ? skip(`tfjs webgpu: ${why}`) : () => openTfjs(w, p));
+    }
     list.push(...[cpu1, cpu2, gpu].filter((g) => g.open.length));
   }
   return list;
@@ -113,6 +144,7 @@ async function runGroup(g: Group, p: Protocol, report: (r: EngineResult | null, 
       report(null, `${g.workload} engine set-up`, e instanceof Error ? e : new Error(String(e)));
     }
   }
+  if (!sessions.length) return;
   const timings = await timeInterleaved(
     sessions.map((s) => s.step),
     p,
@@ -147,10 +179,18 @@ async function main(): Promise<number> {
   const breakdowns: StepBreakdown[] = [];
   const skipped: string[] = [];
   const errors: string[] = [];
-  for (const g of groups(o)) {
+  const adapter = o.engines.some((e) => e !== 'pytorch') ? await webgpuAdapter() : null;
+  for (const g of groups(o, adapter)) {
     const t0 = performance.now();
     const before = loadavg()[0];
     await runGroup(g, o.protocol, (r, label, error) => {
+      if (error instanceof BenchSkip) {
+        const msg = `${g.workload}: skipped ${error.message}`;
+        skipped.push(msg);
+        progress(msg);
+        if (o.json) out(JSON.stringify({ workload: g.workload, skipped: error.message }));
+        return;
+      }
       if (error || !r) {
         const msg = `${label} failed: ${error?.message ?? 'no result'}`;
         errors.push(msg);
@@ -162,7 +202,8 @@ async function main(): Promise<number> {
       if (r.breakdown) breakdowns.push(r.breakdown);
       if (r.breakdownSkipped) skipped.push(`${label}: breakdown skipped: ${r.breakdownSkipped}`);
       progress(`${label}: ${m.samplesPerSecond.toFixed(1)} samples/s (group so far ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      if (o.json) out(JSON.stringify({ workload: m.workload, engine: m.engine, backend: m.backend, threads: m.threads, samples_per_second: Number(m.samplesPerSecond.toFixed(3)) }));
+      const bytes = m.bytesPerStep !== undefined ? { bytes_per_step: Math.round(m.bytesPerStep), steps_per_call: m.stepsPerCall, state_bytes: m.stateBytes } : {};
+      if (o.json) out(JSON.stringify({ workload: m.workload, engine: m.engine, backend: m.backend, threads: m.threads, samples_per_second: Number(m.samplesPerSecond.toFixed(3)), ...bytes }));
     });
   }
   // Identical workloads: every engine must have built the same number of trainable parameters.

@@ -40,6 +40,12 @@ export interface Measurement {
   device?: string;
   /** Trainable parameters of the network as this engine built it (checked equal across engines). */
   params?: number;
+  /** Convas: bytes moved between JS and the device per training step, averaged over the timed runs. */
+  bytesPerStep?: number;
+  /** Convas: training steps per plan call in the timed runs (weights and slots cross once per call). */
+  stepsPerCall?: number;
+  /** Convas: bytes of weights, BatchNorm statistics and optimizer slots (what bytesPerStep is compared with). */
+  stateBytes?: number;
   /** 1-minute load average before and after: other processes on the machine skew the number. */
   load?: [number, number];
 }
@@ -60,6 +66,9 @@ export interface EngineSession {
   /** Release everything without a result (another engine of the group failed). */
   close(): void;
 }
+
+/** A measurement that cannot run here, with the reason (printed as a skip line, not an error). */
+export class BenchSkip extends Error {}
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) throw new Error('median of no values');

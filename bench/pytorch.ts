@@ -1,23 +1,26 @@
 /**
- * PyTorch CPU peer: bench/pytorch_bench.py under Debian's python3-torch, one process per thread
- * count (torch.set_num_threads is process-wide), driven line by line so its timed runs can be
- * interleaved with Convas's.
+ * PyTorch peer: bench/pytorch_bench.py under Debian's python3-torch (or CONVAS_PYTHON), one process
+ * per thread count (torch.set_num_threads is process-wide) on the CPU, and one on CUDA where torch
+ * sees a GPU; driven line by line so its timed runs can be interleaved with Convas's.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { toMeasurement, type EngineSession, type Protocol } from './measure';
+import { BenchSkip, toMeasurement, type EngineSession, type Protocol } from './measure';
 import type { Workload } from './workloads';
 
 export const PYTHON = process.env.CONVAS_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./pytorch_bench.py', import.meta.url));
 
 interface Ready {
-  ready: true;
+  ready: boolean;
+  /** Why not ready (CUDA asked for, none seen). */
+  reason?: string;
   torch: string;
   threads: number;
   params: number;
+  device: string;
 }
 
 /** A running pytorch_bench.py: send one JSON line, get one back. */
@@ -62,26 +65,29 @@ class PyProcess {
   }
 }
 
-export async function openPytorch(w: Workload, threads: number, p: Protocol): Promise<EngineSession> {
+/** PyTorch on the CPU at `threads` threads, or on CUDA (`device: 'cuda'`, skipped where torch sees no GPU). */
+export async function openPytorch(w: Workload, threads: number, p: Protocol, device: 'cpu' | 'cuda' = 'cpu'): Promise<EngineSession> {
   if (!existsSync(PYTHON)) throw new Error(`the PyTorch peer needs ${PYTHON} with torch (apt-get install python3-torch), or set CONVAS_PYTHON`);
   const py = new PyProcess();
   let ready: Ready;
   try {
-    ready = (await py.ask({ graph: w.graph, batch: w.batch, optimizer: w.optimizer, threads, seed: p.seed })) as unknown as Ready;
+    ready = (await py.ask({ graph: w.graph, batch: w.batch, optimizer: w.optimizer, threads, seed: p.seed, device })) as unknown as Ready;
+    if (!ready.ready) throw new BenchSkip(`pytorch ${device}: ${ready.reason ?? 'not ready'}`);
     if (ready.threads !== threads) throw new Error(`asked PyTorch for ${threads} threads, it runs ${ready.threads}`);
   } catch (e) {
     py.close();
     throw e;
   }
   return {
-    label: `pytorch cpu, ${threads} thread${threads > 1 ? 's' : ''}`,
+    label: device === 'cuda' ? 'pytorch cuda' : `pytorch cpu, ${threads} thread${threads > 1 ? 's' : ''}`,
     async step(n) {
       const r = await py.ask({ steps: n });
       return r.seconds as number;
     },
     async finish(t) {
       py.close();
-      return { measurement: { ...toMeasurement(w, 'pytorch', 'cpu', threads, p, t), device: `torch ${ready.torch}`, params: ready.params } };
+      const where = device === 'cuda' ? `, ${ready.device}` : '';
+      return { measurement: { ...toMeasurement(w, 'pytorch', device, device === 'cuda' ? 0 : threads, p, t), device: `torch ${ready.torch}${where}`, params: ready.params } };
     },
     close: () => py.close(),
   };

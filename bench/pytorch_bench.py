@@ -1,17 +1,21 @@
-"""PyTorch CPU peer for `npm run bench`: trains a Convas graph as idiomatic PyTorch, on command.
+"""PyTorch peer for `npm run bench` (CPU, or CUDA when torch sees a GPU): trains a Convas graph as
+idiomatic PyTorch, on command.
 
 Line protocol (one JSON object per line), so bench/measure.ts can interleave PyTorch's timed
 runs with Convas's and both see the same machine load:
   stdin  first line: {"graph": {...Graph IR...}, "batch": 64, "optimizer": {"name": "momentum", "lr": 0.1, ...},
-                      "threads": 1, "seed": 7}
-  stdout            {"ready": true, "torch": "1.13.1", "threads": 1, "params": 12042}
+                      "threads": 1, "seed": 7, "device": "cpu" | "cuda"}
+  stdout            {"ready": true, "torch": "1.13.1", "threads": 1, "params": 12042, "device": "cpu"}
+                    or, asked for cuda where torch sees none: {"ready": false, "reason": "..."}
   stdin  then:      {"steps": 20}
   stdout            {"seconds": 0.113, "loss": 2.29}
   stdin closed:     the process exits.
 
-The graph is a chain (every workload of the bench is); each node becomes the nn module a PyTorch
-user would write, so this measures PyTorch as people run it, not a transcription of Convas's
-kernels. Shapes are found by pushing a dummy tensor through the modules as they are built.
+Each node becomes the nn module a PyTorch user would write (a chain runs as nn.Sequential; a graph
+with merges — ResNet's Add — runs its modules in topological order), so this measures PyTorch as
+people run it, not a transcription of Convas's kernels. Shapes are found by pushing a dummy tensor
+through the modules as they are built. On CUDA, `loss.item()` every step waits for the GPU, as
+Convas's per-call readback does.
 """
 import json
 import math
@@ -27,23 +31,25 @@ def pair(v):
     return [v, v] if isinstance(v, (int, float)) else list(v)
 
 
-def chain(graph):
-    """Node ids from the Input to the output layer; refuses anything that is not a chain."""
+def topo(graph):
+    """Nodes in an order where every node comes after its inputs, with each node's inputs by port."""
     nodes = {n["id"]: n for n in graph["nodes"]}
-    nxt = {}
+    inputs = {i: [] for i in nodes}
     for e in graph["edges"]:
-        if e["from"] in nxt:
-            raise ValueError("node %s feeds two layers; the PyTorch peer runs chains only" % e["from"])
-        nxt[e["from"]] = e["to"]
+        inputs[e["to"]].append((e.get("port", e.get("toPort", 0)), e["from"]))
+    inputs = {i: [f for _, f in sorted(v)] for i, v in inputs.items()}
     starts = [n["id"] for n in graph["nodes"] if n["type"] == "Input"]
     if len(starts) != 1:
         raise ValueError("expected one Input node, found %d" % len(starts))
-    order = [starts[0]]
-    while order[-1] in nxt:
-        order.append(nxt[order[-1]])
-    if len(order) != len(nodes):
-        raise ValueError("graph is not a single chain: reached %d of %d nodes" % (len(order), len(nodes)))
-    return [nodes[i] for i in order]
+    order, done = [], set()
+    while len(order) < len(nodes):
+        ready = [i for i in nodes if i not in done and all(f in done for f in inputs[i])]
+        if not ready:
+            raise ValueError("graph has a cycle or an unreachable node")
+        for i in ready:
+            order.append(nodes[i])
+            done.add(i)
+    return order, inputs
 
 
 def conv_padding(p, k, s):
@@ -57,57 +63,99 @@ def conv_padding(p, k, s):
     return tuple(pair(padding))
 
 
+class Add(nn.Module):
+    def forward(self, *xs):
+        out = xs[0]
+        for x in xs[1:]:
+            out = out + x
+        return out
+
+
+class GraphNet(nn.Module):
+    """Runs the graph's modules in topological order (what a user writes by hand for a ResNet)."""
+
+    def __init__(self, order, inputs, mods):
+        super().__init__()
+        self.order = [n["id"] for n in order]
+        self.inputs = inputs
+        self.mods = nn.ModuleDict(mods)
+
+    def forward(self, x):
+        vals = {}
+        for i in self.order:
+            if i not in self.mods:
+                srcs = self.inputs[i]
+                vals[i] = x if not srcs else vals[srcs[0]]
+                continue
+            vals[i] = self.mods[i](*[vals[s] for s in self.inputs[i]])
+        return vals[self.order[-1]]
+
+
+def module(n, probe):
+    t, p = n["type"], n.get("params", {})
+    if t == "Conv2D":
+        k = pair(p["kernelSize"]); s = pair(p.get("stride", [1, 1]))
+        return nn.Conv2d(probe.shape[1], p["filters"], k, s, conv_padding(p, k, s), bias=p.get("useBias", True))
+    if t == "ReLU":
+        return nn.ReLU()
+    if t == "MaxPool2D":
+        k = pair(p["poolSize"]); s = pair(p.get("stride") or k)
+        if p.get("padding", "valid") != "valid":
+            raise ValueError("the PyTorch peer supports MaxPool2D with valid padding only (%s)" % n["id"])
+        return nn.MaxPool2d(k, s)
+    if t == "GlobalAvgPool":
+        return nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    if t == "Flatten":
+        return nn.Flatten()
+    if t == "Dense":
+        return nn.Linear(probe.shape[1], p["units"], bias=p.get("useBias", True))
+    if t == "BatchNorm":
+        bn = nn.BatchNorm2d if probe.dim() == 4 else nn.BatchNorm1d
+        return bn(probe.shape[1], eps=p.get("epsilon", 1e-5), momentum=p.get("momentum", 0.1))
+    if t == "Dropout":
+        return nn.Dropout(p.get("rate", 0.5))
+    if t == "Add":
+        return Add()
+    raise ValueError("the PyTorch peer has no mapping for layer type %s (node %s)" % (t, n["id"]))
+
+
 def build(graph):
-    """(nn.Sequential producing logits, per-sample input shape, number of classes)."""
-    nodes = chain(graph)
-    shape = list(nodes[0]["params"]["shape"])
-    probe = torch.zeros([2] + shape)
-    mods = []
+    """(nn.Module producing logits, per-sample input shape, number of classes)."""
+    order, inputs = topo(graph)
+    shape = list(order[0]["params"]["shape"])
+    probes = {}
+    mods = {}
     out_type = None
-    for n in nodes[1:]:
-        t, p = n["type"], n.get("params", {})
-        if t == "Conv2D":
-            k = pair(p["kernelSize"]); s = pair(p.get("stride", [1, 1]))
-            m = nn.Conv2d(probe.shape[1], p["filters"], k, s, conv_padding(p, k, s), bias=p.get("useBias", True))
-        elif t == "ReLU":
-            m = nn.ReLU()
-        elif t == "MaxPool2D":
-            k = pair(p["poolSize"]); s = pair(p.get("stride") or k)
-            if p.get("padding", "valid") != "valid":
-                raise ValueError("the PyTorch peer supports MaxPool2D with valid padding only (%s)" % n["id"])
-            m = nn.MaxPool2d(k, s)
-        elif t == "Flatten":
-            m = nn.Flatten()
-        elif t == "Dense":
-            m = nn.Linear(probe.shape[1], p["units"], bias=p.get("useBias", True))
-        elif t == "BatchNorm":
-            bn = nn.BatchNorm2d if probe.dim() == 4 else nn.BatchNorm1d
-            m = bn(probe.shape[1], eps=p.get("epsilon", 1e-5), momentum=p.get("momentum", 0.1))
-        elif t == "Dropout":
-            m = nn.Dropout(p.get("rate", 0.5))
-        elif t in ("Softmax", "Regression"):
-            out_type = t
+    for n in order:
+        if n["type"] == "Input":
+            probes[n["id"]] = torch.zeros([2] + shape)
             continue
-        else:
-            raise ValueError("the PyTorch peer has no mapping for layer type %s (node %s)" % (t, n["id"]))
-        mods.append(m)
+        srcs = [probes[s] for s in inputs[n["id"]]]
+        if n["type"] in ("Softmax", "Regression"):
+            out_type = n["type"]
+            probes[n["id"]] = srcs[0]
+            continue
+        m = module(n, srcs[0])
+        mods[n["id"]] = m
         with torch.no_grad():
-            probe = m(probe)
-    if out_type != "Softmax":
+            probes[n["id"]] = m(*srcs)
+    if out_type != "Softmax" or order[-1]["type"] != "Softmax":
         raise ValueError("the bench workloads end in a Softmax classifier, got %s" % out_type)
-    return nn.Sequential(*mods), shape, probe.shape[1]
+    chain = all(len(inputs[n["id"]]) <= 1 for n in order) and len(order) == len(mods) + 2
+    model = nn.Sequential(*[mods[n["id"]] for n in order if n["id"] in mods]) if chain else GraphNet(order, inputs, mods)
+    return model, shape, probes[order[-1]["id"]].shape[1]
 
 
 def optimizer(cfg, params):
-    name, lr = cfg["name"], cfg["lr"]
+    name, lr, wd = cfg["name"], cfg["lr"], cfg.get("weightDecay", 0)
     if name == "momentum":
-        return torch.optim.SGD(params, lr=lr, momentum=cfg.get("momentum", 0.9))
+        return torch.optim.SGD(params, lr=lr, momentum=cfg.get("momentum", 0.9), weight_decay=wd)
     if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=cfg.get("rho", 0.99), eps=cfg.get("epsilon", 1e-8))
+        return torch.optim.RMSprop(params, lr=lr, alpha=cfg.get("rho", 0.99), eps=cfg.get("epsilon", 1e-8), weight_decay=wd)
     if name == "sgd":
-        return torch.optim.SGD(params, lr=lr)
+        return torch.optim.SGD(params, lr=lr, weight_decay=wd)
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=(cfg.get("beta1", 0.9), cfg.get("beta2", 0.999)), eps=cfg.get("epsilon", 1e-8))
+        return torch.optim.Adam(params, lr=lr, betas=(cfg.get("beta1", 0.9), cfg.get("beta2", 0.999)), eps=cfg.get("epsilon", 1e-8), weight_decay=wd)
     raise ValueError("unknown optimizer " + name)
 
 
@@ -118,15 +166,19 @@ def say(obj):
 
 def main():
     job = json.loads(sys.stdin.readline())
+    device = job.get("device", "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        say({"ready": False, "reason": "torch %s sees no CUDA device" % torch.__version__})
+        return
     torch.set_num_threads(job["threads"])
     torch.manual_seed(job["seed"])
     model, shape, classes = build(job["graph"])
-    model.train()
+    model.to(device).train()
     opt = optimizer(job["optimizer"], model.parameters())
     batch = job["batch"]
     g = torch.Generator().manual_seed(job["seed"])
-    x = torch.rand([batch] + shape, generator=g)
-    y = torch.randint(0, classes, (batch,), generator=g)
+    x = torch.rand([batch] + shape, generator=g).to(device)
+    y = torch.randint(0, classes, (batch,), generator=g).to(device)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -136,7 +188,8 @@ def main():
         return loss.item()
 
     say({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
-         "params": sum(p.numel() for p in model.parameters() if p.requires_grad)})
+         "params": sum(p.numel() for p in model.parameters() if p.requires_grad),
+         "device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu"})
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -25,11 +25,19 @@ export function fmtRate(v: number): string {
 
 const fmtMs = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 
+/** Bytes per step, and their share of the weights + optimizer state (what one-step plans moved twice per step). */
+function fmtBytes(m: Measurement): string {
+  if (m.bytesPerStep === undefined) return '';
+  const kb = `${Math.round(m.bytesPerStep / 1024).toLocaleString('en-US')} KiB`;
+  const share = m.stateBytes ? ` (${((100 * m.bytesPerStep) / m.stateBytes).toFixed(1)}% of state, ${+(m.stepsPerCall ?? 1).toFixed(1)} steps/call)` : '';
+  return kb + share;
+}
+
 export function measurementTable(ms: Measurement[]): string {
-  const rows = [['workload', 'engine', 'backend', 'threads', 'samples/s', 'runs × steps', 'load', 'note']];
+  const rows = [['workload', 'engine', 'backend', 'threads', 'samples/s', 'runs × steps', 'bytes/step', 'load', 'note']];
   for (const m of ms) {
     const load = m.load ? `${m.load[0].toFixed(1)}→${m.load[1].toFixed(1)}` : '';
-    rows.push([m.workload, m.engine, m.backend, m.threads ? String(m.threads) : '—', fmtRate(m.samplesPerSecond), `${m.runSeconds.length} × ${m.steps}`, load, m.note ?? '']);
+    rows.push([m.workload, m.engine, m.backend, m.threads ? String(m.threads) : '—', fmtRate(m.samplesPerSecond), `${m.runSeconds.length} × ${m.steps}`, fmtBytes(m), load, m.note ?? '']);
   }
   return table(rows);
 }
@@ -46,7 +54,12 @@ const RATIOS: RatioSpec[] = [
   { workload: 'mnist-cnn', label: 'GPU: convas-webgpu / tfjs-webgpu', num: { engine: 'convas', backend: 'webgpu' }, den: { engine: 'tfjs', backend: 'webgpu' }, target: 1.0 },
   { workload: 'mnist-cnn', label: 'CPU: convas-webasm / pytorch, 1 thread', num: { engine: 'convas', backend: 'webasm', threads: 1 }, den: { engine: 'pytorch', backend: 'cpu', threads: 1 }, target: 0.05 },
   { workload: 'mnist-cnn', label: 'CPU: convas-webasm / pytorch, 2 threads', num: { engine: 'convas', backend: 'webasm', threads: 2 }, den: { engine: 'pytorch', backend: 'cpu', threads: 2 } },
-  { workload: 'cifar-keras', label: 'GPU: convas-webgpu / tfjs-webgpu', num: { engine: 'convas', backend: 'webgpu' }, den: { engine: 'tfjs', backend: 'webgpu' }, target: 0.5 },
+  { workload: 'mnist-cnn', label: 'GPU: convas-webgpu / pytorch-cuda', num: { engine: 'convas', backend: 'webgpu' }, den: { engine: 'pytorch', backend: 'cuda' }, target: 1.0 },
+  { workload: 'cifar-keras', label: 'GPU: convas-webgpu / tfjs-webgpu', num: { engine: 'convas', backend: 'webgpu' }, den: { engine: 'tfjs', backend: 'webgpu' }, target: 5.0 },
+  { workload: 'cifar-keras', label: 'GPU: convas-webgpu / pytorch-cuda', num: { engine: 'convas', backend: 'webgpu' }, den: { engine: 'pytorch', backend: 'cuda' }, target: 0.25 },
+  { workload: 'vgg16-224', label: 'GPU: convas-webgpu / pytorch-cuda', num: { engine: 'convas', backend: 'webgpu' }, den: { engine: 'pytorch', backend: 'cuda' }, target: 0.1 },
+  { workload: 'vgg16-224', label: 'GPU: convas-webgpu / tfjs-webgpu', num: { engine: 'convas', backend: 'webgpu' }, den: { engine: 'tfjs', backend: 'webgpu' } },
+  { workload: 'resnet8', label: 'GPU: convas-webgpu / pytorch-cuda', num: { engine: 'convas', backend: 'webgpu' }, den: { engine: 'pytorch', backend: 'cuda' } },
   { workload: 'cifar-keras', label: 'CPU: convas-webasm / pytorch, 1 thread', num: { engine: 'convas', backend: 'webasm', threads: 1 }, den: { engine: 'pytorch', backend: 'cpu', threads: 1 }, target: 0.05 },
   { workload: 'cifar-keras', label: 'CPU: convas-webasm / pytorch, 2 threads', num: { engine: 'convas', backend: 'webasm', threads: 2 }, den: { engine: 'pytorch', backend: 'cpu', threads: 2 } },
 ];
@@ -95,12 +108,12 @@ export function breakdownTable(b: StepBreakdown): string {
   }
   rows.push(['all layers', '', fmtMs(f), fmtMs(g), pct(f + g)]);
   rows.push(['optimizer update', '', '', fmtMs(b.updateMs), pct(b.updateMs)]);
-  rows.push(['upload (batch, weights, slots, masks)', '', '', fmtMs(b.uploadMs), pct(b.uploadMs)]);
-  rows.push(['readback (weights, slots → JS)', '', '', fmtMs(b.readbackMs), pct(b.readbackMs)]);
-  rows.push(['dropout masks (JS Rng)', '', '', fmtMs(b.masksMs), pct(b.masksMs)]);
+  const per = b.stepsPerCall > 1 ? `, 1/${b.stepsPerCall} of a call` : '';
+  rows.push([`upload (batches; weights, slots${per})`, '', '', fmtMs(b.uploadMs), pct(b.uploadMs)]);
+  rows.push([`readback (losses; weights, slots → JS${per})`, '', '', fmtMs(b.readbackMs), pct(b.readbackMs)]);
   rows.push(['rest (dispatch, JS glue, noise)', '', '', fmtMs(b.restMs), pct(b.restMs)]);
   const head = `${b.workload} on ${b.backend}${b.threads ? ` (${b.threads} thread${b.threads > 1 ? 's' : ''})` : ''}, batch ${b.batch}: measured step ${fmtMs(b.stepMs)} ms`;
-  return `${head}\n${table(rows)}\n(output layer: "backward" is the loss and its gradient; update/upload/readback/masks figures go in the last column)`;
+  return `${head}\n${table(rows)}\n(output layer: "backward" is the loss and its gradient; update/upload/readback figures go in the last column)`;
 }
 
 export function shapeCheckLine(s: ShapeCheckTiming): string {

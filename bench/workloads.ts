@@ -2,10 +2,11 @@
  * The bench's networks as Convas Graph IR — the one definition every engine builds from (Convas
  * compiles it, the TF.js peer maps it to tf.layers, the PyTorch peer to nn modules).
  */
+import { readFileSync } from 'node:fs';
 import type { Graph, GraphNode } from '../src/engine/graph/types';
 import type { OptimizerConfig } from '../src/engine/train/optimizers';
 
-export const WORKLOAD_NAMES = ['mnist-cnn', 'cifar-keras'] as const;
+export const WORKLOAD_NAMES = ['mnist-cnn', 'cifar-keras', 'vgg16-224', 'resnet8'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 export interface Workload {
@@ -14,6 +15,10 @@ export interface Workload {
   graph: Graph;
   batch: number;
   optimizer: OptimizerConfig;
+  /** Measured on a GPU only (a step takes too long on a CPU or a software adapter). */
+  gpuOnly?: boolean;
+  /** Peers that cannot build this network, with the reason (printed as a skip line). */
+  unsupported?: { tfjs?: string };
 }
 
 /** A chain of layers: ids are `<type lower-case><n>`, edges link each node to the next. */
@@ -89,7 +94,32 @@ export const CIFAR_KERAS: Workload = {
   optimizer: { name: 'rmsprop', lr: 1e-4, rho: 0.9, epsilon: 1e-8 },
 };
 
-export const WORKLOADS: Record<WorkloadName, Workload> = { 'mnist-cnn': MNIST_CNN, 'cifar-keras': CIFAR_KERAS };
+/** VGG-16 at ImageNet size (224×224, 1000 classes), batch 8, SGD momentum as torchvision trains it. */
+export const VGG16_224: Workload = {
+  name: 'vgg16-224',
+  title: 'VGG-16 (configuration D), 224×224, 1000 classes',
+  graph: vgg16Graph(224, 1000),
+  batch: 8,
+  optimizer: { name: 'momentum', lr: 0.01, momentum: 0.9 },
+  gpuOnly: true,
+};
+
+function presetGraph(file: string): { graph: Graph; batch: number; optimizer: OptimizerConfig } {
+  const text = readFileSync(new URL(`../resources/presets/${file}`, import.meta.url), 'utf8');
+  const p = JSON.parse(text) as { graph: Graph; training: { batchSize: number; optimizer: OptimizerConfig; weightDecay?: number } };
+  return { graph: p.graph, batch: p.training.batchSize, optimizer: { ...p.training.optimizer, weightDecay: p.training.weightDecay } };
+}
+
+/** ResNet-8 as the preset gallery has it (CIFAR size), with the preset's batch and optimizer. */
+export const RESNET8: Workload = {
+  name: 'resnet8',
+  title: 'ResNet-8 (the CIFAR preset)',
+  ...presetGraph('resnet8-cifar.convas.json'),
+  gpuOnly: true,
+  unsupported: { tfjs: 'the TF.js peer maps chains of tf.layers only; ResNet-8 has residual Add merges' },
+};
+
+export const WORKLOADS: Record<WorkloadName, Workload> = { 'mnist-cnn': MNIST_CNN, 'cifar-keras': CIFAR_KERAS, 'vgg16-224': VGG16_224, resnet8: RESNET8 };
 
 /** VGG-16 (configuration D) on 224×224×3 with 1000 classes: the shape-check timing's graph. */
 export function vgg16Graph(inputSize = 224, classes = 1000): Graph {

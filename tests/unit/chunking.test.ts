@@ -22,5 +22,7 @@ describe('steps per plan call', () => {
     expect(maxChunkSteps(32 * 3072 * 4 + 32 * 4)).toBe(256); // W2: 393 KB per batch
     expect(maxChunkSteps(8 * 3 * 224 * 224 * 4)).toBe(16); // VGG-16 at 224, batch 8: 4.8 MB
     expect(maxChunkSteps(1e9)).toBe(1);
+    // VGG-16 with momentum: 1.1 GB of weights and slots, the batches may take as much
+    expect(maxChunkSteps(8 * 3 * 224 * 224 * 4, 1_106_860_352)).toBe(128);
   });
 });

@@ -8,18 +8,32 @@
  * purely a speed/latency choice.
  */
 
-/** Batches kept on the device for one call at most (they are the plan's per-step arguments). */
+import type { OptimizerName } from '../io/settings';
+import { optimizerSlots } from './optimizers';
+import type { TensorSlot } from './weights';
+
+/**
+ * Batches kept on the device for one call at most (they are the plan's per-step arguments), or as
+ * much as the weights and optimizer state take when that is more: a network that big already
+ * holds several copies of its state on the device, and its round trip is what chunks amortize.
+ */
 export const CHUNK_BATCH_BYTES = 128 * 1024 * 1024;
 /** Longest chunk: beyond it the weights' round trip is under 1 % of what the batches move. */
 export const MAX_CHUNK_STEPS = 256;
 /** A chunk should finish within this, so pause/stop/step events stay prompt. */
-export const CHUNK_TARGET_SECONDS = 0.5;
+export const CHUNK_TARGET_SECONDS = 1;
 
 const pow2floor = (n: number) => (n < 1 ? 1 : 2 ** Math.floor(Math.log2(n)));
 
-/** The most steps per call for batches of `batchBytes` (inputs + targets). */
-export function maxChunkSteps(batchBytes: number): number {
-  return Math.max(1, Math.min(MAX_CHUNK_STEPS, pow2floor(CHUNK_BATCH_BYTES / Math.max(1, batchBytes))));
+/** The most steps per call for batches of `batchBytes` (inputs + targets) and `stateBytes` of weights and optimizer state. */
+export function maxChunkSteps(batchBytes: number, stateBytes = 0): number {
+  return Math.max(1, Math.min(MAX_CHUNK_STEPS, pow2floor(Math.max(CHUNK_BATCH_BYTES, stateBytes) / Math.max(1, batchBytes))));
+}
+
+/** Bytes of weights, BatchNorm statistics and optimizer slots: what crosses each way once per call. */
+export function stateBytes(slots: readonly TensorSlot[], optimizer: OptimizerName): number {
+  const perTrainable = 1 + optimizerSlots(optimizer).length;
+  return slots.reduce((b, s) => b + s.size * 4 * (s.trainable ? perTrainable : 1), 0);
 }
 
 export interface ChunkInput {

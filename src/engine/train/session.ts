@@ -43,7 +43,7 @@ import {
 } from './checkpoint';
 import { estimateTrainingMemory, judgeMemory, type MemoryLimit } from './memory-estimate';
 import { MetricsAccumulator } from './metrics';
-import { chunkSteps, maxChunkSteps } from './chunking';
+import { chunkSteps, maxChunkSteps, stateBytes } from './chunking';
 import { compileInference, compileTrainSteps, type Inference, type TrainSteps } from './network';
 import { initWeights, tensorSlots, type WeightMap } from './weights';
 
@@ -335,7 +335,7 @@ export class TrainingSession {
     const { hyper, pipeline } = r;
     const batches = pipeline.trainBatches(r.epoch, r.step);
     const inSize = size(r.train.graph.input.outputShape!);
-    const maxSteps = maxChunkSteps(hyper.batchSize * (inSize + size(r.train.graph.output!.outputShape!)) * 4);
+    const maxSteps = maxChunkSteps(hyper.batchSize * (inSize + size(r.train.graph.output!.outputShape!)) * 4, stateBytes(r.train.graph.slots, hyper.optimizer.name));
     // samples/s over the steps since the last step event
     let windowStart = this.host.now();
     let windowSamples = 0;
