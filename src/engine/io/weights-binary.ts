@@ -16,6 +16,7 @@
  * and from disk, the browser build builds a Blob from the same chunks.
  */
 import { describeValue, FormatError } from './errors';
+import { parseJsonBytes, parseJsonText } from './json-text';
 import { parseShape } from './tensor';
 
 export const WEIGHTS_BINARY_VERSION = 2;
@@ -70,7 +71,7 @@ function envelopeFrom(meta: unknown): Record<string, unknown> {
     else if (k === 'version') out[k] = /^\d+$/.test(v) ? Number(v) : v;
     else {
       try {
-        out[k] = JSON.parse(v);
+        out[k] = parseJsonText(v); // depth-checked: nested metadata must not overflow a later walk
       } catch (e) {
         throw new FormatError(`__metadata__.${k} is not valid JSON text (${(e as Error).message})`, k);
       }
@@ -92,7 +93,7 @@ export function parseBinaryHeader(headerBytes: Uint8Array, fileBytes: number): B
   const dataStart = 8 + headerBytes.length;
   let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+    raw = parseJsonBytes(headerBytes); // UTF-8 checked with the byte offset, nesting bounded
   } catch (e) {
     throw new FormatError(`the header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
