@@ -43,7 +43,7 @@ async function convas(args: string[], refuse: string[]): Promise<Result> {
 }
 
 function spawnConvas(args: string[], refuse: string[]): Promise<Result> {
-  const env = { ...process.env, NODE_OPTIONS: `--import=${HOOK}`, CONVAS_REFUSE_MODULES: refuse.join(',') };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `--import=${HOOK}`, CONVAS_REFUSE_MODULES: refuse.join(',') };
   delete env.CONVAS_DEBUG;
   delete env.CONVAS_FROM_SOURCE;
   return new Promise((resolve, reject) => {
