@@ -77,8 +77,12 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Runs `n` training steps (read-back included) and returns their wall time in seconds. */
-export type Stepper = (n: number) => Promise<number>;
+/**
+ * Runs `n` training steps (read-back included) and returns their wall time in seconds. `prepare`,
+ * where given, runs once, untimed, before the timed runs of `n` steps: an engine whose plans depend
+ * on `n` (Convas's chunks of steps per call) compiles them there, not inside the first timed run.
+ */
+export type Stepper = ((n: number) => Promise<number>) & { prepare?: (n: number) => Promise<number> };
 
 export interface Timing {
   runSeconds: number[];
@@ -123,6 +127,7 @@ export async function timeInterleaved(steppers: Stepper[], p: Protocol): Promise
       }
       const left = Math.max(0, p.budgetSeconds - s.spent);
       s.steps = Math.max(1, Math.min(p.steps, Math.floor(left / Math.max(last, 1e-9) / p.minRuns)));
+      if (step.prepare) s.spent += await step.prepare(s.steps);
     });
   }
   while (state.some((s) => !s.done)) {
