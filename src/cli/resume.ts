@@ -3,7 +3,7 @@
  * the command line's own arguments (--out, --keep-checkpoints) — so resuming continues that
  * run rather than the project's defaults. Any problem with the file is bad input (exit 2).
  */
-import { CheckpointError, decodeCheckpoint } from '../engine/train/checkpoint';
+import { CheckpointError } from '../engine/train/checkpoint';
 import { fileCheckpointStore } from '../engine/train/checkpoint-file.node.js';
 import type { DatasetRef } from '../engine/data/ref';
 import { DatasetRefSchema } from '../engine/data/ref';
@@ -29,7 +29,7 @@ export interface CheckpointedRun {
 export async function readCheckpointedRun(path: string): Promise<CheckpointedRun> {
   let state;
   try {
-    state = decodeCheckpoint(await fileCheckpointStore.read(path), path);
+    state = await fileCheckpointStore.load(path); // piece by piece: no whole-file buffer at any size
   } catch (e) {
     if (e instanceof CheckpointError) throw new CliError(`--resume ${e.message}`);
     throw e;

@@ -147,7 +147,7 @@ export const infer: Command = {
   summary: 'Run a trained network on an input tensor (inference mode) and print its output.',
   positionals: [{ name: 'project', help: 'A convas-project JSON file' }],
   options: [
-    { name: 'weights', kind: 'value', valueName: '<file>', help: 'convas-weights JSON (default: the weights embedded in the project)' },
+    { name: 'weights', kind: 'value', valueName: '<file>', help: 'Weights file: JSON or binary .safetensors (default: the weights embedded in the project)' },
     {
       name: 'input',
       kind: 'value',

@@ -409,7 +409,7 @@ export const train: Command = {
     { name: 'weights', kind: 'value', valueName: '<file>', help: 'Start from these weights instead of fresh ones' },
     { name: 'backend', kind: 'value', valueName: '<name>', help: 'Where kernels run (default: the project\'s)', choices: TRAIN_BACKENDS },
     { name: 'resume', kind: 'value', valueName: '<file>', help: 'Continue the run a checkpoint holds — its epochs, data, --out and checkpoint settings — exactly as if it had not stopped; flags given override (and are echoed)' },
-    { name: 'out', kind: 'value', valueName: '<file>', help: 'Write the trained weights here (weights JSON)' },
+    { name: 'out', kind: 'value', valueName: '<file>', help: 'Write the trained weights here: weights JSON for a .json name, binary (safetensors, any size) otherwise' },
     { name: 'checkpoint', kind: 'value', valueName: '<file>', help: `Checkpoint file (default: --resume's, else <out>.ckpt beside --out, else ${RUNS_FOLDER}/<project>.ckpt in the current folder); removed when the run finishes` },
     { name: 'keep-checkpoints', kind: 'flag', help: 'Keep the checkpoint after the run finishes (it is always kept when the run stops early or fails)' },
     { name: 'checkpoint-every', kind: 'value', valueName: '<N>', help: 'Also checkpoint every N steps (default: at epoch ends, at most every 5 s)' },
