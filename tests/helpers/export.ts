@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendName } from '../../src/engine/backend/device';
+import { applyPreprocessing } from '../../src/engine/data/preprocessing';
 import { exportPlan, type ExportPlan } from '../../src/engine/io/export/plan';
 import { randomBatch } from '../../src/engine/io/export/verify';
 import { parseProject, type Project } from '../../src/engine/io/project';
@@ -64,4 +65,62 @@ export function python<T>(script: string, input: unknown, args: string[] = []): 
   const r = spawnSync(PYTHON, ['-c', script, ...args], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`python failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
+}
+
+/**
+ * One small graph with every layer type and the awkward cases: "same" padding that is uneven
+ * (extra pixel after) on a conv and both pools, explicit padding, LRN, merges, BatchNorm on
+ * images and on vectors, and node ids that are not Python identifiers.
+ */
+export function coverageProject(): Project {
+  const n = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, params });
+  const nodes = [
+    n('input', 'Input', { shape: [3, 9, 8] }),
+    n('conv-a', 'Conv2D', { filters: 4, kernelSize: [4, 3], stride: [2, 2], padding: 'same' }),
+    n('forward', 'LeakyReLU', { alpha: 0.2 }),
+    n('conv_b', 'Conv2D', { filters: 4, kernelSize: [3, 3], padding: [1, 1], useBias: false }),
+    n('bn2d', 'BatchNorm', { epsilon: 1e-3 }),
+    n('sig', 'Sigmoid'),
+    n('add', 'Add'),
+    n('lrn', 'LRN', { size: 3, alpha: 0.3, beta: 0.75, k: 2 }),
+    n('maxp', 'MaxPool2D', { poolSize: [2, 2], stride: [1, 1], padding: 'same' }),
+    n('avgp', 'AvgPool2D', { poolSize: [3, 3], stride: [2, 2], padding: 'same' }),
+    n('avgp2', 'AvgPool2D', { poolSize: [2, 2], stride: [2, 2], padding: [1, 0] }),
+    n('tanh', 'Tanh'),
+    n('cat', 'Concat'),
+    n('gap', 'GlobalAvgPool'),
+    n('fc', 'Dense', { units: 6 }),
+    n('bn1d', 'BatchNorm'),
+    n('relu', 'ReLU'),
+    n('drop', 'Dropout', { rate: 0.3 }),
+    n('fc2', 'Dense', { units: 5 }),
+    n('out', 'Softmax'),
+  ];
+  const chain = [
+    ['input', 'conv-a'], ['conv-a', 'forward'], ['forward', 'conv_b'], ['conv_b', 'bn2d'], ['bn2d', 'sig'],
+    ['forward', 'add'], ['sig', 'add'], ['add', 'lrn'], ['lrn', 'maxp'], ['maxp', 'avgp'], ['maxp', 'avgp2'], ['avgp2', 'tanh'],
+    ['avgp', 'cat'], ['tanh', 'cat'], ['cat', 'gap'], ['gap', 'fc'], ['fc', 'bn1d'], ['bn1d', 'relu'], ['relu', 'drop'], ['drop', 'fc2'], ['fc2', 'out'],
+  ];
+  const ports = new Map<string, number>();
+  const edges = chain.map(([from, to]) => {
+    const port = ports.get(to) ?? 0;
+    ports.set(to, port + 1);
+    return { from, to, port };
+  });
+  return parseProject({ format: 'convas-project', version: 1, name: 'coverage', graph: { nodes, edges } });
+}
+
+/** A preprocessing record for a plan's input (per-channel mean and std away from 0 and 1). */
+export function withPreprocessing(plan: ExportPlan): ExportPlan {
+  const shape = [...plan.input.outShape];
+  const channels = shape.length === 3 ? shape[0] : 1;
+  const mean = Array.from({ length: channels }, (_, c) => 0.1 + 0.2 * c);
+  const std = Array.from({ length: channels }, (_, c) => 0.5 + 0.25 * c);
+  return { ...plan, preprocessing: { layout: shape.length === 3 ? 'NCHW' : 'NF', inputShape: shape, inputUnits: 'pixel values in [0, 1]', normalize: 'standardize', mean, std } };
+}
+
+/** Convas's outputs for raw inputs: the plan's preprocessing applied first, as training did. */
+export async function convasOutputsRaw(plan: ExportPlan, raw: Float32Array, batch: number): Promise<Float32Array> {
+  const x = plan.preprocessing ? applyPreprocessing(plan.preprocessing, { shape: [batch, ...plan.input.outShape], data: raw }).data : raw;
+  return convasOutputs(plan, x, batch);
 }

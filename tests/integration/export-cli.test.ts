@@ -3,7 +3,7 @@
  * largest difference; it refuses an existing --out without --force, finds a bad --out before any
  * work, and names the tensor and both shapes when the weights do not fit the project.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,15 @@ describe('convas export', () => {
     const m = /verified with onnxruntime-web [\d.]+ \(wasm\): outputs of 2 inputs \(seeded random\), Convas on cpu, largest difference from Convas ([\d.e+-]+) \(allowed 1\.00e-4\)/.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();
     expect(Number(m![1])).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('--format pytorch writes a folder (model.py, weights.safetensors, README.md) checked under PyTorch', async () => {
+    const out = join(dir, 'mnist-pytorch');
+    const r = await runCli(exportArgs('pytorch', out));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'model.py', 'weights.safetensors']);
+    expect(r.stdout).toMatch(/verified with PyTorch [\w.]+ \(model\.py\): outputs of 2 inputs \(seeded random\), Convas on cpu, largest difference from Convas [\d.e+-]+ \(allowed 1\.00e-4\)/);
   });
 
   it('an existing --out is refused without --force, and replaced with it', async () => {

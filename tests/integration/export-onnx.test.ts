@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { concatChunks } from '../../src/engine/io/export/artifact';
+import { joinChunks } from '../../src/engine/io/bytes';
 import { ONNX_OPSET, onnxChunks } from '../../src/engine/io/export/onnx';
 import { runOnnx } from '../../src/engine/io/export/onnx-run';
 import { exportPlan } from '../../src/engine/io/export/plan';
 import { expectClose } from '../helpers/compare';
-import { convasOutputs, loadPreset, presetsWithOutput, python, randomBatch, randomPlan } from '../helpers/export';
+import { convasOutputsRaw, coverageProject, loadPreset, presetsWithOutput, python, randomBatch, randomPlan, withPreprocessing } from '../helpers/export';
 
 const dir = mkdtempSync(join(tmpdir(), 'convas-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +37,7 @@ for m in json.load(sys.stdin):
         "inputs": [[i.name, [d.dim_param or d.dim_value for d in i.type.tensor_type.shape.dim]] for i in g.input],
         "outputs": [o.name for o in g.output],
         "initializers": sorted(t.name for t in g.initializer),
+        "metadata": {p.key: p.value for p in model.metadata_props},
     }
 print(json.dumps(out))
 `;
@@ -47,22 +48,27 @@ describe('ONNX export', () => {
     expect(presets.length).toBeGreaterThanOrEqual(6);
   });
 
-  for (const preset of presets.filter((p) => !BIG.has(p))) {
-    it(`${preset}: onnxruntime-web equals Convas within 1e-4 (batch 2)`, async () => {
-      const { plan } = randomPlan(loadPreset(preset));
-      const bytes = concatChunks(onnxChunks(plan));
-      const path = join(dir, preset.replace('.convas.json', '.onnx'));
+  const cases = [
+    ...presets.filter((p) => !BIG.has(p)).map((p) => ({ name: p, plan: () => randomPlan(loadPreset(p)).plan })),
+    { name: 'every layer type', plan: () => randomPlan(coverageProject(), 5).plan },
+    { name: 'every layer type, with preprocessing', plan: () => withPreprocessing(randomPlan(coverageProject(), 6).plan) },
+  ];
+  cases.forEach((c, i) => {
+    it(`${c.name}: onnxruntime-web equals Convas within 1e-4 (batch 2)`, async () => {
+      const plan = c.plan();
+      const bytes = joinChunks(onnxChunks(plan));
+      const path = join(dir, `case${i}.onnx`);
       writeFileSync(path, bytes);
-      written.push({ preset, path, output: plan.output.id });
-      const x = randomBatch(plan, 2, 3);
-      const [got, want] = await Promise.all([runOnnx(bytes, plan, x, 2), convasOutputs(plan, x, 2)]);
-      expectClose(got, want, 1e-4, preset);
+      written.push({ preset: c.name, path, output: plan.output.id });
+      const raw = randomBatch(plan, 2, 3);
+      const [got, want] = await Promise.all([runOnnx(bytes, plan, raw, 2), convasOutputsRaw(plan, raw, 2)]);
+      expectClose(got, want, 1e-4, c.name);
     });
-  }
+  });
 
   it('onnx.checker.check_model(full_check=True) accepts every file: opset 17, input "input" [batch, …], output named after the output node', () => {
     expect(written.length).toBeGreaterThan(0);
-    const res = python<Record<string, { opset: number[]; inputs: [string, (string | number)[]][]; outputs: string[]; initializers: string[] }>>(CHECK, written);
+    const res = python<Record<string, { opset: number[]; inputs: [string, (string | number)[]][]; outputs: string[]; initializers: string[]; metadata: Record<string, string> }>>(CHECK, written);
     for (const w of written) {
       const r = res[w.path];
       expect(r.opset, w.preset).toEqual([ONNX_OPSET]);
@@ -71,6 +77,7 @@ describe('ONNX export', () => {
       expect(r.inputs[0][1][0]).toBe('batch');
       expect(r.outputs).toEqual([w.output]);
       expect(r.initializers.every((n) => /^[A-Za-z_][\w-]*\.\w+$/.test(n)), w.preset).toBe(true);
+      if (w.preset.endsWith('with preprocessing')) expect(r.metadata['convas.preprocessing']).toContain('"mean":[0.1,');
     }
   });
 
@@ -83,6 +90,6 @@ describe('ONNX export', () => {
       edges: [{ from: 'input', to: 'norm', port: 0 }],
     };
     const plan = exportPlan(graph, { tensors: {} });
-    expect(() => concatChunks(onnxChunks(plan))).toThrow(/norm \(LRN\): size 4 is even; ONNX/);
+    expect(() => joinChunks(onnxChunks(plan))).toThrow(/norm \(LRN\): size 4 is even; ONNX/);
   });
 });

@@ -11,6 +11,7 @@ import { EXPORT_FORMATS, ExportError, exportPlan, type ExportFormat, type Export
 import { TARGETS } from '../../engine/io/export/targets.node.js';
 import { describeVerification, randomBatch } from '../../engine/io/export/verify';
 import { checkOutPath, writeArtifact } from '../../engine/io/export/write.node.js';
+import { applyPreprocessing } from '../../engine/data/preprocessing';
 import { compileInference } from '../../engine/train/network';
 import type { Command, Io } from '../command';
 import { CliError, EXIT } from '../errors';
@@ -63,16 +64,18 @@ async function run(projectPath: string, opts: { weights?: string; format: Export
   }
   let sizes: Record<string, number>;
   try {
-    sizes = await writeArtifact(opts.out, target.build(plan), opts.force);
+    sizes = await writeArtifact(opts.out, target.build(plan, project.name), opts.force);
   } catch (e) {
     fail(`${projectPath} → ${opts.format}`, e);
   }
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);
   io.out(`wrote ${opts.out} (${opts.format}, ${Object.keys(sizes).length} file${Object.keys(sizes).length > 1 ? 's' : ''}, ${(total / 1e6).toFixed(2)} MB)\n`);
 
-  const x = randomBatch(plan, VERIFY_BATCH, 1);
+  const raw = randomBatch(plan, VERIFY_BATCH, 1);
+  const x = plan.preprocessing ? applyPreprocessing(plan.preprocessing, { shape: [VERIFY_BATCH, ...plan.input.outShape], data: raw }).data : raw;
   const reference = await convasOutputs(plan, x, opts.backend);
-  const v = await target.verify({ plan, out: opts.out, x, batch: VERIFY_BATCH, reference: reference.output, inputs: `${VERIFY_BATCH} inputs (seeded random), Convas on ${reference.backend}` });
+  const inputs = `${VERIFY_BATCH} inputs (seeded random${plan.preprocessing ? ', preprocessed' : ''}), Convas on ${reference.backend}`;
+  const v = await target.verify({ plan, out: opts.out, raw, x, batch: VERIFY_BATCH, reference: reference.output, inputs });
   if (!v.ok) {
     io.err(`${opts.out}: ${describeVerification(v)}\n`);
     return EXIT.failed;

@@ -38,11 +38,25 @@ function valueInfo(name: string, dims: (number | string)[]): onnx.IValueInfoProt
   };
 }
 
+/** The preprocessing record, stated in metadata_props as well as applied in the graph. */
+function preprocessingMetadata(plan: ExportPlan): Record<string, string> {
+  return plan.preprocessing ? { 'convas.preprocessing': JSON.stringify(plan.preprocessing), 'convas.preprocessing.applied': 'in the graph: (input - preprocessing.mean) / preprocessing.std' } : {};
+}
+
 /** Operators and initializers for the whole plan. */
 export function buildOnnxGraph(plan: ExportPlan): { g: OnnxGraph; output: string } {
   const g = new OnnxGraph();
   const names = new Map<string, string>();
-  names.set(plan.input.id, g.fresh(ONNX_INPUT));
+  let input = g.fresh(ONNX_INPUT);
+  const pre = plan.preprocessing;
+  if (pre) {
+    // the model takes the data's own units and normalises them as training did
+    const shape = plan.input.outShape.length === 3 ? [pre.mean.length, 1, 1] : [1];
+    const mean = g.initializer('preprocessing.mean', shape, Float32Array.from(pre.mean));
+    const std = g.initializer('preprocessing.std', shape, Float32Array.from(pre.std));
+    input = g.op('Div', [g.op('Sub', [input, mean], 'preprocessing_centred'), std], 'preprocessing_out');
+  }
+  names.set(plan.input.id, input);
   for (const node of plan.nodes) {
     if (node === plan.input) continue;
     const layer = ONNX_LAYERS[node.type];
@@ -101,7 +115,7 @@ export function* onnxChunks(plan: ExportPlan, options: OnnxOptions = {}): Genera
     producerName: 'Convas',
     producerVersion: GENERATED_BY.replace(/^Convas /, ''),
     docString: options.docString ?? '',
-    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    metadataProps: Object.entries({ ...preprocessingMetadata(plan), ...options.metadata }).map(([key, value]) => ({ key, value })),
   }).finish();
   yield fieldHeader(GRAPH_FIELD, graphLength);
   yield graphHead;

@@ -4,6 +4,7 @@
  * the weights file). Built once from a graph and a weights file; the targets never re-derive
  * shapes or look at edges themselves.
  */
+import type { Preprocessing } from '../../data/preprocessing';
 import { GraphError } from '../../graph/errors';
 import type { Graph, Shape } from '../../graph/types';
 import { windowGeometry } from '../../layers/geometry';
@@ -45,6 +46,8 @@ export interface ExportPlan {
   graph: Graph;
   /** The same tensors by key `<nodeId>.<name>`, as Convas's inference takes them. */
   weights: WeightMap;
+  /** How training turned raw data into inputs; every export applies or declares it. Null: none recorded. */
+  preprocessing: Preprocessing | null;
 }
 
 /** An export that cannot go on: names the node (when one is at fault) and the target. */
@@ -58,7 +61,7 @@ export class ExportError extends Error {
   }
 }
 
-export function exportPlan(graph: Graph, weights: Pick<WeightsFile, 'tensors'>): ExportPlan {
+export function exportPlan(graph: Graph, weights: Pick<WeightsFile, 'tensors'> & { preprocessing?: Preprocessing | null }): ExportPlan {
   const report = inferShapes(graph);
   if (!report.ok) throw new ExportError(`the graph has errors: ${report.errors.map((e) => e.message).join('; ')}`);
   const inputs = report.nodes.filter((n) => n.type === 'Input');
@@ -73,7 +76,11 @@ export function exportPlan(graph: Graph, weights: Pick<WeightsFile, 'tensors'>):
   const input = nodes.find((n) => n.type === 'Input')!;
   const outInfo = report.nodes.find((n) => n.spec?.output) ?? report.nodes[report.nodes.length - 1];
   const output = nodes.find((n) => n.id === outInfo.id)!;
-  return { nodes, input, output, report, graph, weights: map };
+  const preprocessing = weights.preprocessing ?? null;
+  if (preprocessing && preprocessing.inputShape.join('×') !== input.outShape.join('×')) {
+    throw new ExportError(`the weights' preprocessing record is for inputs ${preprocessing.inputShape.join('×')}, the Input ${input.id} takes ${input.outShape.join('×')}`, input.id);
+  }
+  return { nodes, input, output, report, graph, weights: map, preprocessing };
 }
 
 /** How many numbers the exported tensors hold. */

@@ -7,12 +7,17 @@ import type { Artifact } from './artifact';
 import { onnxArtifact } from './onnx';
 import { ONNX_RUNTIME, runOnnx } from './onnx-run';
 import type { ExportFormat, ExportPlan } from './plan';
+import { pytorchArtifact } from './pytorch';
+import { runTorchModel } from './pytorch-run.node.js';
 import { verification, type Verification } from './verify';
 
 export interface VerifyInput {
   plan: ExportPlan;
+  /** Raw inputs (the data's own units): what the exported model takes when it applies the preprocessing itself. */
+  raw: Float32Array;
   /** Where the export was written. */
   out: string;
+  /** Inputs after the preprocessing: what Convas's network (and an export that only declares it) takes. */
   x: Float32Array;
   batch: number;
   /** Convas's outputs for `x`. */
@@ -24,7 +29,7 @@ export interface VerifyInput {
 export interface ExportTarget {
   /** One file (model.onnx, model.keras) or a folder. */
   kind: Artifact['kind'];
-  build(plan: ExportPlan): Artifact;
+  build(plan: ExportPlan, name: string): Artifact;
   verify(v: VerifyInput): Promise<Verification>;
 }
 
@@ -32,9 +37,17 @@ export const TARGETS: Partial<Record<ExportFormat, ExportTarget>> = {
   onnx: {
     kind: 'file',
     build: (plan) => onnxArtifact(plan),
-    async verify({ plan, out, x, batch, reference, inputs }) {
-      const got = await runOnnx(new Uint8Array(await readFile(out)), plan, x, batch);
+    async verify({ plan, out, raw, batch, reference, inputs }) {
+      const got = await runOnnx(new Uint8Array(await readFile(out)), plan, raw, batch);
       return verification(ONNX_RUNTIME, `outputs of ${inputs}`, got, reference);
+    },
+  },
+  pytorch: {
+    kind: 'folder',
+    build: (plan, name) => pytorchArtifact(plan, name),
+    async verify({ plan, out, raw, batch, reference, inputs }) {
+      const { y, torch } = await runTorchModel(out, raw, [batch, ...plan.input.outShape]);
+      return verification(`PyTorch ${torch} (model.py)`, `outputs of ${inputs}`, y, reference);
     },
   },
 };
