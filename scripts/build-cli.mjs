@@ -35,12 +35,13 @@ const ENTRIES = { convas: 'src/cli/index.ts', 'training-worker': 'src/engine/wor
 const externalPackages = {
   name: 'external-packages',
   setup(b) {
-    b.onResolve({ filter: /^[^./]|^\.[^./]|^\.\.[^/]/ }, async (args) => {
-      if (args.path.startsWith('node:') || args.pluginData === 'inner') return undefined;
+    // bare specifiers (packages); relative and absolute paths are our sources, bundled
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.kind === 'entry-point' || args.path.startsWith('node:') || args.pluginData === 'inner') return undefined;
       if (nodeResolves(args.path)) return { path: args.path, external: true };
       const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
-      const inPackage = found.path.split('/node_modules/').pop();
-      if (found.errors.length === 0 && inPackage && nodeResolves(inPackage)) return { path: inPackage, external: true };
+      const inPackage = found.errors.length === 0 && found.path.includes('/node_modules/') ? found.path.split('/node_modules/').pop() : null;
+      if (inPackage && nodeResolves(inPackage)) return { path: inPackage, external: true };
       return { errors: [{ text: `Node cannot import "${args.path}" (imported by ${args.importer}): name the file, e.g. with its extension` }] };
     });
   },
@@ -66,7 +67,7 @@ async function build() {
     splitting: true,
     format: 'esm',
     platform: 'node',
-    target: `node${process.versions.node.split('.')[0]}`,
+    target: 'node20.19', // the oldest Node package.json's engines allows
     plugins: [externalPackages],
     outExtension: { '.js': '.mjs' },
     // beside the entries: the worker client finds training-worker.mjs next to its own module

@@ -82,7 +82,7 @@ describe('the built convas CLI', () => {
   it('--help loads every command from the build (each command chunk imports under Node\'s own ESM rules)', async () => {
     const r = await convas(['--help'], ['tsx']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    for (const name of ['validate', 'infer', 'train', 'layers']) expect(r.stdout).toContain(`  convas ${name} `);
+    for (const name of ['validate', 'infer', 'train', 'export', 'layers']) expect(r.stdout).toContain(`  convas ${name} `);
   });
 
   it('the hook does bite: infer loads gpu.js, and says so in one line', async () => {
