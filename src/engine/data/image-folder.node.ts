@@ -113,7 +113,8 @@ async function listClasses(dir: string, classes: string[] | null): Promise<{ cla
   for (const name of found) {
     const folder = join(dir, name);
     const files = (await readdir(folder, { withFileTypes: true }))
-      .filter((e) => e.isFile() && !e.name.startsWith('.') && IMAGE_EXT.has(extname(e.name).toLowerCase()))
+      // by name: an image name that is a folder, a FIFO, a device or a link to one is refused by checkHeader, naming it
+      .filter((e) => !e.name.startsWith('.') && IMAGE_EXT.has(extname(e.name).toLowerCase()))
       .map((e) => e.name)
       .sort();
     if (files.length === 0) throw new DatasetError('empty class folder: no PNG or JPEG images', folder);
