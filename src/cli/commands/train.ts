@@ -7,7 +7,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BACKENDS } from '../../engine/io/settings';
-import { findFashionMnist } from '../../engine/data/installed.node.js';
 import { parseDataArg, type DatasetRef } from '../../engine/data/ref';
 import { FormatError } from '../../engine/io/errors';
 import { BUILTIN_DATASETS, datasetRefOf, type Project } from '../../engine/io/project';

@@ -1,16 +1,17 @@
 /**
  * Weights JSON (`convas-weights`, version 1): named tensors as in a PyTorch state_dict —
  * `<nodeId>.<name>` → { shape, data } with PyTorch's layouts — optionally the graph they belong
- * to and free-form metrics. Reading checks the numbers; `matchWeights` checks the tensors
+ * to, free-form metrics and the preprocessing the training run applied to its inputs. Reading
+ * checks the numbers; `matchWeights` checks the tensors
  * against a graph and names every missing, extra or mis-shaped one.
  */
 import { z } from 'zod';
+import { PreprocessingSchema, type Preprocessing } from '../data/preprocessing';
 import { GraphError } from '../graph/errors';
 import type { Graph } from '../graph/types';
 import { parseGraph } from '../graph/validate';
 import type { ShapeReport } from '../shapes/inferShapes';
-import { valueProblems } from '../shapes/tensor-slots';
-import { tensorSlots, type TensorSlot, type WeightMap } from '../train/weights';
+import { tensorSlots, valueProblems, type TensorSlot, type WeightMap } from '../shapes/tensor-slots';
 import { describeValue, FormatError } from './errors';
 import { checkHeader, GENERATED_BY } from './header';
 import { floatDataToJson, parseFloatData, parseShape, type Tensor } from './tensor';
@@ -31,6 +32,8 @@ export interface WeightsFile {
   tensors: Record<string, Tensor>;
   graph: Graph | null;
   metrics: Metrics | null;
+  /** How the training run turned raw data into inputs; null in files written before it was recorded. */
+  preprocessing: Preprocessing | null;
 }
 
 /** The envelope; tensors are checked by hand below (a zod pass over a million numbers is slow). */
@@ -41,6 +44,7 @@ const WeightsSchema = z.strictObject({
   tensors: z.record(z.string(), z.unknown()),
   graph: z.unknown().optional(),
   metrics: z.record(z.string(), z.json()).optional(),
+  preprocessing: PreprocessingSchema.optional(),
 });
 
 /** Wrap a graph problem so a loader throws only FormatErrors, keeping the node it names. */
@@ -88,6 +92,7 @@ export function parseWeightsFile(raw: unknown, prefix = '', newest = WEIGHTS_VER
     tensors,
     graph: file.graph === undefined ? null : graphField(file.graph, at('graph')),
     metrics: file.metrics === undefined ? null : (Object.fromEntries(Object.entries(obj.metrics as Metrics)) as Metrics),
+    preprocessing: file.preprocessing ?? null,
   };
 }
 
@@ -139,6 +144,7 @@ export interface WeightsJson {
   tensors: Record<string, { shape: number[]; data: number[] }>;
   graph?: Graph;
   metrics?: Metrics;
+  preprocessing?: Preprocessing;
 }
 
 /** The graph's tensor slots, once `weights` is known to fill them exactly (every problem thrown together). */
@@ -161,11 +167,7 @@ export function checkWeightsFit(report: ShapeReport, weights: WeightMap): Tensor
  * A WeightMap as a weights file, tensors in the graph's order with the shapes the report gives.
  * Refuses a map that does not fit the graph, so a file written is a file that loads.
  */
-/**
- * A WeightMap as a weights file, tensors in the graph's order with the shapes the report gives.
- * Refuses a map that does not fit the graph, so a file written is a file that loads.
- */
-export function weightsToJson(report: ShapeReport, weights: WeightMap, extras: { graph?: Graph; metrics?: Metrics } = {}): WeightsJson {
+export function weightsToJson(report: ShapeReport, weights: WeightMap, extras: { graph?: Graph; metrics?: Metrics; preprocessing?: Preprocessing | null } = {}): WeightsJson {
   const slots = checkWeightsFit(report, weights);
   const tensors: WeightsJson['tensors'] = {};
   for (const s of slots) tensors[s.key] = { shape: [...s.shape], data: floatDataToJson(weights[s.key], s.key) };
@@ -176,5 +178,6 @@ export function weightsToJson(report: ShapeReport, weights: WeightMap, extras: {
     tensors,
     ...(extras.graph ? { graph: extras.graph } : {}),
     ...(extras.metrics ? { metrics: extras.metrics } : {}),
+    ...(extras.preprocessing ? { preprocessing: extras.preprocessing } : {}),
   };
 }
