@@ -13,7 +13,7 @@ import { CliError } from './errors';
 /** Checkpoints of runs without --out (and fallback weights) go here, in the current folder. */
 export const RUNS_FOLDER = 'convas-runs';
 
-const stem = (path: string) => basename(path).replace(/(\.convas)?\.json$/i, '');
+const stem = (path: string) => basename(path).replace(/(\.convas)?\.json$/i, '').replace(/\.safetensors$/i, '');
 
 /** The default checkpoint of a run: `<out>.ckpt` beside --out, else `convas-runs/<project>.ckpt`. */
 export function defaultCheckpointPath(out: string | null, projectPath: string, cwd = process.cwd()): string {
@@ -52,9 +52,8 @@ export async function writeOutput(path: string, body: WriteBody): Promise<void> 
  */
 export async function writeFallback(out: string, body: (path: string) => WriteBody, cwd = process.cwd()): Promise<string> {
   // the same form as --out: JSON for a .json name, binary (of any size) otherwise
-  const json = /\.json$/i.test(out);
-  const ext = json ? '.json' : extname(out) || '.safetensors';
-  const name = `${json ? stem(out) : basename(out, extname(out))}-${new Date().toISOString().replace(/[:.]/g, '-')}${ext}`;
+  const ext = /\.json$/i.test(out) ? '.json' : extname(out) || '.safetensors';
+  const name = `${stem(out)}-${new Date().toISOString().replace(/[:.]/g, '-')}${ext}`;
   const candidates = [resolve(cwd, RUNS_FOLDER, name), join(tmpdir(), RUNS_FOLDER, name)];
   let last: unknown = null;
   for (const c of candidates) {
