@@ -27,5 +27,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   lazy('infer', () => import('./infer'), (m) => m.infer),
   lazy('train', () => import('./train'), (m) => m.train),
   lazy('export', () => import('./export'), (m) => m.exportCommand),
+  lazy('import', () => import('./import'), (m) => m.importCommand),
   lazy('layers', () => import('./layers'), (m) => m.layers),
 ];
