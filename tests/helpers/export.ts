@@ -124,3 +124,11 @@ export async function convasOutputsRaw(plan: ExportPlan, raw: Float32Array, batc
   const x = plan.preprocessing ? applyPreprocessing(plan.preprocessing, { shape: [batch, ...plan.input.outShape], data: raw }).data : raw;
   return convasOutputs(plan, x, batch);
 }
+
+/** The same graph with its LRN nodes bypassed (for targets that have no LRN). */
+export function withoutLrn(project: Project): Project {
+  const lrn = new Set(project.graph.nodes.filter((n) => n.type === 'LRN').map((n) => n.id));
+  const source = (id: string) => project.graph.edges.find((e) => e.to === id)!.from;
+  const edges = project.graph.edges.filter((e) => !lrn.has(e.to)).map((e) => (lrn.has(e.from) ? { ...e, from: source(e.from) } : e));
+  return { ...project, graph: { nodes: project.graph.nodes.filter((n) => !lrn.has(n.id)), edges } };
+}

@@ -3,12 +3,15 @@
  * to check what was written in the format's own runtime against Convas's outputs.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Artifact } from './artifact';
 import { onnxArtifact } from './onnx';
 import { ONNX_RUNTIME, runOnnx } from './onnx-run';
 import type { ExportFormat, ExportPlan } from './plan';
 import { pytorchArtifact } from './pytorch';
 import { runTorchModel } from './pytorch-run.node.js';
+import { tfjsArtifact } from './tfjs';
+import { runTfjs } from './tfjs-run';
 import { verification, type Verification } from './verify';
 
 export interface VerifyInput {
@@ -48,6 +51,16 @@ export const TARGETS: Partial<Record<ExportFormat, ExportTarget>> = {
     async verify({ plan, out, raw, batch, reference, inputs }) {
       const { y, torch } = await runTorchModel(out, raw, [batch, ...plan.input.outShape]);
       return verification(`PyTorch ${torch} (model.py)`, `outputs of ${inputs}`, y, reference);
+    },
+  },
+  tfjs: {
+    kind: 'folder',
+    build: (plan, name) => tfjsArtifact(plan, name),
+    async verify({ plan, out, x, batch, reference, inputs }) {
+      const modelJson = JSON.parse(await readFile(join(out, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+      const shards = await Promise.all(modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(out, p))));
+      const { y, version } = await runTfjs({ modelJson, weightData: new Uint8Array(Buffer.concat(shards)) }, plan, x, batch);
+      return verification(`TensorFlow.js ${version} (cpu backend)`, `outputs of ${inputs}`, y, reference);
     },
   },
 };
