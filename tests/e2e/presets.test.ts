@@ -44,6 +44,11 @@ describe('presets gallery', () => {
     await expect(page.getByTestId('status-params').textContent()).resolves.toBe(preset.expectedParams!.toLocaleString('en-US'));
     expect(await layoutProblems(page)).toEqual([]);
     await page.waitForTimeout(350);
+    // it opens fitted to view: every block on screen, however big the network
+    const pane = (await page.locator('.react-flow').boundingBox())!;
+    const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => (e as unknown as { getBoundingClientRect(): { left: number; top: number; right: number; bottom: number } }).getBoundingClientRect()));
+    const outside = boxes.filter((b) => b.left < pane.x - 1 || b.top < pane.y - 1 || b.right > pane.x + pane.width + 1 || b.bottom > pane.y + pane.height + 1);
+    expect(outside.length, `${outside.length} of ${boxes.length} blocks are off screen after opening`).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}/preset-${preset.file.replace('.convas.json', '')}.png` });
     expect(errors).toEqual([]);
     await context.close();

@@ -23,7 +23,7 @@ import { useUi } from '../store/ui';
 import { ConnectionHint } from './ConnectionHint';
 import { LAYER_MIME } from './dnd';
 import { EmptyCanvas } from './EmptyCanvas';
-import { setFlowInstance, setLastPointer, showDocument } from './flowApi';
+import { MIN_ZOOM, setFlowInstance, setLastPointer, showDocument } from './flowApi';
 import { LayerNodeView } from './LayerNodeView';
 import { explainRefusal, isReconnecting, isValidConnection, onReconnect, onReconnectEnd, onReconnectStart } from './wiring';
 
@@ -151,7 +151,7 @@ export function Canvas() {
         panActivationKeyCode="Space"
         zoomOnDoubleClick={false}
         connectionRadius={28}
-        minZoom={0.1}
+        minZoom={MIN_ZOOM}
         maxZoom={2.5}
         connectionLineStyle={{ strokeWidth: 2 }}
         proOptions={{ hideAttribution: true }}

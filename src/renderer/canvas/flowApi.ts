@@ -29,33 +29,20 @@ export function lastPointerFlow(): XYPosition | null {
   return instance && lastPointer ? instance.screenToFlowPosition(lastPointer) : null;
 }
 
+/** The smallest zoom the canvas allows: ResNet-50's ~170 blocks still fit a laptop screen. */
+export const MIN_ZOOM = 0.02;
+
 export function zoomToFit(): void {
-  void instance?.fitView({ padding: 0.15, duration: 250, maxZoom: 1.25 });
+  void instance?.fitView({ padding: 0.15, duration: 250, maxZoom: 1.25, minZoom: MIN_ZOOM });
 }
 
-/** Below this zoom node text is unreadable: a big network opens at its top instead of whole. */
-const READABLE_ZOOM = 0.55;
-const OPEN_ZOOM = 0.8;
-
 /**
- * Show a freshly opened document: whole when it fits at a readable size, otherwise from its
- * first layers (the Input at the top), at a zoom where the node faces can be read.
+ * Show a freshly opened document whole, fitted to the canvas (VGG-16's 41 blocks included):
+ * the shape of the network first; zoom in (or select blocks and press Shift+2) to read them.
  */
 export function showDocument(): void {
-  const rf = instance;
-  const pane = document.querySelector('.canvas')?.getBoundingClientRect();
-  if (!rf || !pane) return;
-  const nodes = rf.getNodes();
-  if (nodes.length === 0) return;
-  const b = rf.getNodesBounds(nodes);
-  const pad = 0.15;
-  const fit = Math.min(pane.width / (b.width * (1 + pad)), pane.height / (b.height * (1 + pad)));
-  if (fit >= READABLE_ZOOM) {
-    zoomToFit();
-    return;
-  }
-  const zoom = Math.min(OPEN_ZOOM, pane.width / (b.width * (1 + pad)));
-  void rf.setViewport({ x: pane.width / 2 - (b.x + b.width / 2) * zoom, y: 40 - b.y * zoom, zoom }, { duration: 250 });
+  if (!instance || instance.getNodes().length === 0) return;
+  void instance.fitView({ padding: 0.08, duration: 250, maxZoom: 1.25, minZoom: MIN_ZOOM });
 }
 
 export function focusNode(id: string): void {
