@@ -143,11 +143,12 @@ export function windowPadding(c: OpContext, x: LiveValue, k: [number, number], s
   const oh = out(H, k[0], s[0], t, b);
   const ow = out(W, k[1], s[1], l, r);
   if (oh < 1 || ow < 1) throw new Unmappable(`the window ${k.join('×')} does not fit the input ${H}×${W} with pads ${p.join(',')}`);
-  // the padding after that floor division would need for these outputs
-  const bEff = Math.max((oh - 1) * s[0] + k[0] - H - t, 0);
-  const rEff = Math.max((ow - 1) * s[1] + k[1] - W - l, 0);
-  if (t === bEff && l === rEff) return { padding: t === 0 && l === 0 ? 'valid' : [t, l], oh, ow };
-  if (t === b && l === r && !opts.ceil) return { padding: t === 0 && l === 0 ? 'valid' : [t, l], oh, ow };
+  // symmetric padding [t, l] gives the same windows wherever it gives as many (what lies past the
+  // last window's end is never read): exporters write only the padding after that is used
+  const sym = (n: number, k0: number, s0: number, p0: number) => Math.floor((n + 2 * p0 - k0) / s0) + 1;
+  if (sym(H, k[0], s[0], t) === oh && sym(W, k[1], s[1], l) === ow) {
+    return { padding: t === 0 && l === 0 ? 'valid' : [t, l], oh, ow };
+  }
   const sh = Math.ceil(H / s[0]);
   const sw = Math.ceil(W / s[1]);
   const st = Math.floor(Math.max((sh - 1) * s[0] + k[0] - H, 0) / 2);

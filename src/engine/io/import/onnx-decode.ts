@@ -4,6 +4,7 @@
  * OnnxImportError naming the field, the initializer or the node.
  */
 import { onnx } from '../export/onnx-proto';
+import { shortestFloat32 } from '../tensor';
 import { OnnxImportError } from './errors';
 
 /** A tensor this many numbers or larger is refused (2^31 − 1: what a Float32Array index and a Convas tensor hold). */
@@ -50,14 +51,15 @@ export function attributes(node: onnx.INodeProto, where: string): Map<string, At
       case A.INT:
         out.set(name, int(a.i ?? 0, at));
         break;
+      // float32 attributes read back as their shortest decimal: 1e-5, not 9.99999974e-6
       case A.FLOAT:
-        out.set(name, a.f ?? 0);
+        out.set(name, shortestFloat32(a.f ?? 0));
         break;
       case A.INTS:
         out.set(name, (a.ints ?? []).map((v) => int(v, at)));
         break;
       case A.FLOATS:
-        out.set(name, [...(a.floats ?? [])]);
+        out.set(name, (a.floats ?? []).map(shortestFloat32));
         break;
       case A.STRING:
         out.set(name, new TextDecoder().decode(a.s ?? new Uint8Array()));
