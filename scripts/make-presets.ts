@@ -447,6 +447,177 @@ const densenet: PresetDef = {
   training: BLOCK_TRAINING,
 };
 
+// ---------------------------------------------------------------- torchvision's ImageNet networks
+
+/** He et al. 2016 / Huang et al. 2017 / torchvision: SGD lr 0.1, momentum 0.9, weight decay 1e-4, batch 256, He init. */
+const TORCHVISION_TRAINING: PresetTraining = {
+  epochs: 90,
+  batchSize: 256,
+  optimizer: { name: 'momentum', lr: 0.1, momentum: 0.9 },
+  weightDecay: 1e-4,
+  initializer: 'msra',
+  dataset: SHAPES,
+};
+
+/** torchvision's ResNet stem: 7×7 stride-2 convolution of 64, BatchNorm, ReLU, 3×3 stride-2 max pooling (224 → 56). */
+function resnetStem(n: Net): string {
+  return n.chain(n.input('input', [3, 224, 224], 0.5), [
+    ['conv1', 'Conv2D', conv(64, 7, { stride: 2, padding: 3, bias: false })],
+    ['bn1', 'BatchNorm'],
+    ['relu', 'ReLU'],
+    ['maxpool', 'MaxPool2D', pool(3, 2, 1)],
+  ], 0.5);
+}
+
+/** The ImageNet head: global average pooling, 1000 classes. */
+function imagenetHead(n: Net, from: string, lane = 0.5): void {
+  n.chain(from, [['avgpool', 'GlobalAvgPool'], ['fc', 'Dense', dense(1000)], ['softmax', 'Softmax']], lane);
+}
+
+const resnet18: PresetDef = {
+  file: 'resnet18',
+  name: 'ResNet-18',
+  description: 'He et al. 2016 as torchvision builds it: a 7×7 stem, four stages of two basic blocks (64, 128, 256, 512; projection shortcuts where the shape changes), global average pooling; 224×224 RGB in, 1000 classes.',
+  expectedParams: 11_689_512,
+  build(n) {
+    let x = resnetStem(n);
+    [64, 128, 256, 512].forEach((filters, s) => {
+      for (let b = 0; b < 2; b++) {
+        const downsample = s > 0 && b === 0;
+        x = basicBlock(n, x, `layer${s + 1}_${b}_`, filters, downsample ? 2 : 1, downsample);
+      }
+    });
+    imagenetHead(n, x);
+  },
+  training: TORCHVISION_TRAINING,
+};
+
+/** A bottleneck block (torchvision's v1.5: the stride on the 3×3); the shortcut a 1×1 projection where the shape changes. */
+function bottleneck(n: Net, x: string, p: string, width: number, stride: number, project: boolean): string {
+  const main = n.chain(x, [
+    [`${p}conv1`, 'Conv2D', conv(width, 1, { bias: false })],
+    [`${p}bn1`, 'BatchNorm'],
+    [`${p}relu1`, 'ReLU'],
+    [`${p}conv2`, 'Conv2D', conv(width, 3, { stride, padding: 1, bias: false })],
+    [`${p}bn2`, 'BatchNorm'],
+    [`${p}relu2`, 'ReLU'],
+    [`${p}conv3`, 'Conv2D', conv(4 * width, 1, { bias: false })],
+    [`${p}bn3`, 'BatchNorm'],
+  ], 0);
+  const shortcut = project
+    ? n.chain(x, [[`${p}downsample`, 'Conv2D', conv(4 * width, 1, { stride, bias: false })], [`${p}downsample_bn`, 'BatchNorm']], 1)
+    : x;
+  return n.chain(n.add(`${p}add`, 'Add', {}, [main, shortcut], 0.5), [[`${p}relu3`, 'ReLU']]);
+}
+
+const resnet50: PresetDef = {
+  file: 'resnet50',
+  name: 'ResNet-50',
+  description: 'He et al. 2016 as torchvision builds it (v1.5, stride on the 3×3): a 7×7 stem, 3, 4, 6 and 3 bottleneck blocks of width 64, 128, 256, 512, global average pooling; 224×224 RGB in, 1000 classes.',
+  expectedParams: 25_557_032,
+  build(n) {
+    let x = resnetStem(n);
+    ([[64, 3], [128, 4], [256, 6], [512, 3]] as const).forEach(([width, blocks], s) => {
+      for (let b = 0; b < blocks; b++) x = bottleneck(n, x, `layer${s + 1}_${b}_`, width, s > 0 && b === 0 ? 2 : 1, b === 0);
+    });
+    imagenetHead(n, x);
+  },
+  training: TORCHVISION_TRAINING,
+};
+
+const densenet121: PresetDef = {
+  file: 'densenet121',
+  name: 'DenseNet-121',
+  description: 'Huang et al. 2017 as torchvision builds it: a 7×7 stem, dense blocks of 6, 12, 24 and 16 layers (growth 32, BN-ReLU-Conv 1×1 128-BN-ReLU-Conv 3×3 32, concatenated) with halving transitions, a final BatchNorm; 224×224 RGB in, 1000 classes.',
+  expectedParams: 7_978_856,
+  build(n) {
+    let features = n.chain(n.input('input', [3, 224, 224], 0.5), [
+      ['conv0', 'Conv2D', conv(64, 7, { stride: 2, padding: 3, bias: false })],
+      ['norm0', 'BatchNorm'],
+      ['relu0', 'ReLU'],
+      ['pool0', 'MaxPool2D', pool(3, 2, 1)],
+    ], 0.5);
+    let channels = 64;
+    [6, 12, 24, 16].forEach((layers, blk) => {
+      const p = `block${blk + 1}_`;
+      for (let i = 1; i <= layers; i++) {
+        const h = n.chain(features, [
+          [`${p}l${i}_norm1`, 'BatchNorm'],
+          [`${p}l${i}_relu1`, 'ReLU'],
+          [`${p}l${i}_conv1`, 'Conv2D', conv(128, 1, { bias: false })],
+          [`${p}l${i}_norm2`, 'BatchNorm'],
+          [`${p}l${i}_relu2`, 'ReLU'],
+          [`${p}l${i}_conv2`, 'Conv2D', conv(32, 3, { padding: 1, bias: false })],
+        ], 0);
+        features = n.add(`${p}concat${i}`, 'Concat', {}, [features, h], 1);
+        channels += 32;
+      }
+      if (blk < 3) {
+        channels /= 2;
+        features = n.chain(features, [
+          [`transition${blk + 1}_norm`, 'BatchNorm'],
+          [`transition${blk + 1}_relu`, 'ReLU'],
+          [`transition${blk + 1}_conv`, 'Conv2D', conv(channels, 1, { bias: false })],
+          [`transition${blk + 1}_pool`, 'AvgPool2D', pool(2)],
+        ], 0.5);
+      }
+    });
+    imagenetHead(n, n.chain(features, [['norm5', 'BatchNorm'], ['relu5', 'ReLU']], 0.5));
+  },
+  training: TORCHVISION_TRAINING,
+};
+
+/** torchvision's BasicConv2d: a convolution without bias, BatchNorm (epsilon 0.001), ReLU. */
+function basicConv(n: Net, from: string, id: string, filters: number, k: number, lane: number, o: { stride?: number; padding?: number } = {}): string {
+  return n.chain(from, [
+    [id, 'Conv2D', conv(filters, k, { ...o, bias: false })],
+    [`${id}_bn`, 'BatchNorm', { momentum: 0.1, epsilon: 0.001 }],
+    [`${id}_relu`, 'ReLU'],
+  ], lane);
+}
+
+/**
+ * One inception module as torchvision builds it: 1×1 | 1×1 → 3×3 | 1×1 → 3×3 (torchvision's
+ * "5×5" branch is a 3×3, kept for its pretrained weights) | 3×3 max pooling → 1×1, concatenated.
+ */
+function inceptionModule(n: Net, x: string, p: string, c: readonly [number, number, number, number, number, number]): string {
+  const [c1, r3, c3, r5, c5, proj] = c;
+  const b1 = basicConv(n, x, `${p}b1`, c1, 1, 0);
+  const b2 = basicConv(n, basicConv(n, x, `${p}b2_reduce`, r3, 1, 1), `${p}b2`, c3, 3, 1, { padding: 1 });
+  const b3 = basicConv(n, basicConv(n, x, `${p}b3_reduce`, r5, 1, 2), `${p}b3`, c5, 3, 2, { padding: 1 });
+  const b4 = basicConv(n, n.add(`${p}b4_pool`, 'MaxPool2D', pool(3, 1, 1), x, 3), `${p}b4`, proj, 1, 3);
+  return n.add(`${p}concat`, 'Concat', {}, [b1, b2, b3, b4], 1.5);
+}
+
+const googlenet: PresetDef = {
+  file: 'googlenet',
+  name: 'GoogLeNet',
+  description: "Szegedy et al. 2015 as torchvision builds it, without the auxiliary classifiers: BatchNorm after every convolution, nine inception modules, ceil-mode max pooling (here 'same'), global average pooling, dropout 0.2; 224×224 RGB in, 1000 classes.",
+  expectedParams: 6_624_904,
+  build(n) {
+    let x = n.input('input', [3, 224, 224], 1.5);
+    x = basicConv(n, x, 'conv1', 64, 7, 1.5, { stride: 2, padding: 3 });
+    // ceil_mode=True pooling: 'same' gives the same windows (the extra one at the end, never padding before)
+    x = n.add('maxpool1', 'MaxPool2D', pool(3, 2, 'same'), x, 1.5);
+    x = basicConv(n, x, 'conv2', 64, 1, 1.5);
+    x = basicConv(n, x, 'conv3', 192, 3, 1.5, { padding: 1 });
+    x = n.add('maxpool2', 'MaxPool2D', pool(3, 2, 'same'), x, 1.5);
+    x = inceptionModule(n, x, 'i3a_', [64, 96, 128, 16, 32, 32]);
+    x = inceptionModule(n, x, 'i3b_', [128, 128, 192, 32, 96, 64]);
+    x = n.add('maxpool3', 'MaxPool2D', pool(3, 2, 'same'), x, 1.5);
+    x = inceptionModule(n, x, 'i4a_', [192, 96, 208, 16, 48, 64]);
+    x = inceptionModule(n, x, 'i4b_', [160, 112, 224, 24, 64, 64]);
+    x = inceptionModule(n, x, 'i4c_', [128, 128, 256, 24, 64, 64]);
+    x = inceptionModule(n, x, 'i4d_', [112, 144, 288, 32, 64, 64]);
+    x = inceptionModule(n, x, 'i4e_', [256, 160, 320, 32, 128, 128]);
+    x = n.add('maxpool4', 'MaxPool2D', pool(2, 2, 'same'), x, 1.5);
+    x = inceptionModule(n, x, 'i5a_', [256, 160, 320, 32, 128, 128]);
+    x = inceptionModule(n, x, 'i5b_', [384, 192, 384, 48, 128, 128]);
+    n.chain(x, [['avgpool', 'GlobalAvgPool'], ['dropout', 'Dropout', dropout(0.2)], ['fc', 'Dense', dense(1000)], ['softmax', 'Softmax']], 1.5);
+  },
+  training: TORCHVISION_TRAINING,
+};
+
 // ---------------------------------------------------------------- the seed's own networks
 
 const seedMnist: PresetDef = {
@@ -560,7 +731,7 @@ const seedKernelFit: PresetDef = {
 
 /** Gallery order: the classics by year, the building blocks, then the seed's own networks. */
 const PRESETS: readonly PresetDef[] = [
-  lenet5, alexnet, zfnet, vgg16, vggBlock, inception,
+  lenet5, alexnet, zfnet, vgg16, googlenet, resnet18, resnet50, densenet121, vggBlock, inception,
   resnetBasic, resnetProjection, resnetBottleneck, resnet8, densenet,
   seedMnist, seedFashion, seedCifar, seedKernelFit,
 ];
