@@ -10,7 +10,7 @@ import { TrainingSession } from '../../src/engine/train/session';
 import type { EventOf, WorkerEvent } from '../../src/engine/worker/protocol';
 import { sameTensors, startSmall } from './worker-helpers';
 
-function session(onEvent: (e: WorkerEvent, s: TrainingSession) => void = () => undefined) {
+function session(onEvent: (e: WorkerEvent, s: TrainingSession) => void = () => undefined, now: () => number = () => performance.now()) {
   const events: WorkerEvent[] = [];
   let finish!: (e: EventOf<'finished'> | EventOf<'error'>) => void;
   const done = new Promise<EventOf<'finished'> | EventOf<'error'>>((r) => (finish = r));
@@ -24,10 +24,27 @@ function session(onEvent: (e: WorkerEvent, s: TrainingSession) => void = () => u
     openDataset: async (ref, ctx) => openBuiltinDataset(ref, ctx),
     store: memoryCheckpointStore(),
     yieldToEvents: () => new Promise((r) => setTimeout(r, 0)),
-    now: () => performance.now(),
+    now,
   });
   return { s, events, done };
 }
+
+/** Two Dense layers and no activation: at a high learning rate each one's gradient grows with the other's weights, so the logits overflow after a few steps. */
+const linearNet = {
+  nodes: [
+    { id: 'input', type: 'Input', params: { shape: [1, 16, 16] } },
+    { id: 'flat', type: 'Flatten', params: {} },
+    { id: 'fc1', type: 'Dense', params: { units: 8 } },
+    { id: 'fc2', type: 'Dense', params: { units: 6 } },
+    { id: 'out', type: 'Softmax', params: {} },
+  ],
+  edges: [
+    { from: 'input', to: 'flat', port: 0 },
+    { from: 'flat', to: 'fc1', port: 0 },
+    { from: 'fc1', to: 'fc2', port: 0 },
+    { from: 'fc2', to: 'out', port: 0 },
+  ],
+};
 
 describe('training session with an in-memory checkpoint store (web host)', () => {
   it('sends checkpoints as bytes, and a run resumed from them ends where the whole run ends', async () => {
@@ -60,6 +77,23 @@ describe('training session with an in-memory checkpoint store (web host)', () =>
     expect(takenAt).toBeGreaterThanOrEqual(9);
     expect(second.events[0]).toMatchObject({ type: 'ready', resumedFrom: { epoch: 1, step: takenAt } });
     expect(sameTensors(b.weights, a.weights)).toBe(true);
+  });
+
+  it('a run diverging inside a chunk of steps reports the same step, layer and message as one step per call', async () => {
+    // a frozen clock makes every step look free: chunks are as long as the epoch and memory allow
+    const chunked = session(() => undefined, () => 0);
+    const hyper = { epochs: 1, optimizer: { name: 'sgd' as const, lr: 10 } };
+    chunked.s.handle(startSmall(hyper, { graph: linearNet }));
+    const a = (await chunked.done) as EventOf<'error'>;
+    // a checkpoint after every step forces one step per call
+    const single = session();
+    single.s.handle(startSmall({ ...hyper, checkpointEverySteps: 1 }, { graph: linearNet }));
+    const b = (await single.done) as EventOf<'error'>;
+    expect(a.type).toBe('error');
+    expect(b.type).toBe('error');
+    expect(a.where.step).toBeGreaterThan(2); // past the first chunk (one step) and inside a longer one
+    expect(a.where).toEqual(b.where);
+    expect(a.message).toBe(b.message.replace(/ The last good checkpoint is .*$/, ''));
   });
 
   it('says a folder cannot be read without a file system', async () => {
