@@ -4,6 +4,7 @@
  */
 import { GPU } from 'gpu.js';
 import type { KArr, KernelCall, KernelThis } from '../layers/spec';
+import type { DeviceLimits } from './limits';
 
 import type { BackendName, ConcreteBackend } from '../io/settings';
 
@@ -22,6 +23,8 @@ export interface Device {
   readonly mode: ConcreteBackend;
   /** e.g. "SwiftShader (software Vulkan)" when known. */
   readonly adapter: string | null;
+  /** What one buffer may hold here (see limits.ts). */
+  readonly limits: DeviceLimits;
   kernel<C extends Record<string, number>>(fn: (this: KernelThis<C>, ...args: KArr[]) => number, size: number | [number, number], constants?: C): KernelCall;
   /** Whether 2-D kernel grids are used (see CompileCtx.grid): webasm only. */
   readonly grid: boolean;
@@ -45,7 +48,7 @@ function withArity<F extends (...args: unknown[]) => unknown>(n: number, impl: F
 
 export interface GpuEnvironment {
   /** Whether an adapter answers, and what it is (Node installs navigator.gpu before this). */
-  webgpuAdapter(): Promise<{ ok: boolean; name: string | null; software: boolean }>;
+  webgpuAdapter(): Promise<{ ok: boolean; name: string | null; software: boolean; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } }>;
   webgl2(): boolean;
   /** The WebGL2 renderer's name where it can be read (null where unknown). */
   webgl2Renderer(): string | null;
@@ -83,9 +86,10 @@ const defaultEnvironment: GpuEnvironment = {
     if (!nav?.gpu) return { ok: false, name: null, software: false };
     try {
       // the adapter gpu.js will get too (it asks for the default one; Node asks high-performance)
-      const adapter = (await nav.gpu.requestAdapter()) as { info?: AdapterInfo } | null;
+      const adapter = (await nav.gpu.requestAdapter()) as { info?: AdapterInfo; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } } | null;
       if (!adapter) return { ok: false, name: null, software: false };
-      return { ok: true, ...describeAdapter(adapter.info ?? {}) };
+      const limits = adapter.limits ? { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize } : undefined;
+      return { ok: true, ...describeAdapter(adapter.info ?? {}), limits };
     } catch {
       return { ok: false, name: null, software: false };
     }
@@ -114,7 +118,10 @@ const defaultEnvironment: GpuEnvironment = {
  * on the CPU several times slower than WebAssembly does (measured here: 45–60 vs 250–370
  * samples/s on the seed's MNIST CNN in a browser worker).
  */
-export async function resolveBackend(requested: BackendName, env: GpuEnvironment = defaultEnvironment): Promise<{ mode: ConcreteBackend; adapter: string | null }> {
+export async function resolveBackend(
+  requested: BackendName,
+  env: GpuEnvironment = defaultEnvironment,
+): Promise<{ mode: ConcreteBackend; adapter: string | null; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } }> {
   if (requested === 'cpu') return { mode: 'cpu', adapter: null };
   if (requested === 'webasm') {
     if (!GPU.isWebAssemblySupported) throw new BackendUnavailableError('webasm', 'WebAssembly is not supported');
@@ -127,15 +134,29 @@ export async function resolveBackend(requested: BackendName, env: GpuEnvironment
   const gpuInfo = await env.webgpuAdapter();
   if (requested === 'webgpu') {
     if (!gpuInfo.ok) throw new BackendUnavailableError('webgpu', 'no WebGPU adapter answered');
-    return { mode: 'webgpu', adapter: gpuInfo.name };
+    return { mode: 'webgpu', adapter: gpuInfo.name, ...(gpuInfo.limits ? { limits: gpuInfo.limits } : {}) };
   }
-  if (gpuInfo.ok && !gpuInfo.software) return { mode: 'webgpu', adapter: gpuInfo.name };
+  if (gpuInfo.ok && !gpuInfo.software) return { mode: 'webgpu', adapter: gpuInfo.name, ...(gpuInfo.limits ? { limits: gpuInfo.limits } : {}) };
   if (env.webgl2()) {
     const renderer = env.webgl2Renderer();
     if (!renderer || !SOFTWARE_RENDERER.test(renderer) || !GPU.isWebAssemblySupported) return { mode: 'webgl2', adapter: renderer };
   }
   if (GPU.isWebAssemblySupported) return { mode: 'webasm', adapter: null };
   return { mode: 'cpu', adapter: null };
+}
+
+/**
+ * gpu.js's cpu mode hands a 2-D kernel's result to the next kernel as rows, where a 1-D reader
+ * sees NaN: there a grid [X, Y] runs as a 1-D kernel over the same flat order (x + X·y), with x
+ * and y derived from the flat index (plain JavaScript numbers: exact).
+ */
+function flattenGrid<F extends (...args: never[]) => unknown>(fn: F, X: number): F {
+  const source = fn
+    .toString()
+    .replace(/this\.thread\.y/g, '__grid_y__')
+    .replace(/this\.thread\.x/g, `(this.thread.x % ${X})`)
+    .replace(/__grid_y__/g, `Math.floor(this.thread.x / ${X})`);
+  return new Function(`return (${source});`)() as F;
 }
 
 function joinRows(rows: Float32Array[]): Float32Array {
@@ -149,17 +170,28 @@ function joinRows(rows: Float32Array[]): Float32Array {
 }
 
 export async function createDevice(requested: BackendName = 'auto', env?: GpuEnvironment): Promise<Device> {
-  const { mode, adapter } = await resolveBackend(requested, env);
+  const { mode, adapter, limits: adapterLimits } = await resolveBackend(requested, env);
+  const limits: DeviceLimits = adapterLimits
+    ? {
+        maxBufferBytes: Math.min(adapterLimits.maxStorageBufferBindingSize, adapterLimits.maxBufferSize),
+        bufferLimitName: adapterLimits.maxStorageBufferBindingSize <= adapterLimits.maxBufferSize ? 'maxStorageBufferBindingSize' : 'maxBufferSize',
+      }
+    : { maxBufferBytes: Infinity, bufferLimitName: 'buffer limit' };
   const gpu = new GPU({ mode });
   const plans: PlanRun[] = [];
   return {
     requested,
     mode,
     adapter,
+    limits,
     grid: mode === 'webasm',
     kernel(fn, size, constants) {
-      const dims = typeof size === 'number' ? [size] : size;
+      let dims = typeof size === 'number' ? [size] : size;
       if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`kernel output size must be positive integers, got ${dims.join('×')}`);
+      if (mode === 'cpu' && dims.length === 2) {
+        fn = flattenGrid(fn, dims[0]);
+        dims = [dims[0] * dims[1]];
+      }
       const k = gpu.createKernel(fn as never, {
         output: dims,
         constants: constants ?? {},

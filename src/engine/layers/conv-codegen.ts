@@ -46,6 +46,15 @@ export const MAX_TERMS = 16;
 /** Most terms a generated kernel unrolls in one place; beyond it, a loop (or a partial unroll). */
 export const MAX_UNROLL = 64;
 
+/**
+ * The largest index a kernel may keep in a variable. gpu.js declares every `const`/`let` but a
+ * loop counter as f32 (on webgpu and webasm alike), and f32 holds integers exactly only up to
+ * 2^24: measured, `const i = this.thread.x; return x[i]` read 7 wrong elements of 2^24 + 16.
+ * An index that can pass this is written inline from `this.thread.x/y`, loop counters and
+ * literals — gpu.js computes that in i32 — as the Dense kernels and the optimizers do.
+ */
+export const EXACT_INDEX = 1 << 24;
+
 /** `target += …` over `terms`, MAX_TERMS per statement. */
 export function sumInto(lines: string[], target: string, terms: string[]): void {
   for (let k = 0; k < terms.length; k += MAX_TERMS) lines.push(`${target} += ${terms.slice(k, k + MAX_TERMS).join(' + ')};`);
@@ -54,7 +63,8 @@ export function sumInto(lines: string[], target: string, terms: string[]): void 
 /**
  * `target += Σ_{j < count} term(j)`: unrolled when count ≤ MAX_UNROLL, else a loop over blocks of
  * MAX_TERMS unrolled terms plus the unrolled rest. `term` receives the index as an expression
- * (a literal, or `<base> + k` inside the loop); `name` makes the loop's counters unique.
+ * (a literal, or `(<counter> * MAX_TERMS + k)` inside the loop: written inline, never through a
+ * `const`, so it stays an exact integer — see EXACT_INDEX); `name` makes the counter unique.
  */
 export function unrolledSum(lines: string[], target: string, count: number, term: (j: string) => string, name: string): void {
   if (count <= MAX_UNROLL) {
@@ -62,8 +72,8 @@ export function unrolledSum(lines: string[], target: string, count: number, term
     return;
   }
   const blocks = Math.floor(count / MAX_TERMS);
-  lines.push(`for (let ${name}b = 0; ${name}b < ${blocks}; ${name}b++) {`, `const ${name}0 = ${name}b * ${MAX_TERMS};`);
-  sumInto(lines, target, Array.from({ length: MAX_TERMS }, (_, k) => term(`${name}0 + ${k}`)));
+  lines.push(`for (let ${name}b = 0; ${name}b < ${blocks}; ${name}b++) {`);
+  sumInto(lines, target, Array.from({ length: MAX_TERMS }, (_, k) => term(`(${name}b * ${MAX_TERMS} + ${k})`)));
   lines.push('}');
   sumInto(lines, target, Array.from({ length: count - blocks * MAX_TERMS }, (_, k) => term(String(blocks * MAX_TERMS + k))));
 }

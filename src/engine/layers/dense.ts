@@ -2,70 +2,50 @@
  * Dense — fully connected, as PyTorch's Linear: y = x·Wᵀ + b with weight [units, in], bias
  * [units]. Backward: dX = dY·W, dW = dYᵀ·X summed over the batch, dB = dY summed over the batch.
  *
- * Index decoding corrects each float quotient by its remainder: webgpu divides in f32 with up to
- * 2.5 ulp of error, so floor(i / n) alone can land one low at an exact multiple of n.
+ * Kernels come from the generator (conv-codegen.ts) on 2-D grids, so no index is ever decoded
+ * by division, and every weight index is written inline from the thread ids and loop counters:
+ * gpu.js computes that in i32, exact past 2^24 (VGG-16's fc6 weight has 102,760,448 elements;
+ * see EXACT_INDEX). On webasm the grid's y (sample, or unit) is uniform across SIMD lanes.
  */
 import { ShapeError } from '../graph/errors';
-import type { KArr, KernelThis, LayerSpec } from './spec';
+import type { LayerSpec } from './spec';
+import { build, unrolledSum, type GeneratedKernel } from './conv-codegen';
 
 export interface DenseParams {
   units: number;
   useBias: boolean;
 }
 
-type DenseConsts = { F: number; U: number; N: number; bias: number };
-
-/** Y[n,u] = b[u] + Σ_f X[n,f]·W[u,f]. */
-function denseForward(this: KernelThis<DenseConsts>, x: KArr, w: KArr, b: KArr): number {
-  const i = this.thread.x;
-  let n = Math.floor(i / this.constants.U);
-  let u = i - n * this.constants.U;
-  if (u < 0) { n -= 1; u += this.constants.U; }
-  if (u >= this.constants.U) { n += 1; u -= this.constants.U; }
-  let s = 0;
-  if (this.constants.bias > 0) s = b[u];
-  for (let f = 0; f < this.constants.F; f++) {
-    s += x[n * this.constants.F + f] * w[u * this.constants.F + f];
-  }
-  return s;
+/** Y[n,u] = b[u] + Σ_f X[n,f]·W[u,f] on the grid [U, N]: x = u, y = n. */
+function forwardSource(F: number, U: number, N: number, bias: boolean): GeneratedKernel {
+  const L = [bias ? 'let s = b[this.thread.x];' : 'let s = 0;'];
+  unrolledSum(L, 's', F, (f) => `x[this.thread.y * ${F} + ${f}] * w[this.thread.x * ${F} + ${f}]`, 'tf');
+  L.push('return s;');
+  return { source: build(bias ? ['x', 'w', 'b'] : ['x', 'w'], L), size: [U, N] };
 }
 
-/** dX[n,f] = Σ_u dY[n,u]·W[u,f]. */
-function denseBackwardData(this: KernelThis<DenseConsts>, dy: KArr, w: KArr): number {
-  const i = this.thread.x;
-  let n = Math.floor(i / this.constants.F);
-  let f = i - n * this.constants.F;
-  if (f < 0) { n -= 1; f += this.constants.F; }
-  if (f >= this.constants.F) { n += 1; f -= this.constants.F; }
-  let s = 0;
-  for (let u = 0; u < this.constants.U; u++) {
-    s += dy[n * this.constants.U + u] * w[u * this.constants.F + f];
-  }
-  return s;
+/** dX[n,f] = Σ_u dY[n,u]·W[u,f] on the grid [F, N]: x = f, y = n. */
+function backDataSource(F: number, U: number, N: number): GeneratedKernel {
+  const L = ['let s = 0;'];
+  unrolledSum(L, 's', U, (u) => `dy[this.thread.y * ${U} + ${u}] * w[${u} * ${F} + this.thread.x]`, 'tu');
+  L.push('return s;');
+  return { source: build(['dy', 'w'], L), size: [F, N] };
 }
 
-/** dW[u,f] = Σ_n dY[n,u]·X[n,f]. */
-function denseBackwardWeight(this: KernelThis<DenseConsts>, x: KArr, dy: KArr): number {
-  const i = this.thread.x;
-  let u = Math.floor(i / this.constants.F);
-  let f = i - u * this.constants.F;
-  if (f < 0) { u -= 1; f += this.constants.F; }
-  if (f >= this.constants.F) { u += 1; f -= this.constants.F; }
-  let s = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    s += dy[n * this.constants.U + u] * x[n * this.constants.F + f];
-  }
-  return s;
+/** dW[u,f] = Σ_n dY[n,u]·X[n,f] on the grid [F, U]: x = f, y = u. */
+function backWeightSource(F: number, U: number, N: number): GeneratedKernel {
+  const L = ['let s = 0;'];
+  unrolledSum(L, 's', N, (n) => `dy[${n} * ${U} + this.thread.y] * x[${n} * ${F} + this.thread.x]`, 'tn');
+  L.push('return s;');
+  return { source: build(['x', 'dy'], L), size: [F, U] };
 }
 
 /** dB[u] = Σ_n dY[n,u]. */
-function denseBackwardBias(this: KernelThis<DenseConsts>, dy: KArr): number {
-  const u = this.thread.x;
-  let s = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    s += dy[n * this.constants.U + u];
-  }
-  return s;
+function backBiasSource(U: number, N: number): GeneratedKernel {
+  const L = ['let s = 0;'];
+  unrolledSum(L, 's', N, (n) => `dy[${n} * ${U} + this.thread.x]`, 'tn');
+  L.push('return s;');
+  return { source: build(['dy'], L), size: U };
 }
 
 function expectVector(inShape: readonly number[]): number {
@@ -94,17 +74,17 @@ export const Dense: LayerSpec<DenseParams> = {
     return shapes;
   },
   flops: (inShapes, _out, p) => 2 * p.units * inShapes[0][0] + (p.useBias ? p.units : 0),
+  exactIndex: true,
   compile(ctx, p) {
     const F = expectVector(ctx.inShapes[0]);
     const N = ctx.batch;
-    const k: DenseConsts = { F, U: p.units, N, bias: p.useBias ? 1 : 0 };
-    const forward = ctx.kernel(denseForward, N * p.units, k);
-    const backData = ctx.kernel(denseBackwardData, N * F, k);
-    const backWeight = ctx.kernel(denseBackwardWeight, p.units * F, k);
-    const backBias = ctx.kernel(denseBackwardBias, p.units, k);
-    const noBias = new Float32Array(1);
+    const make = (k: GeneratedKernel) => ctx.kernel(k.source, k.size);
+    const forward = make(forwardSource(F, p.units, N, p.useBias));
+    const backData = make(backDataSource(F, p.units, N));
+    const backWeight = make(backWeightSource(F, p.units, N));
+    const backBias = make(backBiasSource(p.units, N));
     return {
-      forward: ({ inputs, params }) => ({ output: forward(inputs[0], params.weight, p.useBias ? params.bias : noBias) }),
+      forward: ({ inputs, params }) => ({ output: p.useBias ? forward(inputs[0], params.weight, params.bias) : forward(inputs[0], params.weight) }),
       backward: ({ inputs, params, gradOutput, needInputGrad }) => {
         const grads: Record<string, ReturnType<typeof forward>> = { weight: backWeight(inputs[0], gradOutput) };
         if (p.useBias) grads.bias = backBias(gradOutput);

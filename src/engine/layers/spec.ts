@@ -160,6 +160,12 @@ export interface LayerSpec<P = any> {
    * compute the same draws in JavaScript for PyTorch.
    */
   randomInputs?(inShapes: readonly Shape[], p: P, batch: number): Record<string, number>;
+  /**
+   * Every index of this layer's kernels that can pass 2^24 is written inline (i32 in gpu.js),
+   * never held in a variable (f32): its tensors may then exceed 2^24 elements on webgpu
+   * (backend/limits.ts checks; EXACT_INDEX in conv-codegen.ts says why).
+   */
+  exactIndex?: boolean;
   /** Output layers only: what the targets look like. */
   output?: { targets: 'class' | 'same'; lossName: string };
   compile(ctx: CompileCtx, p: P): LayerProgram;

@@ -4,6 +4,7 @@
  * stay on the device from the first kernel to the last and are read back once per call.
  */
 import type { Device, PlanRun } from '../backend/device';
+import { checkLayerFits, layerTensors } from '../backend/limits';
 import { GraphError } from '../graph/errors';
 import type { Graph } from '../graph/types';
 import { inferShapes, type NodeShapeInfo, type ShapeReport } from '../shapes/inferShapes';
@@ -54,6 +55,8 @@ export function compileGraph(graph: Graph, device: Device, batch: number): Compi
       kernel: (fn, sz, constants) => device.kernel(fn, sz, constants),
       grid: device.grid,
     };
+    // refuse what the device cannot hold or index before any kernel exists (backend/limits.ts)
+    checkLayerFits(layerTensors(n as typeof n & { outputShape: number[] }, n.spec!.paramShapes?.(n.inShapes, n.params) ?? {}, n.spec!.stateShapes?.(n.inShapes, n.params) ?? {}, batch, n.spec!.exactIndex === true), device.mode, device.limits);
     programs.set(n.id, n.spec!.compile(ctx, n.params));
     const upstream = report.structure!.inputsOf.get(n.id)!;
     requiresGrad.set(n.id, n.paramCount > 0 || upstream.some((u) => requiresGrad.get(u)));

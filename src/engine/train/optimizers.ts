@@ -18,40 +18,34 @@ export { OPTIMIZERS, type OptimizerConfig, type OptimizerName } from '../io/sett
 
 type OptConsts = { wd: number; mu: number; rho: number; b1: number; b2: number; eps: number };
 
+// Indices stay inline: gpu.js stores a `const` as f32 (on webgpu and webasm alike), which cannot
+// hold an index above 2^24 exactly — VGG-16's fc6 weight has 102,760,448 elements.
 function sgdStep(this: KernelThis<OptConsts>, w: KArr, g: KArr, hyper: KArr): number {
-  const i = this.thread.x;
-  return w[i] - hyper[0] * (g[i] + this.constants.wd * w[i]);
+  return w[this.thread.x] - hyper[0] * (g[this.thread.x] + this.constants.wd * w[this.thread.x]);
 }
 function momentumVelocity(this: KernelThis<OptConsts>, v: KArr, w: KArr, g: KArr): number {
-  const i = this.thread.x;
-  return this.constants.mu * v[i] + g[i] + this.constants.wd * w[i];
+  return this.constants.mu * v[this.thread.x] + g[this.thread.x] + this.constants.wd * w[this.thread.x];
 }
 function applyVelocity(this: KernelThis<OptConsts>, w: KArr, v: KArr, hyper: KArr): number {
-  const i = this.thread.x;
-  return w[i] - hyper[0] * v[i];
+  return w[this.thread.x] - hyper[0] * v[this.thread.x];
 }
 function rmsSquare(this: KernelThis<OptConsts>, s: KArr, w: KArr, g: KArr): number {
-  const i = this.thread.x;
-  const gi = g[i] + this.constants.wd * w[i];
-  return this.constants.rho * s[i] + (1 - this.constants.rho) * gi * gi;
+  const gi = g[this.thread.x] + this.constants.wd * w[this.thread.x];
+  return this.constants.rho * s[this.thread.x] + (1 - this.constants.rho) * gi * gi;
 }
 function rmsStep(this: KernelThis<OptConsts>, w: KArr, g: KArr, s: KArr, hyper: KArr): number {
-  const i = this.thread.x;
-  const gi = g[i] + this.constants.wd * w[i];
-  return w[i] - (hyper[0] * gi) / (Math.sqrt(s[i]) + this.constants.eps);
+  const gi = g[this.thread.x] + this.constants.wd * w[this.thread.x];
+  return w[this.thread.x] - (hyper[0] * gi) / (Math.sqrt(s[this.thread.x]) + this.constants.eps);
 }
 function adamFirst(this: KernelThis<OptConsts>, m: KArr, w: KArr, g: KArr): number {
-  const i = this.thread.x;
-  return this.constants.b1 * m[i] + (1 - this.constants.b1) * (g[i] + this.constants.wd * w[i]);
+  return this.constants.b1 * m[this.thread.x] + (1 - this.constants.b1) * (g[this.thread.x] + this.constants.wd * w[this.thread.x]);
 }
 function adamSecond(this: KernelThis<OptConsts>, v: KArr, w: KArr, g: KArr): number {
-  const i = this.thread.x;
-  const gi = g[i] + this.constants.wd * w[i];
-  return this.constants.b2 * v[i] + (1 - this.constants.b2) * gi * gi;
+  const gi = g[this.thread.x] + this.constants.wd * w[this.thread.x];
+  return this.constants.b2 * v[this.thread.x] + (1 - this.constants.b2) * gi * gi;
 }
 function adamStep(this: KernelThis<OptConsts>, w: KArr, m: KArr, v: KArr, hyper: KArr): number {
-  const i = this.thread.x;
-  return w[i] - (hyper[0] * (m[i] / hyper[1])) / (Math.sqrt(v[i] / hyper[2]) + this.constants.eps);
+  return w[this.thread.x] - (hyper[0] * (m[this.thread.x] / hyper[1])) / (Math.sqrt(v[this.thread.x] / hyper[2]) + this.constants.eps);
 }
 
 /** Names of the per-tensor state slots each optimizer keeps (PyTorch's names). */
