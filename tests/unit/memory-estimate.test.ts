@@ -22,23 +22,23 @@ describe('estimateTrainingMemory', () => {
   it('counts each part as documented (tiny graph, by hand)', () => {
     const g = chain(['Input', { shape: [1, 4, 4] }], ['Flatten', {}], ['Dense', { units: 3 }], ['Softmax', {}]);
     const e = estimateTrainingMemory(inferShapes(g), { batch: 2, optimizer: 'sgd' });
-    // 51 parameters (16·3 + 3), device + host copies
+    // 51 parameters (16·3 + 3), six copies alive during a step (host in/out, plan in/out, transfers)
     expect(e.parameterCount).toBe(51);
-    expect(e.parts.parameters).toBe(2 * 51 * 4);
+    expect(e.parts.parameters).toBe(6 * 51 * 4);
     expect(e.parts.gradients).toBe(51 * 4);
     expect(e.parts.optimizer).toBe(0);
     // outputs 16 + 16 + 3 + 3 = 38 per sample; gradients only from Dense on (3 + 3)
     expect(e.parts.activations).toBe((2 * 38 + 6) * 2 * 4);
     // one input of 16 and one class index per sample, device + pipeline copies
     expect(e.parts.data).toBe((16 + 1) * 2 * 4 * 2);
-    expect(e.total).toBe(408 + 204 + 656 + 272);
+    expect(e.total).toBe(6 * 51 * 4 + 204 + 656 + 272);
     const adam = estimateTrainingMemory(inferShapes(g), { batch: 2, optimizer: 'adam' });
-    expect(adam.parts.optimizer).toBe(2 * 2 * 51 * 4);
+    expect(adam.parts.optimizer).toBe(6 * 2 * 51 * 4);
     // BatchNorm's running statistics are state: stored, no gradient, no optimizer slot
     const bn = estimateTrainingMemory(inferShapes(chain(['Input', { shape: [4] }], ['BatchNorm', {}], ['Regression', {}])), { batch: 1, optimizer: 'momentum' });
     expect(bn.parameterCount).toBe(8);
-    expect(bn.parts.parameters).toBe(2 * 16 * 4);
-    expect(bn.parts.optimizer).toBe(2 * 8 * 4);
+    expect(bn.parts.parameters).toBe(6 * 16 * 4);
+    expect(bn.parts.optimizer).toBe(6 * 8 * 4);
     expect(bn.parts.data).toBe((4 + 4) * 4 * 2); // a regression target is the output's size
   });
 
@@ -46,19 +46,19 @@ describe('estimateTrainingMemory', () => {
     const g = chain(['Input', { shape: [1, 28, 28] }], ['Flatten', {}], ['Dense', { units: 1_048_576 }], ['Dense', { units: 10 }], ['Softmax', {}]);
     const e = estimateTrainingMemory(inferShapes(g), { batch: 64, optimizer: 'momentum' });
     expect(e.parameterCount).toBe(784 * 1_048_576 + 1_048_576 + 1_048_576 * 10 + 10);
-    expect(e.total).toBeGreaterThan(5 * 8.3e8 * 4); // params ×2, gradients, momentum ×2
+    expect(e.total).toBeGreaterThan(13 * 8.3e8 * 4); // parameters ×6, gradients, momentum ×6
     const v = judgeMemory(e, { bytes: 16 * GiB, source: "this machine's memory" });
     expect(v.verdict).toBe('too-big');
     expect(v.message).toBe(
       `training needs about ${formatBytes(e.total)} (parameters ${formatBytes(e.parts.parameters)}, gradients ${formatBytes(e.parts.gradients)}, momentum state ${formatBytes(e.parts.optimizer)}, activations at batch 64 ${formatBytes(e.parts.activations)}, data batches ${formatBytes(e.parts.data)}; 833,617,930 parameters), more than this machine's memory (16.0 GiB): use fewer units or filters, a smaller batch size, or an optimizer with fewer slots (sgd < momentum < adam)`,
     );
-    expect(formatBytes(e.total)).toBe('16.3 GiB');
+    expect(formatBytes(e.total)).toBe('41.1 GiB');
     // judged against what is free now when the host knows it
-    const busy = judgeMemory(e, { bytes: 24 * GiB, source: "this machine's memory", available: 12 * GiB });
+    const busy = judgeMemory(e, { bytes: 64 * GiB, source: "this machine's memory", available: 30 * GiB });
     expect(busy.verdict).toBe('too-big');
-    expect(busy.message).toMatch(/; 833,617,930 parameters\), more than the 12\.0 GiB free now \(this machine's memory: 24\.0 GiB\): use fewer units .*, or close other programs$/);
-    expect(judgeMemory(e, { bytes: 24 * GiB, source: 'm', available: 19 * GiB }).verdict).toBe('tight');
-    expect(judgeMemory(e, { bytes: 24 * GiB, source: 'm', available: 23 * GiB }).verdict).toBe('fits');
+    expect(busy.message).toMatch(/; 833,617,930 parameters\), more than the 30\.0 GiB free now \(this machine's memory: 64\.0 GiB\): use fewer units .*, or close other programs$/);
+    expect(judgeMemory(e, { bytes: 64 * GiB, source: 'm', available: 48 * GiB }).verdict).toBe('tight');
+    expect(judgeMemory(e, { bytes: 64 * GiB, source: 'm', available: 60 * GiB }).verdict).toBe('fits');
   });
 
   it('warns from 80 % of the limit, and on webasm refuses a plan beyond WebAssembly memory', () => {
