@@ -29,6 +29,7 @@ const PLACEHOLDERS: Record<string, string> = {
   '<project.convas.json>': 'project.convas.json', // a copy of the seed's MNIST CNN preset
   '<project>': 'project.convas.json',
   '<checkpoint>': 'stopped.ckpt', // a checkpoint of that project, one step into a 3-epoch run
+  '<model.onnx>': 'resources/samples/mnist-cnn-pytorch.onnx', // a PyTorch export (resources/samples/README.md)
 };
 
 /** A deterministic batch of two 1×28×28 images in [0, 1], the preset's input. */
