@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readFromBytes, readImageHeader } from '../../src/engine/data/image-header';
 import { openCifarMemory } from '../../src/engine/data/memory';
 import { openDataset } from '../../src/engine/data/open.node.js';
 import { cifarFiles, jpg, mnistFiles, png, pngWithSize, writeFiles } from '../helpers/dataset-files';
@@ -109,5 +110,16 @@ describe('image folders', () => {
     const d = await open(dir);
     expect(d.train.length).toBe(3);
     await d.train.read(0, 3);
+  });
+});
+
+describe('readImageHeader (desktop folders and the browser build alike)', () => {
+  it('reads sizes by extension or, without one, by signature; names what is wrong', () => {
+    expect(readImageHeader(readFromBytes(png(7, 3)), 'a/x.png')).toEqual({ format: 'PNG', width: 7, height: 3 });
+    expect(readImageHeader(readFromBytes(jpg(5, 2, 9)), 'a/x.JPEG')).toEqual({ format: 'JPEG', width: 5, height: 2 });
+    expect(readImageHeader(readFromBytes(png(2, 2)), 'a/x')).toEqual({ format: 'PNG', width: 2, height: 2 });
+    expect(() => readImageHeader(readFromBytes(Buffer.from('hello')), 'a/readme.txt')).toThrow('not a PNG or JPEG image');
+    expect(() => readImageHeader(readFromBytes(new Uint8Array(0)), 'a/x.png')).toThrow('unreadable PNG image: the file does not start like a PNG (it is empty)');
+    expect(() => readImageHeader(readFromBytes(pngWithSize(png(2, 2), 50_000, 50_000)), 'big.png')).toThrow('the PNG header says 50000×50000 = 2,500,000,000 pixels');
   });
 });

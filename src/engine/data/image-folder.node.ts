@@ -10,7 +10,7 @@ import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { requireFile } from './files.node.js';
-import { checkImageSize, MAX_IMAGE_PIXELS, jpegHeader, pngHeader, pngWithoutTrailer, readFromBytes, type ImageHeader, type ReadAt } from './image-header';
+import { checkImageSize, MAX_IMAGE_PIXELS, pngWithoutTrailer, readFromBytes, readImageHeader, type ImageHeader, type ReadAt } from './image-header';
 import { DatasetError, checkRange, type Dataset, type SampleSource } from './types';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
@@ -44,12 +44,10 @@ export async function hasClassFolders(dir: string): Promise<boolean> {
 
 /** The header of an image (by its extension), read at `read`; any problem names the file. */
 function imageHeader(read: ReadAt, file: string): ImageHeader {
-  const ext = extname(file).toLowerCase();
   try {
-    return ext === '.png' ? pngHeader(read(0, 33)) : jpegHeader(read);
+    return readImageHeader(read, file);
   } catch (e) {
-    const head = read(0, 1);
-    throw new DatasetError(`unreadable ${ext === '.png' ? 'PNG' : 'JPEG'} image: ${(e as Error).message}${head.length === 0 ? ' (it is empty)' : ''}`, file);
+    throw new DatasetError((e as Error).message, file);
   }
 }
 

@@ -109,6 +109,22 @@ export function jpegHeader(read: ReadAt): ImageHeader {
   throw new Error('damaged JPEG: more than 10,000 segments before the frame header');
 }
 
+/**
+ * The header of a PNG or JPEG, by its extension (by its first bytes when the name has neither):
+ * what the desktop's image folders and the browser build both check before decoding anything.
+ */
+export function readImageHeader(read: ReadAt, name: string): ImageHeader {
+  const ext = /\.[^./]*$/.exec(name.toLowerCase())?.[0] ?? '';
+  const head = read(0, 8);
+  const kind = ext === '.png' ? 'PNG' : ext === '.jpg' || ext === '.jpeg' ? 'JPEG' : isPng(head) ? 'PNG' : isJpeg(head) ? 'JPEG' : null;
+  if (!kind) throw new Error(`not a PNG or JPEG image${head.length === 0 ? ' (it is empty)' : ''}`);
+  try {
+    return kind === 'PNG' ? pngHeader(read(0, 33)) : jpegHeader(read);
+  } catch (e) {
+    throw new Error(`unreadable ${kind} image: ${(e as Error).message}${head.length === 0 ? ' (it is empty)' : ''}`);
+  }
+}
+
 /** Read from bytes in memory, as a ReadAt. */
 export function readFromBytes(b: Uint8Array): ReadAt {
   return (position, length) => b.subarray(Math.min(position, b.length), Math.min(position + length, b.length));

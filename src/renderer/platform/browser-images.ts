@@ -4,6 +4,7 @@
  * bytes the worker trains on. Layout as on the desktop: `<root>/<class>/<image>` or
  * `<root>/train|test|val/<class>/<image>`.
  */
+import { readFromBytes, readImageHeader } from '../../engine/data/image-header';
 import type { DecodedImages, MemoryFile } from '../../engine/data/memory';
 
 const TEST_NAMES = new Set(['test', 'val', 'validation']);
@@ -59,6 +60,15 @@ export async function decodeImageFolder(files: MemoryFile[], inputShape: readonl
   const [c, h, w] = inputShape;
   const all = entries(files, label);
   if (all.length === 0) throw new Error(`${label}: no images in class sub-folders (expected ${label}/<class>/<image>.png)`);
+  // every header first, a few bytes each: a broken or oversized image (over PIL's pixel limit) is
+  // named before any decoding, instead of failing — or exhausting the tab — part-way through
+  for (const e of all) {
+    try {
+      readImageHeader(readFromBytes(e.file.bytes), e.file.name);
+    } catch (err) {
+      throw new Error(`${e.file.name}: ${(err as Error).message}`);
+    }
+  }
   const classes = [...new Set(all.map((e) => e.className))].sort();
   const canvas = new OffscreenCanvas(w, h);
   const split = async (which: 'train' | 'test') => {
