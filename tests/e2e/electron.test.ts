@@ -26,6 +26,9 @@ const binary = electronBinary();
 const SKIP_REASON = 'skipped: no Electron binary in node_modules/electron/dist (its download cannot run on this machine; runs where Electron is installed)';
 if (!binary) console.warn(`[electron e2e] ${SKIP_REASON}`);
 
+/** The page's navigator, for code run inside it; the Node-side typecheck has no DOM library. */
+declare const navigator: { permissions: { query(q: { name: string }): Promise<{ state: string }> } };
+
 describe.skipIf(!binary)(`desktop app (Electron)${binary ? '' : ` — ${SKIP_REASON}`}`, () => {
   let app: ElectronApplication;
   let page: Page;

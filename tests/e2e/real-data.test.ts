@@ -47,6 +47,21 @@ describe('built-in MNIST digits', () => {
     console.log(`seed MNIST CNN, 1 epoch of 8,000 built-in MNIST digits in the browser (webasm): test accuracy ${accuracy} %`);
     // one epoch of real digits: well above chance, as the seed's 18.4 reaches in its first epoch
     expect(accuracy).toBeGreaterThan(85);
+    // per-class precision, recall and F1 beside the matrix: supports add up to the samples,
+    // each recall is the matrix's diagonal over its row
+    const rows = await page.locator('[data-testid^="class-report-row-"]').evaluateAll((els) =>
+      els.map((e) => {
+        const d = (e as unknown as { dataset: Record<string, string> }).dataset;
+        return { precision: Number(d.precision), recall: Number(d.recall), f1: Number(d.f1), support: Number(d.support) };
+      }),
+    );
+    expect(rows).toHaveLength(10);
+    expect(rows.reduce((a, r) => a + r.support, 0)).toBe(2000);
+    for (let c = 0; c < 10; c++) {
+      const diag = Number(await page.getByTestId(`confusion-cell-${c}-${c}`).getAttribute('data-count'));
+      expect(rows[c].recall).toBeCloseTo(diag / rows[c].support, 9);
+      expect(rows[c].f1).toBeCloseTo((2 * rows[c].precision * rows[c].recall) / (rows[c].precision + rows[c].recall), 9);
+    }
     const tiles = page.getByTestId('prediction');
     await expect(tiles.count()).resolves.toBe(48);
     await page.locator('[data-testid="prediction"] canvas').nth(47).waitFor({ timeout: 30_000 });

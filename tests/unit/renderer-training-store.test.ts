@@ -47,6 +47,7 @@ connectTraining({
   describeData: async () => {
     throw new Error('not used');
   },
+  systemData: false,
   openWeights: async () => null,
 });
 

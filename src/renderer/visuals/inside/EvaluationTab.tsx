@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { formatValue } from '../colormap';
 import { useVisuals } from '../store';
+import { ClassReportTable } from './ClassReportTable';
 import { ConfusionMatrix, type CellPick } from './ConfusionMatrix';
 import { PredictionGrid } from './PredictionGrid';
 import { useEvaluation } from './queries';
@@ -91,6 +92,8 @@ export function EvaluationTab({ info }: { info: RunInfo }) {
               </div>
             </header>
             <ConfusionMatrix counts={ev.confusion} classes={info.classes} mode={mode} picked={picked} onPick={pick} />
+            <h3 className="class-report-title">Per class</h3>
+            <ClassReportTable counts={ev.confusion} info={info} />
           </section>
           <section className="evaluation-grid">
             <header className="evaluation-section-head">
