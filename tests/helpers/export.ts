@@ -33,6 +33,24 @@ export function presetsWithOutput(): string[] {
     .sort();
 }
 
+/**
+ * Presets small enough to run through Convas's cpu backend in CI (≤ 100 MFLOP per sample);
+ * the ImageNet-sized ones (AlexNet … VGG-16) are checked for structure in export-presets.test.ts.
+ */
+export const RUNNABLE_FLOPS = 1e8;
+export function smallPresetsWithOutput(): string[] {
+  return presetsWithOutput().filter((f) => inferShapes(loadPreset(f).graph).totals.flops <= RUNNABLE_FLOPS);
+}
+
+/** A plan whose tensors are zero views of one shared buffer: for building structure, not numbers. */
+export function structurePlan(project: Project): ExportPlan {
+  const report = inferShapes(project.graph);
+  const slots = tensorSlots(report);
+  const buffer = new ArrayBuffer(4 * Math.max(1, ...slots.map((s) => s.size)));
+  const tensors = Object.fromEntries(slots.map((s) => [s.key, { shape: s.shape, data: new Float32Array(buffer, 0, s.size) }]));
+  return exportPlan(project.graph, { tensors });
+}
+
 /** Random (seeded MSRA) weights, and the plan built from them; `weightsJson()` writes them as a weights file's JSON. */
 export function randomPlan(project: Project, seed = 7): { plan: ExportPlan; weightsJson: () => ReturnType<typeof weightsToJson> } {
   const report = inferShapes(project.graph);

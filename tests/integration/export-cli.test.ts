@@ -54,6 +54,13 @@ describe('convas export', () => {
     expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ \(cpu backend\): outputs of 2 inputs \(seeded random\), Convas on cpu, largest difference from Convas [\d.e+-]+ \(allowed 1\.00e-4\)/);
   });
 
+  it('--format keras writes one .keras file, run back through TensorFlow.js from its own config and HDF5 weights', async () => {
+    const out = join(dir, 'mnist.keras');
+    const r = await runCli(exportArgs('keras', out));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ running the \.keras file's config\.json and model\.weights\.h5 \(read back with h5wasm; Keras itself not run\): outputs of 2 inputs/);
+  });
+
   it('an existing --out is refused without --force, and replaced with it', async () => {
     const out = join(dir, 'exists.onnx');
     writeFileSync(out, 'keep me');

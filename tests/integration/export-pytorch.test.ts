@@ -12,12 +12,11 @@ import type { ExportPlan } from '../../src/engine/io/export/plan';
 import { pytorchArtifact } from '../../src/engine/io/export/pytorch';
 import { writeArtifact } from '../../src/engine/io/export/write.node.js';
 import { expectClose } from '../helpers/compare';
-import { convasOutputsRaw, coverageProject, loadPreset, presetsWithOutput, python, randomBatch, randomPlan, withPreprocessing } from '../helpers/export';
+import { convasOutputsRaw, coverageProject, loadPreset, smallPresetsWithOutput, python, randomBatch, randomPlan, withPreprocessing } from '../helpers/export';
 
 const dir = mkdtempSync(join(tmpdir(), 'convas-pytorch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const BIG = new Set(['alexnet.convas.json', 'zfnet.convas.json', 'vgg16.convas.json']);
 const BATCH = 2;
 
 interface Case {
@@ -29,8 +28,8 @@ interface Case {
 }
 
 const cases: Case[] = [
-  ...presetsWithOutput()
-    .filter((p) => !BIG.has(p))
+  ...smallPresetsWithOutput()
+    
     .map((p) => ({ name: p, plan: randomPlan(loadPreset(p)).plan })),
   { name: 'every layer type', plan: randomPlan(coverageProject(), 5).plan },
   { name: 'every layer type, with preprocessing', plan: withPreprocessing(randomPlan(coverageProject(), 6).plan) },

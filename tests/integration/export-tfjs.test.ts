@@ -4,16 +4,15 @@
  * with tf.loadLayersModel and its outputs equal Convas's within 1e-4 (channels-last inputs,
  * transposed weights). LRN and max pooling padded unlike "same" are refused, naming the node.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { joinChunks } from '../../src/engine/io/bytes';
 import { tfjsArtifact } from '../../src/engine/io/export/tfjs';
+import { parseProject } from '../../src/engine/io/project';
 import { runTfjs } from '../../src/engine/io/export/tfjs-run';
 import { expectClose } from '../helpers/compare';
-import { convasOutputs, coverageProject, loadPreset, presetsWithOutput, randomBatch, randomPlan, withoutLrn } from '../helpers/export';
+import { convasOutputs, coverageProject, loadPreset, smallPresetsWithOutput, randomBatch, randomPlan, withoutLrn } from '../helpers/export';
 
 /** LRN (AlexNet, ZFNet) has no TF.js layer; VGG-16 is too big for this CI's CPU (see docs/formats.md). */
-const SKIP = new Set(['alexnet.convas.json', 'zfnet.convas.json', 'vgg16.convas.json']);
 
 function build(plan: ReturnType<typeof randomPlan>['plan'], shardBytes?: number) {
   const art = tfjsArtifact(plan, 'test', shardBytes);
@@ -24,8 +23,8 @@ function build(plan: ReturnType<typeof randomPlan>['plan'], shardBytes?: number)
 
 describe('TF.js layers export', () => {
   const cases = [
-    ...presetsWithOutput()
-      .filter((p) => !SKIP.has(p))
+    ...smallPresetsWithOutput()
+      
       .map((p) => ({ name: p, plan: () => randomPlan(loadPreset(p)).plan })),
     { name: 'every layer type but LRN', plan: () => randomPlan(withoutLrn(coverageProject()), 5).plan },
   ];
@@ -55,12 +54,33 @@ describe('TF.js layers export', () => {
     expect(() => tfjsArtifact(randomPlan(coverageProject()).plan, 'x')).toThrow(/^lrn \(LRN\): TF\.js layers have no local response normalisation layer/);
   });
 
-  it('max pooling padded unlike "same" (ZFNet\'s pool1) is refused, naming the node', () => {
-    const zf = JSON.parse(readFileSync('resources/presets/zfnet.convas.json', 'utf8'));
-    expect(JSON.stringify(zf.graph.nodes.find((n: { id: string }) => n.id === 'pool1').params.padding)).toBe('[1,1]');
-    const project = withoutLrn(loadPreset('zfnet.convas.json'));
-    const small = { ...project, graph: { ...project.graph, nodes: project.graph.nodes.map((n) => (n.type === 'Input' ? { ...n, params: { shape: [3, 64, 64] } } : n)) } };
-    // a smaller input keeps the weights small; the refusal is about pool1's padding alone
-    expect(() => tfjsArtifact(randomPlan(small).plan, 'x')).toThrow(/pool1 \(MaxPool2D\): padding \[1,1\] places the window differently from TF\.js's "same"/);
+  const stem = (after: string) =>
+    parseProject({
+      format: 'convas-project',
+      version: 1,
+      graph: {
+        nodes: [
+          { id: 'input', type: 'Input', params: { shape: [2, 8, 8] } },
+          { id: 'conv', type: 'Conv2D', params: { filters: 3, kernelSize: [1, 1] } },
+          { id: 'act', type: after, params: {} },
+          { id: 'pool', type: 'MaxPool2D', params: { poolSize: [3, 3], stride: [2, 2], padding: [1, 1] } },
+          { id: 'flat', type: 'Flatten', params: {} },
+          { id: 'fc', type: 'Dense', params: { units: 3 } },
+          { id: 'out', type: 'Softmax', params: {} },
+        ],
+        edges: ['input', 'conv', 'act', 'pool', 'flat', 'fc', 'out'].slice(1).map((to, i, a) => ({ from: i ? a[i - 1] : 'input', to, port: 0 })),
+      },
+    });
+
+  it('max pooling padded unlike "same" after a ReLU (ResNet\'s stem) pads with zeros, exactly', async () => {
+    const plan = randomPlan(stem('ReLU'), 3).plan;
+    const { modelJson, weightData } = build(plan);
+    expect(JSON.stringify(modelJson)).toContain('"pool_pad"');
+    const x = randomBatch(plan, 2, 4);
+    expectClose((await runTfjs({ modelJson, weightData }, plan, x, 2)).y, await convasOutputs(plan, x, 2), 1e-4, 'ReLU + padded max pool');
+  });
+
+  it('max pooling padded unlike "same" where inputs can be negative is refused, naming the node', () => {
+    expect(() => tfjsArtifact(randomPlan(stem('Tanh')).plan, 'x')).toThrow(/^pool \(MaxPool2D\): padding \[1,1\] places the window differently from TF\.js's "same"/);
   });
 });

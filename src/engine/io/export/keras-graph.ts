@@ -5,7 +5,7 @@
  */
 import { GENERATED_BY } from '../header';
 import { KERAS_LAYERS } from './keras-layers';
-import { ExportError, type ExportPlan } from './plan';
+import { channelsLast, ExportError, type ExportPlan } from './plan';
 
 export interface KerasWeight {
   /** Keras's weight name within the layer: kernel, bias, gamma, beta, moving_mean, moving_variance. */
@@ -21,6 +21,8 @@ export interface KerasLayer {
   config: Record<string, unknown>;
   /** Names of the layers feeding this one, in port order. */
   inbound: string[];
+  /** Output shape, channels-last, without the batch. */
+  shape: number[];
   weights: KerasWeight[];
 }
 
@@ -49,29 +51,29 @@ export class KerasBuilder {
   }
 
   /** Add a layer; returns its (unique) name. */
-  add(className: string, wish: string, inbound: string[], config: Record<string, unknown> = {}, weights: KerasWeight[] = []): string {
+  add(className: string, wish: string, inbound: string[], shape: number[], config: Record<string, unknown> = {}, weights: KerasWeight[] = []): string {
     const name = this.fresh(wish);
-    this.layers.push({ className, name, config: { name, trainable: true, dtype: 'float32', ...config }, inbound, weights });
+    this.layers.push({ className, name, config: { name, trainable: true, dtype: 'float32', ...config }, inbound, shape, weights });
     return name;
   }
-}
 
-/** NCHW per-sample shape → NHWC. */
-export function channelsLast(shape: readonly number[]): number[] {
-  return shape.length === 3 ? [shape[1], shape[2], shape[0]] : [...shape];
+  shapeOf(name: string): number[] {
+    return this.layers.find((l) => l.name === name)!.shape;
+  }
 }
 
 export function kerasModel(plan: ExportPlan, target: KerasTarget, name: string): KerasModel {
   const b = new KerasBuilder(target);
   const names = new Map<string, string>();
   const inputShape = channelsLast(plan.input.outShape);
-  const input = b.add('InputLayer', plan.input.id, [], { batch_input_shape: [null, ...inputShape], sparse: false, ragged: false });
+  const input = b.add('InputLayer', plan.input.id, [], inputShape, { batch_input_shape: [null, ...inputShape], sparse: false, ragged: false });
   names.set(plan.input.id, input);
   for (const node of plan.nodes) {
     if (node === plan.input) continue;
     const layer = KERAS_LAYERS[node.type];
     if (!layer) throw new ExportError(`${node.id} (${node.type}): ${target} export has no mapping for this layer type`, node.id);
-    names.set(node.id, layer({ node, inputs: node.inputs.map((s) => names.get(s)!), b }));
+    const sources = node.inputs.map((s) => plan.nodes.find((n) => n.id === s)!);
+    names.set(node.id, layer({ node, inputs: node.inputs.map((s) => names.get(s)!), sources, b }));
   }
   return { name: name || 'convas', layers: b.layers, input, output: names.get(plan.output.id)!, inputShape };
 }

@@ -27,11 +27,13 @@ import { Sigmoid } from '../../layers/sigmoid';
 import { Softmax } from '../../layers/softmax';
 import { Tanh } from '../../layers/tanh';
 import type { KerasBuilder, KerasWeight } from './keras-graph';
-import { ExportError, windowPads, type Pads, type PlanNode } from './plan';
+import { channelsLast, ExportError, windowPads, type Pads, type PlanNode } from './plan';
 
 export interface KerasLayerArgs {
   node: PlanNode;
   inputs: string[];
+  /** The Convas nodes feeding this one, in port order. */
+  sources: PlanNode[];
   b: KerasBuilder;
 }
 
@@ -63,12 +65,16 @@ function transpose(data: Float32Array, shape: readonly number[], order: readonly
   return out;
 }
 
+/** Layers whose every output is ≥ 0: zero padding before a max pool after them never wins. */
+const NON_NEGATIVE = new Set([ReLU.type, Sigmoid.type, Softmax.type]);
+
 const zero = (p: Pads) => p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0;
 
 /** Explicit zero padding before a window layer, when it has any. */
 function zeroPad(b: KerasBuilder, node: PlanNode, input: string, pads: Pads): string {
   if (zero(pads)) return input;
-  return b.add('ZeroPadding2D', `${node.id}_pad`, [input], { padding: [[pads.top, pads.bottom], [pads.left, pads.right]], data_format: 'channels_last' });
+  const [H, W, C] = b.shapeOf(input);
+  return b.add('ZeroPadding2D', `${node.id}_pad`, [input], [H + pads.top + pads.bottom, W + pads.left + pads.right, C], { padding: [[pads.top, pads.bottom], [pads.left, pads.right]], data_format: 'channels_last' });
 }
 
 /** The padding Keras's "same" applies (the extra pixel after), for comparison with Convas's. */
@@ -76,7 +82,9 @@ function kerasSamePads(node: PlanNode, k: [number, number], s: [number, number])
   return windowPads(node, k, s, 'same');
 }
 
-const activation = (fn: string): KerasLayerFn => ({ node, inputs, b }) => b.add('Activation', node.id, inputs, { activation: fn });
+const out = (node: PlanNode) => channelsLast(node.outShape);
+
+const activation = (fn: string): KerasLayerFn => ({ node, inputs, b }) => b.add('Activation', node.id, inputs, out(node), { activation: fn });
 
 interface ConvParams {
   filters: number;
@@ -91,51 +99,57 @@ export const KERAS_LAYERS: Record<string, KerasLayerFn> = {
     const p = node.params as unknown as ConvParams;
     const x = zeroPad(b, node, inputs[0], windowPads(node, p.kernelSize, p.stride, p.padding));
     const weights = [weight(node, 'weight', 'kernel', [2, 3, 1, 0]), ...(p.useBias ? [weight(node, 'bias', 'bias')] : [])];
-    return b.add('Conv2D', node.id, [x], {
+    return b.add('Conv2D', node.id, [x], out(node), {
       filters: p.filters, kernel_size: p.kernelSize, strides: p.stride, padding: 'valid', data_format: 'channels_last', dilation_rate: [1, 1],
       groups: 1, activation: 'linear', use_bias: p.useBias,
     }, weights);
   },
-  [MaxPool2D.type]: ({ node, inputs, b }) => {
+  [MaxPool2D.type]: ({ node, inputs, sources, b }) => {
     const p = node.params as unknown as PoolParams;
     const s = poolStride(p);
     const pads = windowPads(node, p.poolSize, s, p.padding);
     const same = kerasSamePads(node, p.poolSize, s);
-    // Keras pads max pooling only as "same" (padding never wins); zeros would change the maximum
+    // Keras pads max pooling only as "same" (padding never wins). Zeros can stand in for padding
+    // only where no input is negative (after a ReLU, as in ResNet's stem): every window holds a
+    // real value ≥ 0, so a zero never exceeds its maximum.
+    if (!zero(pads) && JSON.stringify(pads) !== JSON.stringify(same) && NON_NEGATIVE.has(sources[0].type)) {
+      const x = zeroPad(b, node, inputs[0], pads);
+      return b.add('MaxPooling2D', node.id, [x], out(node), { pool_size: p.poolSize, strides: s, padding: 'valid', data_format: 'channels_last' });
+    }
     const padding = zero(pads) ? 'valid' : JSON.stringify(pads) === JSON.stringify(same) ? 'same' : null;
     if (!padding) {
-      throw new ExportError(`${node.id} (MaxPool2D): padding ${JSON.stringify(p.padding)} places the window differently from ${b.target}'s "same" and ${b.target} has no other padding for max pooling — use padding "same" or "valid" to export to ${b.target}`, node.id);
+      throw new ExportError(`${node.id} (MaxPool2D): padding ${JSON.stringify(p.padding)} places the window differently from ${b.target}'s "same" and ${b.target} has no other padding for max pooling — use padding "same" or "valid", or put it after a ReLU, to export to ${b.target}`, node.id);
     }
-    return b.add('MaxPooling2D', node.id, inputs, { pool_size: p.poolSize, strides: s, padding, data_format: 'channels_last' });
+    return b.add('MaxPooling2D', node.id, inputs, out(node), { pool_size: p.poolSize, strides: s, padding, data_format: 'channels_last' });
   },
   // Convas averages over the whole window, padding included: pad with zeros, then a valid pool
   [AvgPool2D.type]: ({ node, inputs, b }) => {
     const p = node.params as unknown as PoolParams;
     const s = poolStride(p);
     const x = zeroPad(b, node, inputs[0], windowPads(node, p.poolSize, s, p.padding));
-    return b.add('AveragePooling2D', node.id, [x], { pool_size: p.poolSize, strides: s, padding: 'valid', data_format: 'channels_last' });
+    return b.add('AveragePooling2D', node.id, [x], out(node), { pool_size: p.poolSize, strides: s, padding: 'valid', data_format: 'channels_last' });
   },
-  [GlobalAvgPool.type]: ({ node, inputs, b }) => b.add('GlobalAveragePooling2D', node.id, inputs, { data_format: 'channels_last' }),
+  [GlobalAvgPool.type]: ({ node, inputs, b }) => b.add('GlobalAveragePooling2D', node.id, inputs, out(node), { data_format: 'channels_last' }),
   [Flatten.type]: ({ node, inputs, b }) => {
-    const x = node.inShapes[0].length === 3 ? b.add('Permute', `${node.id}_nchw`, inputs, { dims: [3, 1, 2] }) : inputs[0];
-    return b.add('Flatten', node.id, [x], { data_format: 'channels_last' });
+    const x = node.inShapes[0].length === 3 ? b.add('Permute', `${node.id}_nchw`, inputs, [...node.inShapes[0]], { dims: [3, 1, 2] }) : inputs[0];
+    return b.add('Flatten', node.id, [x], out(node), { data_format: 'channels_last' });
   },
   [Dense.type]: ({ node, inputs, b }) => {
     const bias = !!node.tensors.bias;
-    return b.add('Dense', node.id, inputs, { units: node.outShape[0], activation: 'linear', use_bias: bias }, [
+    return b.add('Dense', node.id, inputs, out(node), { units: node.outShape[0], activation: 'linear', use_bias: bias }, [
       weight(node, 'weight', 'kernel', [1, 0]),
       ...(bias ? [weight(node, 'bias', 'bias')] : []),
     ]);
   },
-  [Add.type]: ({ node, inputs, b }) => b.add('Add', node.id, inputs),
-  [Concat.type]: ({ node, inputs, b }) => b.add('Concatenate', node.id, inputs, { axis: -1 }),
+  [Add.type]: ({ node, inputs, b }) => b.add('Add', node.id, inputs, out(node)),
+  [Concat.type]: ({ node, inputs, b }) => b.add('Concatenate', node.id, inputs, out(node), { axis: -1 }),
   [ReLU.type]: activation('relu'),
   // TF.js layers call the slope alpha, Keras 3 negative_slope
-  [LeakyReLU.type]: ({ node, inputs, b }) => b.add('LeakyReLU', node.id, inputs, { [b.target === 'Keras' ? 'negative_slope' : 'alpha']: node.params.alpha as number }),
+  [LeakyReLU.type]: ({ node, inputs, b }) => b.add('LeakyReLU', node.id, inputs, out(node), { [b.target === 'Keras' ? 'negative_slope' : 'alpha']: node.params.alpha as number }),
   [Sigmoid.type]: activation('sigmoid'),
   [Tanh.type]: activation('tanh'),
   [BatchNorm.type]: ({ node, inputs, b }) =>
-    b.add('BatchNormalization', node.id, inputs, {
+    b.add('BatchNormalization', node.id, inputs, out(node), {
       axis: -1,
       // Keras's momentum weighs the old statistics: 1 − PyTorch's
       momentum: 1 - (node.params.momentum as number),
@@ -143,7 +157,7 @@ export const KERAS_LAYERS: Record<string, KerasLayerFn> = {
       center: true,
       scale: true,
     }, [weight(node, 'weight', 'gamma'), weight(node, 'bias', 'beta'), weight(node, 'running_mean', 'moving_mean'), weight(node, 'running_var', 'moving_variance')]),
-  [Dropout.type]: ({ node, inputs, b }) => b.add('Dropout', node.id, inputs, { rate: node.params.rate as number }),
+  [Dropout.type]: ({ node, inputs, b }) => b.add('Dropout', node.id, inputs, out(node), { rate: node.params.rate as number }),
   [LRN.type]: ({ node, b }) => {
     throw new ExportError(`${node.id} (LRN): ${b.target} layers have no local response normalisation layer — remove the LRN (or replace it by BatchNorm) to export to ${b.target}; ONNX and PyTorch exports keep it`, node.id);
   },

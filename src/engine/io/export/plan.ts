@@ -112,3 +112,8 @@ export function describeExportFailure(e: unknown): string {
   if (e instanceof ExportError || e instanceof FormatError || e instanceof GraphError) return e.message;
   return e instanceof Error ? e.message : String(e);
 }
+
+/** NCHW per-sample shape → NHWC (channels-last targets); vectors stay as they are. */
+export function channelsLast(shape: readonly number[]): number[] {
+  return shape.length === 3 ? [shape[1], shape[2], shape[0]] : [...shape];
+}

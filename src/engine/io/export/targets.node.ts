@@ -10,6 +10,8 @@ import { ONNX_RUNTIME, runOnnx } from './onnx-run';
 import type { ExportFormat, ExportPlan } from './plan';
 import { pytorchArtifact } from './pytorch';
 import { runTorchModel } from './pytorch-run.node.js';
+import { kerasArtifact } from './keras';
+import { kerasToTfjs, readKeras } from './keras-read';
 import { tfjsArtifact } from './tfjs';
 import { runTfjs } from './tfjs-run';
 import { verification, type Verification } from './verify';
@@ -32,11 +34,11 @@ export interface VerifyInput {
 export interface ExportTarget {
   /** One file (model.onnx, model.keras) or a folder. */
   kind: Artifact['kind'];
-  build(plan: ExportPlan, name: string): Artifact;
+  build(plan: ExportPlan, name: string): Artifact | Promise<Artifact>;
   verify(v: VerifyInput): Promise<Verification>;
 }
 
-export const TARGETS: Partial<Record<ExportFormat, ExportTarget>> = {
+export const TARGETS: Record<ExportFormat, ExportTarget> = {
   onnx: {
     kind: 'file',
     build: (plan) => onnxArtifact(plan),
@@ -61,6 +63,21 @@ export const TARGETS: Partial<Record<ExportFormat, ExportTarget>> = {
       const shards = await Promise.all(modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(out, p))));
       const { y, version } = await runTfjs({ modelJson, weightData: new Uint8Array(Buffer.concat(shards)) }, plan, x, batch);
       return verification(`TensorFlow.js ${version} (cpu backend)`, `outputs of ${inputs}`, y, reference);
+    },
+  },
+  keras: {
+    kind: 'file',
+    build: (plan, name) => kerasArtifact(plan, name),
+    // no Keras runtime here: TensorFlow.js runs the file's own config.json and HDF5 weights
+    async verify({ plan, out, x, batch, reference, inputs }) {
+      const file = await readKeras(new Uint8Array(await readFile(out)));
+      const { files, normalization } = kerasToTfjs(file);
+      const { y, version } = await runTfjs(files, plan, x, batch);
+      const v = verification(`TensorFlow.js ${version} running the .keras file's config.json and model.weights.h5 (read back with h5wasm; Keras itself not run)`, `outputs of ${inputs}`, y, reference);
+      if (plan.preprocessing && JSON.stringify(normalization?.mean) !== JSON.stringify(plan.preprocessing.mean)) {
+        return { ...v, ok: false, what: `${v.what}; the Normalization layer does not hold the preprocessing record's mean` };
+      }
+      return v;
     },
   },
 };

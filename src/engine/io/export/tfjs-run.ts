@@ -2,9 +2,7 @@
  * Running an exported TF.js layers model with @tensorflow/tfjs on its plain-JS `cpu` backend
  * (the same numbers everywhere). Inputs and outputs cross in Convas's NCHW order.
  */
-import type { ExportPlan } from './plan';
-import { ExportError } from './plan';
-import { channelsLast } from './keras-graph';
+import { channelsLast, ExportError, type ExportPlan } from './plan';
 
 export interface TfjsFiles {
   modelJson: Record<string, unknown>;
