@@ -53,7 +53,7 @@ function pickFile(): Promise<File | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = '.json,application/json';
+    input.accept = '.json,application/json,.onnx';
     input.style.display = 'none';
     input.addEventListener('change', () => {
       resolve(input.files?.[0] ?? null);
@@ -98,6 +98,8 @@ export function browserPlatform(): Platform {
     openProject: async (): Promise<ProjectFile | null> => {
       const file = await pickFile();
       if (!file) return null;
+      // an ONNX model becomes a new project when imported; it is remembered once saved
+      if (/\.onnx$/i.test(file.name)) return { name: file.name.replace(/\.onnx$/i, ''), path: null, content: '', onnx: new Uint8Array(await file.arrayBuffer()) };
       const content = await fileText(file);
       const name = baseName(file.name);
       remember(name, content);

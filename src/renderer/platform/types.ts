@@ -12,6 +12,8 @@ export interface ProjectFile {
   /** A path on disk (desktop) or null (browser: files have no path). */
   path: string | null;
   content: string;
+  /** An ONNX model's bytes (File → Open of a `.onnx`): imported into a new project; `content` is then empty. */
+  onnx?: Uint8Array;
 }
 
 export interface RecentEntry {

@@ -8,6 +8,7 @@ import { platform } from '../platform';
 import { emptyMeta, useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 import { ask } from '../shell/confirm';
+import { fileText } from '../platform/file-text';
 import { documentFromText, documentToText } from './convert';
 import { summaryCsv } from './summaryCsv';
 
@@ -61,11 +62,51 @@ export async function newProject(): Promise<void> {
   await platform.clearRecovery();
 }
 
+/**
+ * An ONNX model as a new, unsaved project: imported in the page (the engine's gpu-free importer,
+ * loaded on first use), laid out, with its weights. Nodes that cannot be mapped are named in the
+ * error; nothing replaces the current document then.
+ */
+export async function loadOnnx(bytes: Uint8Array, name: string): Promise<boolean> {
+  let text: string;
+  let summary: string;
+  try {
+    const { onnxToProject, graphSummary } = await import('../../engine/io/import/project');
+    const { project, imported } = await onnxToProject(bytes, `${name}.onnx`);
+    text = JSON.stringify(project);
+    summary = `${imported.graph.nodes.length} nodes (${graphSummary(imported.graph)}), ONNX opset ${imported.opset}`;
+  } catch (e) {
+    fail(`Could not import ${name}.onnx`, e);
+    return false;
+  }
+  // path null: saving asks where (the .onnx file is never overwritten with a project)
+  const ok = await loadText(text, `${name}.onnx`, { name, path: null }, { dirty: true });
+  if (ok) useUi.getState().notify('success', `Imported ${name}.onnx: ${summary}`);
+  return ok;
+}
+
+/** A file dropped on the window: a project (.convas.json / .json) or an ONNX model. */
+export async function openDroppedFile(file: File): Promise<void> {
+  if (!(await confirmDiscard())) return;
+  try {
+    if (/\.onnx$/i.test(file.name)) {
+      await loadOnnx(new Uint8Array(await file.arrayBuffer()), file.name.replace(/\.onnx$/i, ''));
+      return;
+    }
+    if (!/\.json$/i.test(file.name)) throw new Error(`${file.name}: open a Convas project (.convas.json) or an ONNX model (.onnx)`);
+    const name = file.name.replace(/\.convas\.json$/i, '').replace(/\.json$/i, '');
+    await loadText(await fileText(file), file.name, { name, path: null });
+  } catch (e) {
+    fail('Could not open', e);
+  }
+}
+
 export async function openProject(): Promise<void> {
   if (!(await confirmDiscard())) return;
   try {
     const file = await platform.openProject();
-    if (file) await loadText(file.content, file.path ?? `${file.name}.convas.json`, { name: file.name, path: file.path });
+    if (file?.onnx) await loadOnnx(file.onnx, file.name);
+    else if (file) await loadText(file.content, file.path ?? `${file.name}.convas.json`, { name: file.name, path: file.path });
   } catch (e) {
     fail('Could not open', e);
   }

@@ -5,7 +5,7 @@
  */
 import { useEffect } from 'react';
 import { platform } from '../platform';
-import { currentText, openRecent, save } from '../project/actions';
+import { currentText, openDroppedFile, openRecent, save } from '../project/actions';
 import { selectDirty, useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 import { run } from './commands';
@@ -19,6 +19,28 @@ export function useAppEffects(): void {
     document.documentElement.dataset.theme = theme;
     document.documentElement.style.colorScheme = theme;
   }, [theme]);
+
+  // A project or an ONNX model dropped anywhere on the window opens (palette layers dropped on the canvas are not files).
+  useEffect(() => {
+    const isFile = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+    const over = (e: DragEvent) => {
+      if (!isFile(e)) return;
+      e.preventDefault();
+      e.dataTransfer!.dropEffect = 'copy';
+    };
+    const drop = (e: DragEvent) => {
+      const file = isFile(e) ? e.dataTransfer!.files[0] : undefined;
+      if (!file) return;
+      e.preventDefault();
+      void openDroppedFile(file);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
 
   useEffect(() => {
     window.addEventListener('keydown', handleKeyDown);

@@ -4,6 +4,7 @@
  * constants; an entry that cannot map its node throws Unmappable with the reason. An op type
  * with no entry is reported as unmappable, never dropped.
  */
+import { shortestFloat32 } from '../tensor';
 import { Unmappable } from './errors';
 import {
   attrFloat,
@@ -256,7 +257,8 @@ const batchNorm: OpMapping = (c) => {
     if (v.data.length !== C) throw new Unmappable(`${name} (input ${i + 1}) has ${v.data.length} values, the input has ${C} channels`);
     return floats(v);
   });
-  const momentum = 1 - attrFloat(c, 'momentum', 0.9);
+  // ONNX's momentum weighs the old statistics, Convas's (PyTorch's) the new batch; rounded to float32 so 1 − 0.9 reads 0.1
+  const momentum = shortestFloat32(1 - attrFloat(c, 'momentum', 0.9));
   const params = { momentum: Math.min(Math.max(momentum, 0), 1), epsilon: attrFloat(c, 'epsilon', 1e-5) };
   const id = c.layer('BatchNorm', params, [x], { weight: t[0], bias: t[1], running_mean: t[2], running_var: t[3] });
   return same(x, id);

@@ -1,0 +1,82 @@
+/**
+ * ONNX in the browser build: File → Open of a PyTorch export (resources/samples/
+ * mnist-cnn-pytorch.onnx) and dropping the same file on the window put its graph on the canvas,
+ * laid out, with every layer's shape and the parameter total; the document is new and unsaved.
+ * A file that is not ONNX is refused with a message and leaves the canvas as it was.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../integration/cli-run';
+import { nodeById, openApp, outputOf } from './helpers/editor';
+import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
+
+const MODEL = join(ROOT, 'resources/samples/mnist-cnn-pytorch.onnx');
+
+/** Convas node id → output shape shown on its card (torch.onnx.export names: /c1/Conv → c1, …). */
+const SHAPES: Record<string, string> = {
+  input: '1×28×28',
+  c1: '8×24×24',
+  bn1: '8×24×24',
+  MaxPool: '8×12×12',
+  c2: '16×8×8',
+  MaxPool_1: '16×4×4',
+  Flatten: '256',
+  fc: '10',
+  Softmax: '10',
+};
+
+let s: Session;
+beforeAll(async () => {
+  s = await startSession();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+async function expectImported(page: Page): Promise<void> {
+  await nodeById(page, 'c1').waitFor();
+  await expect(page.locator('.react-flow__node').count()).resolves.toBe(12);
+  for (const [id, shape] of Object.entries(SHAPES)) await expect(outputOf(page, id).textContent(), id).resolves.toBe(shape);
+  await expect(page.getByTestId('status-params').textContent()).resolves.toContain('6,042');
+  await expect(page.getByTestId('doc-dirty').count()).resolves.toBe(1);
+  // laid out: no two cards at the same place
+  const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => (e as unknown as { style: { transform: string } }).style.transform));
+  expect(new Set(boxes).size).toBe(boxes.length);
+}
+
+describe('ONNX import in the app', () => {
+  it('File → Open accepts an .onnx and shows its graph with shapes', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
+    await chooser.setFiles(MODEL);
+    await expectImported(page);
+    await page.screenshot({ path: `${SCREENSHOTS}/import-onnx.png` });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('dropping an .onnx on the window opens it; a dropped non-ONNX file is refused', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    const drop = async (name: string, bytes: number[]) => {
+      await page.evaluate(
+        ({ name, bytes }) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([new Uint8Array(bytes)], name));
+          window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        },
+        { name, bytes },
+      );
+    };
+    await drop('broken.onnx', [1, 2, 3, 4]);
+    await page.getByText(/Could not import broken\.onnx/).waitFor();
+    await expect(page.locator('.react-flow__node').count()).resolves.toBe(0);
+    await drop('mnist-cnn-pytorch.onnx', [...readFileSync(MODEL)]);
+    await expectImported(page);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
