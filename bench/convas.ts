@@ -55,6 +55,8 @@ export interface ConvasTraining {
   run(n: number): Promise<number>;
   /** Bytes moved between JS and the device so far, all plans together. */
   bytesMoved(): number;
+  /** The chunk plans that ran (steps per call → plan): each must have run fused, on the backend asked for. */
+  plans(): Map<number, TrainSteps>;
   destroy(): void;
 }
 
@@ -96,6 +98,7 @@ export function prepareTraining(w: Workload, device: Device, seed: number, steps
       return loss;
     },
     bytesMoved: () => [...plans.values()].reduce((b, p) => b + p.traffic.bytesUp + p.traffic.bytesDown, 0),
+    plans: () => plans,
     destroy: () => plans.forEach((p) => p.destroy()),
   };
   return tr;
@@ -178,12 +181,20 @@ export async function openConvas(w: Workload, backend: ConvasBackend, threads: n
     async finish(timing) {
       try {
         if (tr.step.backend !== backend) throw new Error(`convas ${w.name}: asked for ${backend}, gpu.js ran ${tr.step.backend}`);
-        const ran = backend === 'webasm' ? webasmThreads(tr.step.executorKind) : 0;
-        if (threads !== null && backend === 'webasm' && ran !== threads) throw new Error(`convas ${w.name}: asked for ${threads} webasm thread(s), gpu.js ran ${tr.step.executorKind}`);
+        for (const [k, plan] of tr.plans()) {
+          if (plan.traffic.calls === 0) continue;
+          if (plan.backend !== backend) throw new Error(`convas ${w.name}: the ${k}-step plan asked for ${backend}, gpu.js ran ${plan.backend}`);
+          if (backend === 'webgpu' && plan.executorKind !== 'fused-encoder') throw new Error(`convas ${w.name}: the ${k}-step plan ran on gpu.js's "${plan.executorKind}" executor, not the fused encoder`);
+          if (backend === 'webasm') webasmThreads(plan.executorKind);
+        }
+        // the timed runs' chunks: the longest plan that ran
+        const main = [...tr.plans().entries()].filter(([, p]) => p.traffic.calls > 0).sort((x, y) => y[0] - x[0])[0]?.[1] ?? tr.step;
+        const ran = backend === 'webasm' ? webasmThreads(main.executorKind) : 0;
+        if (threads !== null && backend === 'webasm' && ran !== threads) throw new Error(`convas ${w.name}: asked for ${threads} webasm thread(s), gpu.js ran ${main.executorKind}`);
         const timed = calls.slice(-timing.runSeconds.length);
         const measurement: Measurement = {
           ...toMeasurement(w, 'convas', backend, ran, p, timing),
-          device: `gpu.js ${tr.step.executorKind}${base.adapter ? `, ${base.adapter}` : ''}`,
+          device: `gpu.js ${main.executorKind}${base.adapter ? `, ${base.adapter}` : ''}`,
           params: tr.step.graph.report.totals.params,
           bytesPerStep: timed.reduce((b, c) => b + c.bytes, 0) / timed.reduce((n, c) => n + c.steps, 0),
           stepsPerCall: timing.steps / callsFor(timing.steps, tr.stepsPerCall),
