@@ -4,12 +4,13 @@
  * cache file by streaming (gzip cannot be read at a position, and memory must stay bounded).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { writeFileAtomic } from '../io/atomic-file.node.js';
 import { notAReadableFile } from '../io/input-file.node.js';
 import { DatasetError } from './types';
 
@@ -73,8 +74,8 @@ export async function readHead(path: string, n: number): Promise<Buffer> {
 
 /**
  * The path of a plain copy of `path`: the file itself, or for `.gz` a cache file in the temp
- * folder keyed by path, size and time (written to a temporary name, then renamed, so two
- * processes unpacking at once never see half a file).
+ * folder keyed by path, size and time (written atomically, so two processes unpacking at once
+ * never see half a file).
  */
 export async function plainFile(path: string): Promise<string> {
   requireFile(path, path.endsWith('.gz') ? 'a gzip file' : 'a data file');
@@ -89,13 +90,17 @@ export async function plainFile(path: string): Promise<string> {
   } catch {
     // not unpacked yet
   }
-  await mkdir(dir, { recursive: true });
-  const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await pipeline(createReadStream(path), createGunzip(), createWriteStream(tmp));
-    await rename(tmp, out);
+    // the shared atomic writer: a kill mid-unpack leaves a temporary file the next unpack removes
+    await writeFileAtomic(
+      out,
+      (write) =>
+        pipeline(createReadStream(path), createGunzip(), async (unpacked: AsyncIterable<Buffer>) => {
+          for await (const chunk of unpacked) await write(chunk);
+        }),
+      { mkdir: true },
+    );
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new DatasetError(`cannot unpack gzip data: ${(e as Error).message}`, path);
   }
   return out;
