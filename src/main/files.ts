@@ -15,6 +15,14 @@ import { MAX_CONTENT_BYTES, MAX_EXPORT_BYTES } from './schemas';
  */
 export { writeFileAtomic } from '../engine/io/atomic-file.node.js';
 
+/** A regular file's bytes, at most `maxBytes` (an ONNX model for the page to import). */
+export async function readBinaryFile(file: string, maxBytes: number): Promise<Buffer> {
+  const stat = await fs.stat(file);
+  if (!stat.isFile()) throw new Error(`${file} is not a file`);
+  if (stat.size > maxBytes) throw new Error(`${file} is ${(stat.size / 1e6).toFixed(1)} MB, more than the ${(maxBytes / 1e6).toFixed(0)} MB it may have`);
+  return fs.readFile(file);
+}
+
 export async function readTextFile(file: string): Promise<string> {
   const stat = await fs.stat(file);
   if (!stat.isFile()) throw new Error(`${file} is not a file`);

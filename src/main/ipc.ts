@@ -10,7 +10,7 @@ import { BrowserWindow, dialog, type IpcMainInvokeEvent, type WebContents } from
 import { Channels, PROJECT_EXTENSION, type OpenResult, type RecentFile, type SaveResult } from '../preload/contract';
 import type { DocumentRegistry } from './documents';
 import { windowTitle } from './documents';
-import { displayName, readTextFile, writeFileAtomic } from './files';
+import { displayName, readBinaryFile, readTextFile, writeFileAtomic } from './files';
 import type { RecentFiles } from './recent';
 import type { RecoveryFile } from './recovery';
 import { isAppUrl } from './security';
@@ -38,6 +38,16 @@ const PROJECT_FILTERS = [
   { name: 'JSON', extensions: ['json'] },
 ];
 
+/** Open also takes ONNX models, which the page imports into a new project (never saved back over the .onnx). */
+const OPEN_FILTERS = [
+  { name: 'Convas project or ONNX model', extensions: ['convas.json', 'json', 'onnx'] },
+  ...PROJECT_FILTERS,
+  { name: 'ONNX model', extensions: ['onnx'] },
+];
+
+/** Protobuf's own limit: an ONNX file above 2 GB keeps its weights outside. */
+const MAX_ONNX_BYTES = 2 ** 31 - 1;
+
 function windowOf(event: IpcMainInvokeEvent): BrowserWindow {
   const win = BrowserWindow.fromWebContents(event.sender);
   if (!win) throw new Error('no window for this request');
@@ -60,6 +70,12 @@ export function createHandlers(deps: IpcDeps): Record<(typeof Channels)[keyof ty
   };
 
   const readProject = async (event: IpcMainInvokeEvent, file: string): Promise<OpenResult> => {
+    if (/\.onnx$/i.test(file)) {
+      // not granted, not remembered: the imported project is a new document that saves elsewhere
+      const onnx = new Uint8Array(await readBinaryFile(file, MAX_ONNX_BYTES));
+      deps.onDocumentReplaced?.(windowOf(event).id);
+      return { path: path.resolve(file), name: path.basename(file).replace(/\.onnx$/i, ''), content: '', onnx };
+    }
     const content = await readTextFile(file);
     deps.onDocumentReplaced?.(windowOf(event).id);
     await remember(file);
@@ -68,7 +84,7 @@ export function createHandlers(deps: IpcDeps): Record<(typeof Channels)[keyof ty
 
   return {
     [Channels.openProject]: async (event) => {
-      const r = await dialog.showOpenDialog(windowOf(event), { title: 'Open project', filters: PROJECT_FILTERS, properties: ['openFile'] });
+      const r = await dialog.showOpenDialog(windowOf(event), { title: 'Open project', filters: OPEN_FILTERS, properties: ['openFile'] });
       if (r.canceled || r.filePaths.length === 0) return null;
       return readProject(event, r.filePaths[0]);
     },

@@ -36,6 +36,8 @@ export interface OpenedFile {
   path: string;
   name: string;
   content: string;
+  /** An ONNX model's bytes (`.onnx` picked in the open dialog): the page imports it; `content` is then empty. */
+  onnx?: Uint8Array;
 }
 
 /** `null` when the user cancelled the dialog. */

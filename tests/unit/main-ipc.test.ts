@@ -119,6 +119,19 @@ describe('openProject and openRecent', () => {
     expect(deps.onDocumentReplaced).toHaveBeenCalledWith(7);
   });
 
+  it('reads a picked .onnx as bytes for the page to import, and neither remembers nor grants it', async () => {
+    const file = join(dir, 'resnet.onnx');
+    writeFileSync(file, new Uint8Array([8, 7, 18, 0, 255]));
+    electron.dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [file] });
+    const r = (await handlers[Channels.openProject](event)) as { name: string; content: string; onnx: Uint8Array };
+    expect({ name: r.name, content: r.content, onnx: [...r.onnx] }).toEqual({ name: 'resnet', content: '', onnx: [8, 7, 18, 0, 255] });
+    expect(electron.dialog.showOpenDialog.mock.calls.at(-1)![1].filters[0]).toEqual({ name: 'Convas project or ONNX model', extensions: ['convas.json', 'json', 'onnx'] });
+    expect(await deps.recent.has(file)).toBe(false);
+    // a project saved from it goes through the save dialog, never over the .onnx
+    electron.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
+    await expect(handlers[Channels.saveProject](event, { path: file, suggestedName: 'resnet.convas.json', content: '{}' })).resolves.toBeNull();
+  });
+
   it('returns null when the dialog is cancelled', async () => {
     electron.dialog.showOpenDialog.mockResolvedValue({ canceled: true, filePaths: [] });
     await expect(handlers[Channels.openProject](event)).resolves.toBeNull();

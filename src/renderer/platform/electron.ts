@@ -17,7 +17,7 @@ export function electronPlatform(api: ConvasApi): Platform {
     menuOwnsShortcuts: true,
     openProject: async () => {
       const r = await ipc(api.openProject());
-      return r && { name: r.name, path: r.path, content: r.content };
+      return r && { name: r.name, path: r.path, content: r.content, ...(r.onnx ? { onnx: r.onnx } : {}) };
     },
     openRecent: async (id) => {
       const r = await ipc(api.openRecent(id));
