@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { LAYERS } from '../../src/engine/layers/index';
 import { CATEGORY_ORDER } from '../../src/renderer/graph/categories';
 import { formatBytes, formatCompact } from '../../src/renderer/graph/format';
-import { estimateTrainingMemory } from '../../src/renderer/graph/memory';
+import { statusMemory } from '../../src/renderer/graph/memory';
+import { estimateTrainingMemory } from '../../src/engine/train/memory-estimate';
 import { reportFor } from '../../src/renderer/graph/report';
 import { toGraphMemo } from '../../src/renderer/graph/toGraph';
 import { checkName, checkParam, parseShapeText, rangeText } from '../../src/renderer/inspector/validate';
@@ -31,11 +32,16 @@ describe('toGraphMemo', () => {
   });
 });
 
-describe('estimateTrainingMemory', () => {
-  it('counts weights, gradients, two optimizer slots and every output with its gradient', () => {
+describe('status bar memory', () => {
+  it("is the engine's estimate (the one the worker refuses a run by), judged against the browser's figure", () => {
     const r = reportFor(toGraphMemo(nodes, edges));
-    // 208 parameters × 4 bytes × 4; outputs (784 + 8·24·24 = 5392) × batch 10 × 4 bytes × 2.
-    expect(estimateTrainingMemory(r, 10)).toEqual({ parameters: 208 * 16, activations: 5392 * 10 * 8, total: 208 * 16 + 5392 * 80 });
+    const v = statusMemory(r, 10, 'adam', { deviceMemory: 8 })!;
+    expect(v.estimate).toEqual(estimateTrainingMemory(r, { batch: 10, optimizer: 'adam' }));
+    expect(v.verdict).toBe('fits');
+    expect(v.limit.bytes).toBe(8 * 2 ** 30);
+    expect(statusMemory(r, 10, 'adam', { deviceMemory: 1e-6 })!.verdict).toBe('too-big');
+    const broken = reportFor(toGraphMemo([...nodes, makeLayerNode('fc', 'Dense', { units: 0 }, { x: 0, y: 300 })], [...edges, makeEdge('conv', 'fc', 0)]));
+    expect(statusMemory(broken, 10, 'adam')).toBeNull();
   });
   it('formats', () => {
     expect(formatBytes(3 * 1024 * 1024)).toBe('3.0 MB');

@@ -1,25 +1,15 @@
 /**
- * A rough training-memory estimate for the status bar, from the engine's shape report: what a
- * training step keeps resident at a given batch size. Deliberately simple and stated as such
- * in the UI ("≈"): weights, their gradients and two optimizer slots (Adam's worst case), plus
- * every layer's output and its gradient for the whole batch, all float32.
+ * The status bar's training-memory figure: the engine's estimate (train/memory-estimate.ts — the
+ * same one the training worker refuses a run by and `convas validate` prints) at the status bar's
+ * batch size and the document's optimizer, judged against this device's memory as the browser
+ * reports it (navigator.deviceMemory, else 4 GiB). The worker judges again with its own limit.
  */
-import { size } from '../../engine/layers/spec';
+import type { OptimizerName } from '../../engine/io/settings';
 import type { ShapeReport } from '../../engine/shapes/inferShapes';
+import { browserMemoryLimit, estimateTrainingMemory, judgeMemory, type MemoryVerdict } from '../../engine/train/memory-estimate';
 
-export const OPTIMIZER_SLOTS = 2;
-const BYTES = 4;
-
-export interface MemoryEstimate {
-  parameters: number;
-  activations: number;
-  total: number;
-}
-
-export function estimateTrainingMemory(report: ShapeReport, batch: number): MemoryEstimate {
-  const parameters = report.totals.params * BYTES * (2 + OPTIMIZER_SLOTS);
-  let perSample = 0;
-  for (const n of report.nodes) if (n.outputShape) perSample += size(n.outputShape);
-  const activations = perSample * batch * BYTES * 2;
-  return { parameters, activations, total: parameters + activations };
+/** The verdict for a graph without errors; null while it has some (its shapes are not all known). */
+export function statusMemory(report: ShapeReport, batch: number, optimizer: OptimizerName, nav: { deviceMemory?: number } | undefined = globalThis.navigator as { deviceMemory?: number } | undefined): MemoryVerdict | null {
+  if (!report.ok) return null;
+  return judgeMemory(estimateTrainingMemory(report, { batch, optimizer }), browserMemoryLimit(nav));
 }

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { focusNode } from '../canvas/flowApi';
 import { formatBytes, formatCompact, formatInt } from '../graph/format';
-import { estimateTrainingMemory, OPTIMIZER_SLOTS } from '../graph/memory';
+import { statusMemory } from '../graph/memory';
 import { useReport } from '../graph/useReport';
 import { platform } from '../platform';
 import { useEditor } from '../store/editor';
@@ -64,9 +64,10 @@ export function StatusBar() {
   const report = useReport();
   const layers = useEditor((s) => s.nodes.length);
   const batch = useUi((s) => s.batchSize);
+  const optimizer = useEditor((s) => s.meta.training.optimizer.name);
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  const memory = estimateTrainingMemory(report, batch);
+  const memory = statusMemory(report, batch, optimizer);
   const errors = report.errors.length;
   const empty = layers === 0;
 
@@ -114,10 +115,11 @@ export function StatusBar() {
         <span className="muted"> /sample</span>
       </span>
       <span
-        className="status-item"
-        title={`Training memory estimate, float32: weights + gradients + ${OPTIMIZER_SLOTS} optimizer slots = ${formatBytes(memory.parameters)}; every layer's output and its gradient for the batch = ${formatBytes(memory.activations)}`}
+        className={`status-item${memory?.verdict === 'too-big' ? ' bad' : memory?.verdict === 'tight' ? ' warn' : ''}`}
+        title={memory ? `Training memory estimate (${optimizer}, float32): ${memory.message}` : 'Training memory: fix the problems first'}
+        data-testid="status-memory"
       >
-        <span className="status-label">Train memory</span> <span className="mono">≈ {formatBytes(memory.total)}</span>
+        <span className="status-label">Train memory</span> <span className="mono">{memory ? `≈ ${formatBytes(memory.estimate.total)}` : '—'}</span>
         <span className="muted"> @ batch</span> <BatchInput />
       </span>
       <span className="status-spacer" />
