@@ -3,9 +3,10 @@
  * is refused without --force, an unwritable folder is named), then written beside itself under
  * a temporary name and renamed into place, so a failure never leaves half an export.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, statSync, type Stats } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.node.js';
 import type { Artifact } from './artifact';
 import { ExportError } from './plan';
 
@@ -13,7 +14,11 @@ import { ExportError } from './plan';
 export function checkOutPath(out: string, kind: Artifact['kind'], force: boolean): void {
   const abs = resolve(out);
   const parent = dirname(abs);
-  if (existsSync(abs)) {
+  const st = lstatOrNull(abs);
+  // never replace a link (it would go, not the file it points to) or a device, FIFO or socket
+  if (st?.isSymbolicLink()) throw new ExportError(`cannot write ${out}: it is a symbolic link; name the file it points to, or remove the link`);
+  if (st && !st.isFile() && !st.isDirectory()) throw new ExportError(`cannot write ${out}: it is not a regular file or folder (a device, FIFO or socket); name a file to create`);
+  if (st) {
     if (!force) throw new ExportError(`${out} already exists: pass --force to replace it`);
     const isDir = statSync(abs).isDirectory();
     if (kind === 'file' && isDir) throw new ExportError(`${out} is a folder; this format writes one file — name a file (e.g. ${join(out, 'model')}…)`);
@@ -25,6 +30,14 @@ export function checkOutPath(out: string, kind: Artifact['kind'], force: boolean
     accessSync(parent, constants.W_OK);
   } catch {
     throw new ExportError(`cannot write ${out}: folder ${parent} is not writable`);
+  }
+}
+
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
   }
 }
 
@@ -51,17 +64,26 @@ async function writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<
 export async function writeArtifact(out: string, artifact: Artifact, force: boolean): Promise<Record<string, number>> {
   checkOutPath(out, artifact.kind, force);
   const abs = resolve(out);
-  const tmp = join(dirname(abs), `.${basename(abs)}.partial-${process.pid}`);
   const sizes: Record<string, number> = {};
-  try {
-    if (artifact.kind === 'file') {
-      sizes[basename(abs)] = await writeChunks(tmp, artifact.files[0].chunks());
-    } else {
-      await mkdir(tmp);
-      for (const f of artifact.files) {
-        await mkdir(dirname(join(tmp, f.name)), { recursive: true });
-        sizes[f.name] = await writeChunks(join(tmp, f.name), f.chunks());
+  if (artifact.kind === 'file') {
+    // one file: the shared atomic writer (fsync of file and folder, stale temps of a killed run removed)
+    let bytes = 0;
+    const counted = function* (chunks: Iterable<Uint8Array>) {
+      for (const c of chunks) {
+        bytes += c.length;
+        yield c;
       }
+    };
+    await writeFileAtomic(abs, counted(artifact.files[0].chunks()));
+    sizes[basename(abs)] = bytes;
+    return sizes;
+  }
+  const tmp = join(dirname(abs), `.${basename(abs)}.partial-${process.pid}`);
+  try {
+    await mkdir(tmp);
+    for (const f of artifact.files) {
+      await mkdir(dirname(join(tmp, f.name)), { recursive: true });
+      sizes[f.name] = await writeChunks(join(tmp, f.name), f.chunks());
     }
     if (existsSync(abs)) await rm(abs, { recursive: true, force: true });
     await rename(tmp, abs);
