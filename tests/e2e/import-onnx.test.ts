@@ -2,7 +2,8 @@
  * ONNX in the browser build: File → Open of a PyTorch export (resources/samples/
  * mnist-cnn-pytorch.onnx) and dropping the same file on the window put its graph on the canvas,
  * laid out, with every layer's shape and the parameter total; the document is new and unsaved.
- * A file that is not ONNX is refused with a message and leaves the canvas as it was.
+ * A file that is not ONNX is refused with a message and leaves the canvas as it was. Its input
+ * (1×28×28) fits Shapes: the imported network trains one epoch on a small Shapes set (webasm).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,16 +48,29 @@ async function expectImported(page: Page): Promise<void> {
 }
 
 describe('ONNX import in the app', () => {
-  it('File → Open accepts an .onnx and shows its graph with shapes', async () => {
+  it('File → Open accepts an .onnx, shows its graph with shapes, and it trains one epoch on Shapes', async () => {
     const { page, context, errors } = await newPage(s);
     await openApp(page, s.url);
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
     await chooser.setFiles(MODEL);
     await expectImported(page);
     await page.screenshot({ path: `${SCREENSHOTS}/import-onnx.png` });
+
+    const text = async (id: string) => ((await page.getByTestId(id).textContent()) ?? '').trim();
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('training-source').selectOption('shapes');
+    await page.getByTestId('training-shapes-samples').fill('512');
+    await page.getByTestId('training-shapes-test').fill('128');
+    await page.getByTestId('training-epochs').fill('1');
+    await page.getByTestId('training-backend').selectOption('webasm');
+    await page.getByTestId('training-fit-ok').waitFor();
+    await page.getByTestId('training-train').click();
+    await expect.poll(() => text('training-status'), { timeout: 120_000 }).toBe('Finished');
+    expect(await text('training-val-accuracy')).toMatch(/^\d+\.\d%$/);
+    await page.screenshot({ path: `${SCREENSHOTS}/import-onnx-trained.png` });
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
 
   it('dropping an .onnx on the window opens it; a dropped non-ONNX file is refused', async () => {
     const { page, context, errors } = await newPage(s);
