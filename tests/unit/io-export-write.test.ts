@@ -1,10 +1,11 @@
 /**
  * Exports on disk go through the same rules as every other writer: a single-file export is
  * written by the shared atomic writer, and a device, FIFO or symbolic link as the target is
- * refused even with --force (as root, --force used to remove /dev/null and put a file there).
+ * refused even with --force (as root, --force used to remove /dev/null and put a file there);
+ * the partial folder of a killed folder export is removed by the next export to that name.
  */
-import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,22 @@ describe('writeArtifact', () => {
     expect(await writeArtifact(f, one('second'), true)).toEqual({ 'model.onnx': 6 });
     expect(readFileSync(f, 'utf8')).toBe('second');
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('removes the partial folder a killed folder export left, and keeps a live one’s', async () => {
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    const live = spawn('sleep', ['30']);
+    try {
+      mkdirSync(join(dir, `.pt.partial-${dead}`));
+      writeFileSync(join(dir, `.pt.partial-${dead}`, 'model.py'), 'half');
+      mkdirSync(join(dir, `.pt.partial-${live.pid}`));
+      const folder: Artifact = { kind: 'folder', files: [textFile('model.py', 'print(1)'), textFile('README.md', '#')] };
+      expect(await writeArtifact(join(dir, 'pt'), folder, false)).toEqual({ 'model.py': 8, 'README.md': 1 });
+      expect(readdirSync(dir).filter((n) => n.startsWith('.pt.partial-'))).toEqual([`.pt.partial-${live.pid}`]);
+      expect(readFileSync(join(dir, 'pt', 'model.py'), 'utf8')).toBe('print(1)');
+    } finally {
+      live.kill();
+    }
   });
 
   it('refuses /dev/null, a FIFO and a symbolic link even with --force, and leaves them as they were', async () => {

@@ -128,7 +128,8 @@ function tempName(base: string): string {
   return `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `s` as a literal inside a RegExp. */
+export const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function pidAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -138,6 +139,12 @@ function pidAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Whether a temporary file (or folder) of process `pid`, last changed at `mtimeMs`, was abandoned. */
+export function abandoned(pid: number, mtimeMs: number): boolean {
+  if (pid === process.pid) return false; // ours: the caller knows whether it is in flight
+  return !pidAlive(pid) || Date.now() - mtimeMs > STALE_AFTER_MS;
 }
 
 /**
@@ -160,19 +167,10 @@ export async function removeStaleTemps(dir: string, base: string): Promise<strin
     const file = join(dir, name);
     if (inFlight.has(file)) continue;
     const pid = Number(m[1] ?? m[2]);
-    let stale = pid === process.pid || !pidAlive(pid);
-    if (!stale) {
-      try {
-        const st = await lstat(file);
-        stale = Date.now() - st.mtimeMs > STALE_AFTER_MS;
-      } catch {
-        continue;
-      }
-    }
-    if (!stale) continue;
     try {
       const st = await lstat(file);
       if (!st.isFile() && !st.isSymbolicLink()) continue; // only ever remove what we could have made
+      if (pid !== process.pid && !abandoned(pid, st.mtimeMs)) continue; // a live writer's
       await rm(file, { force: true });
       removed.push(file);
     } catch {

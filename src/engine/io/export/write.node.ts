@@ -4,9 +4,9 @@
  * a temporary name and renamed into place, so a failure never leaves half an export.
  */
 import { accessSync, constants, existsSync, lstatSync, statSync, type Stats } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../atomic-file.node.js';
+import { abandoned, escapeRe, writeFileAtomic } from '../atomic-file.node.js';
 import type { Artifact } from './artifact';
 import { ExportError } from './plan';
 
@@ -60,6 +60,17 @@ async function writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<
   return bytes;
 }
 
+/** `.<name>.partial-<pid>` folders of exports that were killed (their process is gone). */
+async function removeAbandonedFolders(dir: string, base: string): Promise<void> {
+  const pattern = new RegExp(`^\\.${escapeRe(base)}\\.partial-(\\d+)$`);
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = pattern.exec(name);
+    if (!m) continue;
+    const st = lstatOrNull(join(dir, name));
+    if (st?.isDirectory() && (Number(m[1]) === process.pid || abandoned(Number(m[1]), st.mtimeMs))) await rm(join(dir, name), { recursive: true, force: true });
+  }
+}
+
 /** Write the artifact at `out` (a file or a folder); returns the bytes written per file. */
 export async function writeArtifact(out: string, artifact: Artifact, force: boolean): Promise<Record<string, number>> {
   checkOutPath(out, artifact.kind, force);
@@ -79,6 +90,7 @@ export async function writeArtifact(out: string, artifact: Artifact, force: bool
     return sizes;
   }
   const tmp = join(dirname(abs), `.${basename(abs)}.partial-${process.pid}`);
+  await removeAbandonedFolders(dirname(abs), basename(abs));
   try {
     await mkdir(tmp);
     for (const f of artifact.files) {
