@@ -1,7 +1,7 @@
 /**
  * ONNX import of networks built in PyTorch and exported with torch.onnx.export (torch 1.13,
- * opset 13): the imported graph's inference equals PyTorch's outputs within 1e-4 and keeps
- * PyTorch's parameter count. One Python process exports every model of this file.
+ * opset 13; 11 and 17 for two of them): the imported graph's inference equals PyTorch's outputs
+ * within 1e-4 and keeps PyTorch's parameter count. One Python process exports every model of this file.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,8 @@ const CASES: Record<string, string[]> = {
   'seed-cifar-bn': ['Input', 'Conv2D', 'BatchNorm', 'LeakyReLU', 'Conv2D', 'Sigmoid', 'MaxPool2D', 'Conv2D', 'BatchNorm', 'ReLU', 'MaxPool2D', 'Flatten', 'Dense', 'BatchNorm', 'ReLU', 'Dense', 'Softmax'],
   'alexnet-lrn': ['Input', 'Conv2D', 'ReLU', 'LRN', 'MaxPool2D', 'Conv2D', 'ReLU', 'LRN', 'MaxPool2D', 'Flatten', 'Dense', 'ReLU', 'Dense'],
   resnet18: [],
+  'vgg-opset11': ['Input', 'Conv2D', 'ReLU', 'Conv2D', 'ReLU', 'MaxPool2D', 'Conv2D', 'ReLU', 'MaxPool2D', 'Flatten', 'Dense', 'ReLU', 'Dense', 'Softmax'],
+  'resblock-opset17': ['Input', 'Conv2D', 'ReLU', 'Conv2D', 'Conv2D', 'BatchNorm', 'BatchNorm', 'ReLU', 'Conv2D', 'BatchNorm', 'Add', 'ReLU', 'GlobalAvgPool', 'Dense'],
   // a Keras/TF-style model: NHWC input, flatten of channels-last data, MatMul + Add
   nhwc: ['Input', 'Conv2D', 'ReLU', 'Flatten', 'Dense', 'Softmax'],
 };

@@ -216,6 +216,9 @@ MODELS = {
     "alexnet-lrn": (AlexLrn, [3, 32, 32], {}),
     "resnet18": (resnet18, [3, 64, 64], KEEP_BN),
     "unmappable": (Unmappable, [1, 8, 8], {}),
+    # the opsets around 13: 11 (Unsqueeze axes and Softmax axis as attributes), 17 (torch 1.13's newest)
+    "vgg-opset11": (Vgg, [3, 32, 32], {"opset_version": 11}),
+    "resblock-opset17": (ResBlockNet, [3, 16, 16], {**KEEP_BN, "opset_version": 17}),
 }
 BUILT = {"nhwc": nhwc_model}
 
@@ -243,8 +246,8 @@ def main():
         x = torch.randn(2, *shape)
         with torch.no_grad():
             y = m(x)
-        torch.onnx.export(m, x, f"{out_dir}/{name}.onnx", opset_version=13, input_names=["input"], output_names=["output"],
-                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, **opts)
+        torch.onnx.export(m, x, f"{out_dir}/{name}.onnx", input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, **{"opset_version": 13, **opts})
         result[name] = {"shape": shape, "x": x.flatten().tolist(), "y": y.flatten().tolist(),
                         "params": sum(p.numel() for p in m.parameters())}
     print(json.dumps(result))
