@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseProject } from '../../src/engine/io/project';
 import { InputFileError, readJsonFile } from '../../src/engine/io/input-file.node.js';
 import { checkJsonDepth, decodeUtf8, findInvalidUtf8, jsonSyntaxErrorAt, JsonTextError, MAX_JSON_DEPTH, parseJsonBytes, parseJsonText } from '../../src/engine/io/json-text';
+import { parseBinaryHeader } from '../../src/engine/io/weights-binary';
+import { CHECKPOINT_MAGIC, CheckpointError, decodeCheckpoint } from '../../src/engine/train/checkpoint';
 import { documentFromText } from '../../src/renderer/project/convert';
 
 const root = mkdtempSync(join(tmpdir(), 'convas-json-text-'));
@@ -129,5 +131,25 @@ describe('the app opens projects through the same reader', () => {
     expect(() => documentFromText(text, 'deep.convas.json', { name: 'deep', path: null })).toThrow(/^deep\.convas\.json: nested deeper than 256 levels at line 1, column 303/);
     // and the engine loader itself never overflows on what the reader lets through
     expect(() => parseProject(parseJsonText('{"format":"convas-project","version":1,"graph":' + '['.repeat(250) + ']'.repeat(250) + '}'))).toThrow(/graph/);
+  });
+});
+
+describe('JSON inside binary files goes through the same reader', () => {
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  it('a checkpoint whose header nests 100,000 deep is a CheckpointError naming the file (was: a stack overflow)', () => {
+    const json = new TextEncoder().encode(`{"format":"convas-checkpoint","tensors":[${deep}]}`);
+    const bytes = new Uint8Array(20 + json.length);
+    bytes.set(new TextEncoder().encode(CHECKPOINT_MAGIC));
+    const view = new DataView(bytes.buffer);
+    view.setUint32(8, 1, true);
+    view.setUint32(12, json.length, true);
+    bytes.set(json, 20);
+    expect(() => decodeCheckpoint(bytes, 'run.ckpt')).toThrow(CheckpointError);
+    expect(() => decodeCheckpoint(bytes, 'run.ckpt')).toThrow(/^run\.ckpt: the header is not valid JSON \(nested deeper than 256 levels/);
+  });
+  it('a binary weights header or metadata nested that deep, or not UTF-8, is a FormatError', () => {
+    expect(() => parseBinaryHeader(new TextEncoder().encode(`{"__metadata__":{"metrics":"${deep}"}}`), 100)).toThrow(/__metadata__\.metrics is not valid JSON text \(nested deeper than 256 levels/);
+    expect(() => parseBinaryHeader(new TextEncoder().encode(`{"a":${deep}}`), 100)).toThrow(/the header is not valid UTF-8 JSON \(nested deeper/);
+    expect(() => parseBinaryHeader(Uint8Array.of(0x7b, 0xc0, 0x7d), 100)).toThrow(/invalid UTF-8 at byte 1/);
   });
 });

@@ -13,6 +13,7 @@
  */
 import type { Normalization } from '../data/pipeline';
 import { joinChunks } from '../io/bytes';
+import { parseJsonBytes } from '../io/json-text';
 import type { WeightMap } from './weights';
 
 export const CHECKPOINT_MAGIC = 'CNVSCKPT';
@@ -157,7 +158,7 @@ export function readCheckpointPrefix(prefix: Uint8Array, fail: Fail): { headerBy
 export function readCheckpointHeader(bytes: Uint8Array, fail: Fail): { header: Header; fileBytes: number } {
   let header: Header;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes)) as Header;
+    header = parseJsonBytes(bytes) as Header; // UTF-8 and nesting checked: a crafted header cannot overflow a stack
   } catch (e) {
     return fail(`the header is not valid JSON (${(e as Error).message})`);
   }
