@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openMemoryData, type MemoryFile } from '../../src/engine/data/memory';
 import { openDataset } from '../../src/engine/data/open.node.js';
 import { DatasetError, type Dataset, type SampleSource } from '../../src/engine/data/types';
 import { MAX_IMAGE_PIXELS } from '../../src/engine/data/image-header';
@@ -238,5 +239,36 @@ describe('fuzz: dataset readers on damaged folders (500 each, seeded)', () => {
     expect(tally.refusedAtOpen).toBeGreaterThan(150);
     expect(tally.byKind.trailer).toBeGreaterThan(30);
     expect(tally.byKind.huge).toBeGreaterThan(30);
+  });
+
+  it('the browser build\'s in-memory readers (IDX and CIFAR-10 bytes from a file input)', async () => {
+    const rng = new Rng(24);
+    let opened = 0;
+    let refused = 0;
+    for (let i = 0; i < 500; i++) {
+      const idx = rng.random() < 0.5;
+      const files: MemoryFile[] = Object.entries(idx ? mnistFiles(5, 2) : cifarFiles()).map(([name, bytes]) => ({ name: `data/${name}`, bytes: new Uint8Array(bytes) }));
+      const f = pick(rng, files);
+      const kind = pick(rng, ['bytes', 'header', 'drop', 'utf8'] as const);
+      if (kind === 'bytes') f.bytes = damageBytes(f.bytes, rng);
+      else if (kind === 'header') new DataView(f.bytes.buffer, f.bytes.byteOffset).setUint32(4 * rng.int(Math.min(4, f.bytes.length >> 2)), pick(rng, AWKWARD_U32));
+      else if (kind === 'drop') files.splice(files.indexOf(f), 1);
+      else f.bytes = insertAt(f.bytes, rng.int(f.bytes.length + 1), pick(rng, INVALID_UTF8));
+      const label = `memory #${i} (${idx ? 'idx' : 'cifar'} ${kind} ${f.name})`;
+      try {
+        const d = openMemoryData({ format: null, label: 'data', files });
+        const size = d.inputShape.reduce((a, b) => a * b, 1);
+        await readAll(d.train, size, d.classes!.length, label);
+        if (d.test) await readAll(d.test, size, d.classes!.length, label);
+        opened++;
+      } catch (e) {
+        if (e instanceof Error && e.message.startsWith(label)) throw e;
+        if (!(e instanceof DatasetError)) throw new Error(`${label}: untyped ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        if (kind === 'utf8' && f.name.endsWith('batches.meta.txt') && !/invalid UTF-8 at byte \d+/.test(e.message)) throw new Error(`${label}: ${e.message}`);
+        refused++;
+      }
+    }
+    expect(opened).toBeGreaterThan(30);
+    expect(refused).toBeGreaterThan(200);
   });
 });
