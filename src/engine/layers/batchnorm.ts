@@ -7,8 +7,8 @@
  * variance takes the *unbiased* batch variance (m / (m − 1), m = values per channel).
  * Inference: normalise with the running statistics, so the layer is a fixed affine map.
  *
- * Element → channel decoding corrects each float quotient by its remainder (as maxpool2d.ts):
- * webgpu compiles `/` and `%` to f32 division, which can put ⌊i / n⌋ one low at a multiple of n.
+ * The per-element kernels are generated (exact channel decode); the per-channel statistics
+ * loop over the batch and the positions.
  *
  * Backward in training mode (x̂ = (x − μ)/σ, m values per channel):
  *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ/(σ·m) · (m·dy − dβ − x̂·dγ);
@@ -16,6 +16,7 @@
  */
 import { GraphError } from '../graph/errors';
 import type { Handle, KArr, KernelThis, LayerSpec } from './spec';
+import { elementwise } from './conv-codegen';
 
 export interface BatchNormParams {
   momentum: number;
@@ -56,19 +57,6 @@ function channelVariance(this: KernelThis<BnConsts>, x: KArr, mean: KArr): numbe
   return s / (this.constants.N * this.constants.HW);
 }
 
-/** y = γ·(x − μ)/√(σ² + ε) + β, with μ, σ² the batch or the running statistics. */
-function normalise(this: KernelThis<BnConsts>, x: KArr, mean: KArr, variance: KArr, gamma: KArr, beta: KArr): number {
-  const i = this.thread.x;
-  let t = Math.floor(i / this.constants.HW);
-  const r = i - t * this.constants.HW;
-  if (r < 0) t -= 1;
-  if (r >= this.constants.HW) t += 1;
-  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
-  if (c < 0) c += this.constants.C;
-  if (c >= this.constants.C) c -= this.constants.C;
-  return (gamma[c] * (x[i] - mean[c])) / Math.sqrt(variance[c] + this.constants.eps) + beta[c];
-}
-
 function updateRunningMean(this: KernelThis<BnConsts>, running: KArr, batchMean: KArr): number {
   const c = this.thread.x;
   return (1 - this.constants.momentum) * running[c] + this.constants.momentum * batchMean[c];
@@ -102,33 +90,25 @@ function gradGamma(this: KernelThis<BnConsts>, dy: KArr, x: KArr, mean: KArr, va
   return s / Math.sqrt(variance[c] + this.constants.eps);
 }
 
-/** Training: dx = γ/(σ·m) · (m·dy − dβ − x̂·dγ). */
-function gradInputTraining(this: KernelThis<BnConsts>, dy: KArr, x: KArr, mean: KArr, variance: KArr, gamma: KArr, dBeta: KArr, dGamma: KArr): number {
-  const i = this.thread.x;
-  let t = Math.floor(i / this.constants.HW);
-  const r = i - t * this.constants.HW;
-  if (r < 0) t -= 1;
-  if (r >= this.constants.HW) t += 1;
-  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
-  if (c < 0) c += this.constants.C;
-  if (c >= this.constants.C) c -= this.constants.C;
-  const m = this.constants.N * this.constants.HW;
-  const invStd = 1 / Math.sqrt(variance[c] + this.constants.eps);
-  const xhat = (x[i] - mean[c]) * invStd;
-  return ((gamma[c] * invStd) / m) * (m * dy[i] - dBeta[c] - xhat * dGamma[c]);
-}
-
-/** Inference: the statistics are constants, so dx = γ·dy/√(σ² + ε). */
-function gradInputInference(this: KernelThis<BnConsts>, dy: KArr, variance: KArr, gamma: KArr): number {
-  const i = this.thread.x;
-  let t = Math.floor(i / this.constants.HW);
-  const r = i - t * this.constants.HW;
-  if (r < 0) t -= 1;
-  if (r >= this.constants.HW) t += 1;
-  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
-  if (c < 0) c += this.constants.C;
-  if (c >= this.constants.C) c -= this.constants.C;
-  return (gamma[c] * dy[i]) / Math.sqrt(variance[c] + this.constants.eps);
+/**
+ * The per-element kernels, generated (conv-codegen.ts): the element's channel comes from an
+ * exact decode, on webasm's grid from y (uniform across lanes: γ, μ, σ² reads are splats).
+ */
+function elementKernels(grid: boolean, N: number, C: number, HW: number) {
+  const shape: [[string, number][], [string, number][]] = [[['p', HW]], [['c', C], ['n', N]]];
+  const invStd = 'const invStd = 1 / Math.sqrt(variance[c] + this.constants.eps);';
+  return {
+    /** y = γ·(x − μ)/√(σ² + ε) + β, with μ, σ² the batch or the running statistics. */
+    normalise: elementwise(grid, ...shape, ['x', 'mean', 'variance', 'gamma', 'beta'], [invStd, 'return gamma[c] * (x[i] - mean[c]) * invStd + beta[c];']),
+    /** Training: dx = γ/(σ·m) · (m·dy − dβ − x̂·dγ). */
+    gradTraining: elementwise(grid, ...shape, ['dy', 'x', 'mean', 'variance', 'gamma', 'dBeta', 'dGamma'], [
+      invStd,
+      'const xhat = (x[i] - mean[c]) * invStd;',
+      `return gamma[c] * invStd / ${N * HW} * (${N * HW} * dy[i] - dBeta[c] - xhat * dGamma[c]);`,
+    ]),
+    /** Inference: the statistics are constants, so dx = γ·dy/√(σ² + ε). */
+    gradInference: elementwise(grid, ...shape, ['dy', 'variance', 'gamma'], [invStd, 'return gamma[c] * dy[i] * invStd;']),
+  };
 }
 
 export const BatchNorm: LayerSpec<BatchNormParams> = {
@@ -156,16 +136,16 @@ export const BatchNorm: LayerSpec<BatchNormParams> = {
     const HW = s.length === 3 ? s[1] * s[2] : 1;
     const m = ctx.batch * HW;
     const k: BnConsts = { N: ctx.batch, C, HW, momentum: p.momentum, eps: p.epsilon, unbias: m > 1 ? m / (m - 1) : 1 };
-    const n = ctx.batch * C * HW;
     const mean = ctx.kernel(channelMean, C, k);
     const variance = ctx.kernel(channelVariance, C, k);
-    const norm = ctx.kernel(normalise, n, k);
+    const el = elementKernels(ctx.grid === true, ctx.batch, C, HW);
+    const norm = ctx.kernel(el.normalise.source, el.normalise.size, k);
     const runMean = ctx.kernel(updateRunningMean, C, k);
     const runVar = ctx.kernel(updateRunningVar, C, k);
     const dBeta = ctx.kernel(gradBeta, C, k);
     const dGamma = ctx.kernel(gradGamma, C, k);
-    const dxTrain = ctx.kernel(gradInputTraining, n, k);
-    const dxInfer = ctx.kernel(gradInputInference, n, k);
+    const dxTrain = ctx.kernel(el.gradTraining.source, el.gradTraining.size, k);
+    const dxInfer = ctx.kernel(el.gradInference.source, el.gradInference.size, k);
     return {
       forward: ({ inputs, params, state, training }) => {
         const x = inputs[0];

@@ -135,6 +135,19 @@ function indexing(grid: boolean, inner: [string, number][], outer: [string, numb
   return { lines, size: [extent(inner), extent(outer)] };
 }
 
+/**
+ * An elementwise kernel over the flat buffer [outer…, inner…] (names innermost first): `body`
+ * sees the decoded indices and the flat index `i`, and returns the value. On a grid (webasm)
+ * the outer indices (sample, channel) are uniform across SIMD lanes, so per-channel reads are
+ * splat loads. Every decode is exact (exactDiv); `i` is exact below 2^24 (limits.ts).
+ */
+export function elementwise(grid: boolean, inner: [string, number][], outer: [string, number][], params: string[], body: string[]): GeneratedKernel {
+  const ix = indexing(grid, inner, outer);
+  const lines = [...ix.lines];
+  if (Array.isArray(ix.size)) lines.push(`const i = gx + ${ix.size[0]} * gy;`);
+  return { source: build(params, [...lines, ...body]), size: ix.size };
+}
+
 /** The padded input extent the windows need: (out − 1)·stride + kernel. */
 export function coveredExtent(out: number, stride: number, k: number): number {
   return (out - 1) * stride + k;
