@@ -25,6 +25,8 @@ import { LAYER_MIME } from './dnd';
 import { EmptyCanvas } from './EmptyCanvas';
 import { MIN_ZOOM, setFlowInstance, setLastPointer, showDocument } from './flowApi';
 import { LayerNodeView } from './LayerNodeView';
+import { PreviewBar } from './preview/PreviewBar';
+import { PreviewEffects } from './preview/PreviewEffects';
 import { explainRefusal, isReconnecting, isValidConnection, onReconnect, onReconnectEnd, onReconnectStart } from './wiring';
 
 /** Module level: a nodeTypes object recreated per render makes React Flow remount every node. */
@@ -162,6 +164,8 @@ export function Canvas() {
         {showMinimap && <MiniMap<LayerNode> pannable zoomable nodeColor={miniMapColor} nodeBorderRadius={6} position="bottom-right" ariaLabel="Minimap" />}
         <ConnectionHint />
         <FlowBridge />
+        {nodes.length > 0 && <PreviewBar />}
+        <PreviewEffects />
       </ReactFlow>
       {nodes.length === 0 && <EmptyCanvas />}
     </div>

@@ -15,6 +15,7 @@ import { useReport } from '../graph/useReport';
 import { connectedPorts, isPendingWiring } from '../graph/wiring';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store/editor';
+import { NodePreview } from './preview/NodePreview';
 
 function safeSummary(spec: LayerSpec, params: Record<string, unknown> | null): string {
   if (!params) return '';
@@ -86,6 +87,7 @@ function LayerNodeViewInner({ id, data, selected }: NodeProps<LayerNode>) {
             {info && info.paramCount > 0 ? `${formatCompact(info.paramCount)} params` : ''}
           </span>
         </div>
+        {info?.outputShape && !error && <NodePreview id={id} shape={info.outputShape} isOutput={!!spec?.output} labels={null} />}
       </div>
       {error && (
         <div className={`layer-node-error${pending ? ' is-pending' : ''}`} data-testid="node-error" data-pending={pending} role="alert">

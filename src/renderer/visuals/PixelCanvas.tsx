@@ -1,5 +1,10 @@
-/** RGBA pixels on a canvas at their own resolution, shown at a given size with crisp pixels. */
-import { useEffect, useRef } from 'react';
+/**
+ * RGBA pixels on a canvas at their own resolution, shown at a given size with crisp pixels.
+ * Given the values the pixels stand for, hovering shows the value under the pointer (and its
+ * row and column), so every picture can be read, not only looked at.
+ */
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { formatValue } from './colormap';
 
 export interface PixelCanvasProps {
   width: number;
@@ -12,10 +17,27 @@ export interface PixelCanvasProps {
   testId?: string;
   className?: string;
   data?: Record<string, string | number>;
+  /** The value behind each pixel, row-major (`height × width`): shown on hover. */
+  values?: ArrayLike<number>;
 }
 
-export function PixelCanvas({ width, height, rgba, cssWidth, cssHeight, label, testId, className, data }: PixelCanvasProps) {
+interface Readout {
+  x: number;
+  y: number;
+  left: number;
+  top: number;
+}
+
+/** The pixel under a pointer at (`ox`, `oy`) CSS pixels inside a `cssWidth × cssHeight` picture. */
+export function pixelAt(ox: number, oy: number, o: { width: number; height: number; cssWidth: number; cssHeight: number }): { x: number; y: number } {
+  const x = Math.min(o.width - 1, Math.max(0, Math.floor((ox / o.cssWidth) * o.width)));
+  const y = Math.min(o.height - 1, Math.max(0, Math.floor((oy / o.cssHeight) * o.height)));
+  return { x, y };
+}
+
+export function PixelCanvas({ width, height, rgba, cssWidth, cssHeight, label, testId, className, data, values }: PixelCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState<Readout | null>(null);
   useEffect(() => {
     const canvas = ref.current;
     const ctx = canvas?.getContext('2d');
@@ -25,5 +47,25 @@ export function PixelCanvas({ width, height, rgba, cssWidth, cssHeight, label, t
     ctx.putImageData(new ImageData(rgba, width, height), 0, 0);
   }, [rgba, width, height]);
   const attrs = Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [`data-${k}`, v]));
-  return <canvas ref={ref} className={`tensor-image${className ? ` ${className}` : ''}`} style={{ width: cssWidth, height: cssHeight }} role="img" aria-label={label} data-testid={testId} {...attrs} />;
+  const canvas = (
+    <canvas ref={ref} className={`tensor-image${className ? ` ${className}` : ''}`} style={{ width: cssWidth, height: cssHeight }} role="img" aria-label={label} data-testid={testId} {...attrs} />
+  );
+  if (!values || values.length !== width * height) return canvas;
+  const move = (e: MouseEvent<HTMLSpanElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const ox = e.clientX - box.left;
+    const oy = e.clientY - box.top;
+    setHover({ ...pixelAt(ox, oy, { width, height, cssWidth: box.width || cssWidth, cssHeight: box.height || cssHeight }), left: ox, top: oy });
+  };
+  const v = hover ? values[hover.y * width + hover.x] : 0;
+  return (
+    <span className="pixel-hover" onMouseMove={move} onMouseLeave={() => setHover(null)}>
+      {canvas}
+      {hover && (
+        <span className="pixel-readout mono" data-testid="pixel-readout" data-value={v} style={{ left: hover.left + 12, top: hover.top + 12 }}>
+          {height > 1 ? `row ${hover.y}, col ${hover.x}` : `#${hover.x}`}: {formatValue(v)}
+        </span>
+      )}
+    </span>
+  );
 }

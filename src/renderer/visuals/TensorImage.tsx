@@ -32,6 +32,7 @@ export function TensorImage({ plane, scale, size, label, testId, className }: Te
       testId={testId}
       className={className}
       data={{ map: scale.map, lo: scale.lo, hi: scale.hi }}
+      values={plane.data}
     />
   );
 }
