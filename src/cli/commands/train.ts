@@ -17,6 +17,8 @@ import type { WriteBody } from '../../engine/io/atomic-file.node.js';
 import { shapesClassesFor } from '../../engine/data/classes-fit';
 import { inferShapes } from '../../engine/shapes/inferShapes';
 import { tensorSlots } from '../../engine/shapes/tensor-slots';
+import { estimateTrainingMemory, judgeMemory } from '../../engine/train/memory-estimate';
+import { nodeMemoryLimit } from '../../engine/train/memory-limit.node.js';
 import type { WeightMap } from '../../engine/train/weights';
 import { WorkerClient, type ClientEvent } from '../../engine/worker/client.node.js';
 import type { EventOf, HyperparametersInput } from '../../engine/worker/protocol';
@@ -326,6 +328,12 @@ async function runTraining(plan: TrainPlan, io: Io): Promise<number> {
   await probeWritable(plan.hyper.checkpointPath!, plan.checkpoint ? '--resume' : '--checkpoint');
   const say = (text: string) => (plan.json ? io.err(`${text}\n`) : io.out(`${text}\n`)); // stdout carries only JSON lines with --json
   for (const line of plan.echo) say(line);
+  // training memory, before a single allocation: the worker refuses a run that cannot fit; near the limit, say so
+  const report = inferShapes(plan.graph as Project['graph']);
+  if (report.ok && typeof plan.hyper.batchSize === 'number' && plan.hyper.optimizer) {
+    const memory = judgeMemory(estimateTrainingMemory(report, { batch: plan.hyper.batchSize, optimizer: plan.hyper.optimizer.name }), nodeMemoryLimit(), plan.hyper.backend ?? null);
+    if (memory.verdict === 'tight') io.err(`Warning: ${memory.message}\n`);
+  }
 
   const client = WorkerClient.fork({ onOutput: (t) => io.err(t) });
   const progress = new Progress(io, !plan.json && process.stderr.isTTY === true);
