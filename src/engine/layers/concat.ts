@@ -5,35 +5,22 @@
  * (concatenation is associative), backward slices each input's block out of the gradient.
  */
 import { ShapeError } from '../graph/errors';
-import type { KArr, KernelThis, LayerSpec } from './spec';
+import type { LayerSpec } from './spec';
+import { elementwise, type GeneratedKernel } from './conv-codegen';
 import { size } from './spec';
 
-/** Per sample: A values of `a`, then B values of `b`. */
-function concatPair(this: KernelThis<{ A: number; B: number; S: number }>, a: KArr, b: KArr): number {
-  const i = this.thread.x;
-  // webgpu divides in f32 (up to 2.5 ulp off, seen: 189 / 189 → 0.99999994): the remainder
-  // corrects the quotient
-  let n = Math.floor(i / this.constants.S);
-  let j = i - n * this.constants.S;
-  if (j < 0) { n -= 1; j += this.constants.S; }
-  if (j >= this.constants.S) { n += 1; j -= this.constants.S; }
-  let v = 0;
-  if (j < this.constants.A) {
-    v = a[n * this.constants.A + j];
-  } else {
-    v = b[n * this.constants.B + j - this.constants.A];
-  }
-  return v;
+/** Per sample: A values of `a`, then B values of `b` (generated: exact sample decode). */
+function pairSource(grid: boolean, N: number, A: number, B: number): GeneratedKernel {
+  return elementwise(grid, [['j', A + B]], [['n', N]], ['a', 'b'], [
+    'let v = 0;',
+    `if (j < ${A}) {`, `v = a[n * ${A} + j];`, '} else {', `v = b[n * ${B} + j - ${A}];`, '}',
+    'return v;',
+  ]);
 }
 
 /** Per sample: the B values at offset OFF of a gradient with S values per sample. */
-function concatSlice(this: KernelThis<{ S: number; OFF: number; B: number }>, dy: KArr): number {
-  const i = this.thread.x;
-  let n = Math.floor(i / this.constants.B);
-  let j = i - n * this.constants.B;
-  if (j < 0) { n -= 1; j += this.constants.B; }
-  if (j >= this.constants.B) { n += 1; j -= this.constants.B; }
-  return dy[n * this.constants.S + this.constants.OFF + j];
+function sliceSource(grid: boolean, N: number, S: number, OFF: number, B: number): GeneratedKernel {
+  return elementwise(grid, [['j', B]], [['n', N]], ['dy'], [`return dy[n * ${S} + ${OFF} + j];`]);
 }
 
 export const Concat: LayerSpec<Record<string, never>> = {
@@ -63,12 +50,14 @@ export const Concat: LayerSpec<Record<string, never>> = {
     // the k-th step joins the first k blocks (A values) with block k (B values)
     const joins = sizes.slice(1).map((B, k) => {
       const A = sizes.slice(0, k + 1).reduce((x, y) => x + y, 0);
-      return ctx.kernel(concatPair, N * (A + B), { A, B, S: A + B });
+      const pair = pairSource(ctx.grid === true, N, A, B);
+      return ctx.kernel(pair.source, pair.size);
     });
     const S = size(ctx.outShape);
     let off = 0;
     const slices = sizes.map((B) => {
-      const kern = ctx.kernel(concatSlice, N * B, { S, OFF: off, B });
+      const k = sliceSource(ctx.grid === true, N, S, off, B);
+      const kern = ctx.kernel(k.source, k.size);
       off += B;
       return kern;
     });

@@ -4,6 +4,7 @@
  */
 import type { KArr, KernelThis, LayerSpec } from './spec';
 import { expectImage } from './geometry';
+import { elementwise, type GeneratedKernel } from './conv-codegen';
 
 type GapConsts = { HW: number };
 
@@ -17,14 +18,9 @@ function globalAvgForward(this: KernelThis<GapConsts>, x: KArr): number {
   return s / this.constants.HW;
 }
 
-function globalAvgBackward(this: KernelThis<GapConsts>, dy: KArr): number {
-  const i = this.thread.x;
-  // webgpu divides in f32 (up to 2.5 ulp off): correct the plane index by the remainder
-  let plane = Math.floor(i / this.constants.HW);
-  const r = i - plane * this.constants.HW;
-  if (r < 0) { plane -= 1; }
-  if (r >= this.constants.HW) { plane += 1; }
-  return dy[plane] / this.constants.HW;
+/** dX[n,c,p] = dY[n,c] / (H·W) (generated: exact plane decode). */
+function backwardSource(grid: boolean, planes: number, HW: number): GeneratedKernel {
+  return elementwise(grid, [['p', HW]], [['plane', planes]], ['dy'], [`return dy[plane] / ${HW};`]);
 }
 
 export const GlobalAvgPool: LayerSpec<Record<string, never>> = {
@@ -45,7 +41,8 @@ export const GlobalAvgPool: LayerSpec<Record<string, never>> = {
     const [C, H, W] = ctx.inShapes[0];
     const k: GapConsts = { HW: H * W };
     const forward = ctx.kernel(globalAvgForward, ctx.batch * C, k);
-    const backward = ctx.kernel(globalAvgBackward, ctx.batch * C * H * W, k);
+    const b = backwardSource(ctx.grid === true, ctx.batch * C, H * W);
+    const backward = ctx.kernel(b.source, b.size);
     return {
       forward: ({ inputs }) => ({ output: forward(inputs[0]) }),
       backward: ({ gradOutput, needInputGrad }) => ({ inputs: [needInputGrad[0] ? backward(gradOutput) : null], params: {} }),

@@ -5,28 +5,25 @@
  * z − max − log Σ e^(z − max) never overflows and never takes the log of an underflowed zero.
  * Its gradient w.r.t. the logits is the classic (softmax − one-hot) / batch.
  *
- * Sample/class decoding corrects the float quotient by its remainder (as maxpool2d.ts): webgpu
- * compiles `/` to f32 division, which can put ⌊i / F⌋ one low at a multiple of F.
+ * The per-element kernels are generated (conv-codegen.ts: exact sample/class decode); the loss
+ * and the correct count are one thread each.
  */
 import { ShapeError } from '../graph/errors';
 import type { KArr, KernelThis, LayerSpec } from './spec';
+import { elementwise, type GeneratedKernel } from './conv-codegen';
 
 type SoftmaxConsts = { F: number; N: number };
 
-/** p[n,f] = e^(z[n,f] − max) / Σ_g e^(z[n,g] − max), one thread per element. */
-function softmaxForward(this: KernelThis<SoftmaxConsts>, z: KArr): number {
-  const i = this.thread.x;
-  let n = Math.floor(i / this.constants.F);
-  // (no variable may share a name with a loop counter below: gpu.js flattens block scopes)
-  const r = i - n * this.constants.F;
-  if (r < 0) n -= 1;
-  if (r >= this.constants.F) n += 1;
-  const base = n * this.constants.F;
-  let m = z[base];
-  for (let f = 1; f < this.constants.F; f++) m = Math.max(m, z[base + f]);
-  let s = 0;
-  for (let f = 0; f < this.constants.F; f++) s += Math.exp(z[base + f] - m);
-  return Math.exp(z[i] - m) / s;
+/** p[n,f] = e^(z[n,f] − max) / Σ_g e^(z[n,g] − max), one thread per element (generated). */
+function forwardSource(grid: boolean, F: number, N: number): GeneratedKernel {
+  return elementwise(grid, [['f', F]], [['n', N]], ['z'], [
+    `const base = n * ${F};`,
+    'let m = z[base];',
+    `for (let g = 1; g < ${F}; g++) {`, 'm = Math.max(m, z[base + g]);', '}',
+    'let s = 0;',
+    `for (let g = 0; g < ${F}; g++) {`, 's += Math.exp(z[base + g] - m);', '}',
+    'return Math.exp(z[i] - m) / s;',
+  ]);
 }
 
 /** Batch-mean cross-entropy: mean over n of log Σ e^(z − max) + max − z[target]. One thread. */
@@ -66,16 +63,13 @@ function countCorrect(this: KernelThis<SoftmaxConsts>, z: KArr, targets: KArr): 
   return correct;
 }
 
-/** dL/dz[n,f] = (p[n,f] − [f == target[n]]) / N. */
-function crossEntropyGrad(this: KernelThis<SoftmaxConsts>, p: KArr, targets: KArr): number {
-  const i = this.thread.x;
-  let n = Math.floor(i / this.constants.F);
-  let f = i - n * this.constants.F;
-  if (f < 0) { n -= 1; f += this.constants.F; }
-  if (f >= this.constants.F) { n += 1; f -= this.constants.F; }
-  let g = p[i];
-  if (f === Math.floor(targets[n] + 0.5)) g = p[i] - 1;
-  return g / this.constants.N;
+/** dL/dz[n,f] = (p[n,f] − [f == target[n]]) / N (generated). */
+function gradSource(grid: boolean, F: number, N: number): GeneratedKernel {
+  return elementwise(grid, [['f', F]], [['n', N]], ['p', 'targets'], [
+    'let g = p[i];',
+    'if (f === Math.floor(targets[n] + 0.5)) {', 'g = p[i] - 1;', '}',
+    `return g / ${N};`,
+  ]);
 }
 
 export const Softmax: LayerSpec<Record<string, never>> = {
@@ -97,11 +91,13 @@ export const Softmax: LayerSpec<Record<string, never>> = {
   output: { targets: 'class', lossName: 'cross-entropy' },
   compile(ctx) {
     const k: SoftmaxConsts = { F: ctx.outShape[0], N: ctx.batch };
-    const n = ctx.batch * k.F;
-    const fwd = ctx.kernel(softmaxForward, n, k);
+    const grid = ctx.grid === true;
+    const f = forwardSource(grid, k.F, k.N);
+    const fwd = ctx.kernel(f.source, f.size);
     const loss = ctx.kernel(crossEntropyLoss, 1, k);
     const correct = ctx.kernel(countCorrect, 1, k);
-    const grad = ctx.kernel(crossEntropyGrad, n, k);
+    const gs = gradSource(grid, k.F, k.N);
+    const grad = ctx.kernel(gs.source, gs.size);
     return {
       forward: ({ inputs }) => ({ output: fwd(inputs[0]) }),
       loss: ({ input, output, targets }) => ({
