@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { png, pngWithSize } from '../helpers/dataset-files';
 import { expectOneLine, FIXTURES, runCli } from './cli-run';
 
 const PROJECT = join(FIXTURES, 'tiny-cnn.convas.json');
@@ -68,6 +69,23 @@ describe('convas with bad files', () => {
     w.tensors['bn1.running_var'].data[1] = -0.25;
     const weights = file('negvar.weights.json', JSON.stringify(w));
     expect(await fails(['infer', PROJECT, '--weights', weights, '--input', INPUT, '--backend', 'cpu'])).toBe(`convas infer: ${weights}: bn1.running_var[1] is -0.25: a variance cannot be below 0`);
+  });
+});
+
+describe('convas infer --input with an image', () => {
+  it('takes a PNG with bytes after IEND as the clean one, and refuses a huge IHDR with its size and the limit', async () => {
+    const clean = png(6, 6, (x, y) => [x * 40, y * 40, 0]);
+    const a = file('clean.png', clean);
+    const b = file('trailer.png', Buffer.concat([clean, Buffer.from('bytes an editor left after IEND')]));
+    const ok = await runCli(['infer', PROJECT, '--weights', WEIGHTS, '--input', a, '--backend', 'cpu', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const trailer = await runCli(['infer', PROJECT, '--weights', WEIGHTS, '--input', b, '--backend', 'cpu', '--json']);
+    expect(trailer.code, trailer.stderr).toBe(0);
+    expect(JSON.parse(trailer.stdout).outputs).toEqual(JSON.parse(ok.stdout).outputs);
+    const huge = file('huge.png', pngWithSize(clean, 100_000, 100_000));
+    expect(await fails(['infer', PROJECT, '--weights', WEIGHTS, '--input', huge, '--backend', 'cpu'])).toBe(
+      `convas infer: ${huge}: unreadable PNG image: the PNG header says 100000×100000 = 10,000,000,000 pixels, more than the 89,478,485 an image may have (PIL's limit); resize it or leave it out`,
+    );
   });
 });
 

@@ -36,7 +36,7 @@ export function checkImageSize(h: ImageHeader): ImageHeader {
   const pixels = h.width * h.height;
   if (pixels > MAX_IMAGE_PIXELS) {
     throw new Error(
-      `the ${h.format} header says ${h.width}×${h.height} = ${pixels.toLocaleString('en-US')} pixels, more than the ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} an image may have (PIL's limit); resize it or remove it from the folder`,
+      `the ${h.format} header says ${h.width}×${h.height} = ${pixels.toLocaleString('en-US')} pixels, more than the ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} an image may have (PIL's limit); resize it or leave it out`,
     );
   }
   return h;
