@@ -26,6 +26,8 @@ export interface OpContext {
   liveReaders(v: LiveValue): number;
   /** Adds a Convas layer fed by `inputs`; returns its id. */
   layer(type: string, params: Record<string, unknown>, inputs: LiveValue[], tensors?: LayerTensors): string;
+  /** Says what became of a node that adds no layer (the mapping the CLI prints). */
+  note(text: string): void;
   /** The params and tensors of a Convas layer added earlier (for folding an Add into a bias). */
   layerOf(id: string): { type: string; params: Record<string, unknown>; tensors: LayerTensors } | undefined;
 }

@@ -187,6 +187,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Onnx
       continue;
     }
     const added: string[] = [];
+    let note: string | undefined;
     const c: OpContext = {
       node,
       opType,
@@ -201,6 +202,9 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Onnx
         inputs.forEach((v, port) => edges.push({ from: v.node, to: id, port }));
         added.push(id);
         return id;
+      },
+      note: (text) => {
+        note = text;
       },
       layerOf: (id) => {
         const l = layers.get(id);
@@ -221,7 +225,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Onnx
         if (o && (readers.get(o) ?? 0) > 0 && !values.has(o)) broken.add(o);
       });
       const first = list[0];
-      const note = added.length ? undefined : first?.kind === 'const' ? 'folded (constant)' : first?.kind === 'live' && (values.get(ins[0]) as LiveValue | undefined)?.node !== first.node ? `merged into ${first.node}` : 'passes its input through';
+      note ??= added.length ? undefined : first?.kind === 'const' ? 'folded (constant)' : 'passes its input through';
       mapping.push({ onnx: label, opType, convas: added, ...(note ? { note } : {}) });
     } catch (e) {
       if (!(e instanceof Unmappable)) throw e;

@@ -186,6 +186,7 @@ const add: OpMapping = (c) => {
     if (dense?.type === 'Dense' && dense.params.useBias === false && x.dims.length === 1 && !x.perm && c.liveReaders(x) === 1) {
       dense.tensors.bias = denseBias(consts[0], x.dims[0], 1);
       dense.params.useBias = true;
+      c.note(`merged into ${x.node} (its bias)`);
       return x;
     }
     throw new Unmappable('adds a constant to a tensor; Convas maps that only as the bias of a MatMul (a Dense layer) whose output nothing else reads');
@@ -242,6 +243,7 @@ const pad: OpMapping = (c) => {
   if ([t, l, b, r].some((d) => d < 0)) throw new Unmappable('negative pads (cropping)');
   // dims stay the unpadded ones: only a layer that pads with zeros itself may read this value, and it adds `pad` to its own
   const before = x.pad ?? [0, 0, 0, 0];
+  c.note('merged into the padding of the layer that reads it');
   return { ...x, pad: [before[0] + t, before[1] + l, before[2] + b, before[3] + r] };
 };
 
