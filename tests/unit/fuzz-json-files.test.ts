@@ -5,6 +5,8 @@
  * devices or links to directories, and (weights) negative BatchNorm variances. Every file either
  * loads and holds only what the format allows, or is refused with a CliError that starts with
  * its path and says what the mutation broke — never an untyped error, a hang, or garbage let in.
+ * Projects and weights also go the desktop app's way (main decodes the bytes, the renderer
+ * parses): it must accept and refuse exactly what the CLI does.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +15,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/errors';
 import { loadProject, loadTensor, loadWeights } from '../../src/cli/files';
 import { FormatError } from '../../src/engine/io/errors';
-import { MAX_JSON_DEPTH } from '../../src/engine/io/json-text';
-import { matchWeights } from '../../src/engine/io/weights';
+import { decodeUtf8, JsonTextError, MAX_JSON_DEPTH } from '../../src/engine/io/json-text';
+import { matchWeights, type WeightsFile } from '../../src/engine/io/weights';
+import { documentFromText } from '../../src/renderer/project/convert';
+import { readWeightsFor } from '../../src/renderer/training/weights-io';
 import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import { Rng } from '../../src/engine/util/rng';
 import { damageBytes, makeSpecial, SPECIAL_KINDS, SPECIAL_MESSAGE, withDeepNesting, withInvalidUtf8, writeBytes, type SpecialKind } from './fuzz-bytes';
@@ -113,12 +117,45 @@ function runCase<T>(c: Case, path: string, label: string, load: (p: string) => T
   return 'refused';
 }
 
-function fuzz<T>(name: string, original: unknown, kinds: readonly Kind[], seed: number, load: (p: string) => T, check: (v: T) => void): Tally {
+/**
+ * The desktop app's way to the same file: main decodes the bytes (decodeUtf8), the renderer
+ * parses the text (documentFromText / readWeightsFor). It must agree with the CLI on what loads
+ * and refuse with an Error that starts with the file's name.
+ */
+type AppLoad = (bytes: Uint8Array, name: string) => void;
+
+/** Main's readTextFile and the browser's fileText: the bytes as text, or an Error naming the file. */
+function appText(bytes: Uint8Array, name: string): string {
+  try {
+    return decodeUtf8(bytes);
+  } catch (e) {
+    if (e instanceof JsonTextError) throw new Error(`${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+function appAgrees(c: Case, cli: Outcome, app: AppLoad, label: string): void {
+  if (c.special) return; // main refuses what is not a regular file before reading (readTextFile)
+  let outcome: Outcome = 'loaded';
+  try {
+    app(c.bytes!, 'doc.json');
+  } catch (e) {
+    if (!(e instanceof Error) || e.name === 'TypeError' || e.name === 'RangeError') throw new Error(`${label} (app): untyped ${String(e)}`);
+    if (!e.message.startsWith('doc.json')) throw new Error(`${label} (app): the message does not name the file: ${e.message}`);
+    if (c.must && !c.must.test(e.message)) throw new Error(`${label} (app): expected ${c.must}, got: ${e.message.slice(0, 300)}`);
+    outcome = 'refused';
+  }
+  if (outcome !== cli) throw new Error(`${label}: the CLI ${cli} it, the app ${outcome} it`);
+}
+
+function fuzz<T>(name: string, original: unknown, kinds: readonly Kind[], seed: number, load: (p: string) => T, check: (v: T) => void, app?: AppLoad): Tally {
   const rng = new Rng(seed);
   const tally: Tally = { loaded: 0, refused: 0, byKind: {} };
   for (let i = 0; i < 600; i++) {
     const c = makeCase(original, rng, kinds);
-    runCase(c, join(root, `${name}-${i % 7}.json`), `${name} #${i} (${c.kind}${c.special ? ` ${c.special}` : ''}${c.depth ? ` ${c.depth}` : ''})`, load, check, tally);
+    const label = `${name} #${i} (${c.kind}${c.special ? ` ${c.special}` : ''}${c.depth ? ` ${c.depth}` : ''})`;
+    const outcome = runCase(c, join(root, `${name}-${i % 7}.json`), label, load, check, tally);
+    if (app) appAgrees(c, outcome, app, label);
   }
   return tally;
 }
@@ -127,24 +164,24 @@ const ALL: Kind[] = ['value', 'value', 'deep', 'utf8', 'bytes', 'bytes', 'specia
 
 describe('fuzz: the CLI loaders on damaged files (600 each, seeded)', () => {
   it('projects', () => {
-    const tally = fuzz('project', PROJECT, ALL, 11, loadProject, (p) => {
-      expect(() => inferShapes(p.graph)).not.toThrow();
-    });
+    const tally = fuzz(
+      'project',
+      PROJECT,
+      ALL,
+      11,
+      loadProject,
+      (p) => {
+        expect(() => inferShapes(p.graph)).not.toThrow();
+      },
+      (bytes, name) => documentFromText(appText(bytes, name), name, { name, path: null }),
+    );
     expect(tally.loaded).toBeGreaterThan(50);
     expect(tally.refused).toBeGreaterThan(300);
     for (const k of ['value', 'deep', 'utf8', 'bytes', 'special']) expect(tally.byKind[k], k).toBeGreaterThan(50);
   });
 
   it('weights (and matching them to the graph, where negative variances must be caught)', () => {
-    const tally = fuzz('weights', WEIGHTS, [...ALL, 'negvar', 'negvar'], 12, loadWeights, (w) => {
-      for (const [key, t] of Object.entries(w.tensors)) {
-        expect(t.data.length, key).toBe(t.shape.reduce((a, b) => a * b, 1));
-        expect(t.data.every(Number.isFinite), key).toBe(true);
-      }
-      // matching is the next thing `convas infer` does: a FormatError here is a refusal
-      const m = matchWeights(report, w);
-      expect(m['bn1.running_var'].every((v) => v >= 0)).toBe(true);
-    });
+    const tally = fuzz('weights', WEIGHTS, [...ALL, 'negvar', 'negvar'], 12, loadWeights, checkWeights, (bytes, name) => readWeightsFor(report, name, appText(bytes, name)));
     // value mutations of a weights file almost always break its fit to the graph: few load
     expect(tally.loaded).toBeGreaterThan(5);
     expect(tally.byKind.negvar).toBeGreaterThan(100);
@@ -159,3 +196,14 @@ describe('fuzz: the CLI loaders on damaged files (600 each, seeded)', () => {
     expect(tally.refused).toBeGreaterThan(300);
   });
 });
+
+/** What `convas infer` and the app check of weights they loaded: finite values, a fit to the graph, variances ≥ 0. */
+function checkWeights(w: WeightsFile): void {
+  for (const [key, t] of Object.entries(w.tensors)) {
+    expect(t.data.length, key).toBe(t.shape.reduce((a, b) => a * b, 1));
+    expect(t.data.every(Number.isFinite), key).toBe(true);
+  }
+  // matching is the next thing `convas infer` does: a FormatError here is a refusal
+  const m = matchWeights(report, w);
+  expect(m['bn1.running_var'].every((v) => v >= 0)).toBe(true);
+}
