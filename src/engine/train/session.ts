@@ -256,6 +256,7 @@ export class TrainingSession {
       if (memory.verdict === 'too-big') throw new RunError(memory.message, 'start');
     }
 
+    this.host.post(event({ type: 'phase', phase: 'data' }));
     const dataset = await this.host.openDataset(cmd.data, { inputShape: input.outputShape!, seed: hyper.seed });
     try {
       checkDataFitsOutput(dataset, output.id, output.spec!.output!.targets, output.outputShape!);
@@ -268,6 +269,7 @@ export class TrainingSession {
         shuffle: hyper.shuffle,
         augment: { cropPadding: hyper.augmentation.randomCrop, flip: hyper.augmentation.flipHorizontal },
       });
+      this.host.post(event({ type: 'phase', phase: 'compile' }));
       const device = await this.host.createDevice(hyper.backend);
       const optimizer = { ...hyper.optimizer, weightDecay: hyper.weightDecay };
       const train = compileTrainSteps(graph, device, { batch: hyper.batchSize, optimizer, steps: 1 });

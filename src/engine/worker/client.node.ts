@@ -7,10 +7,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { command, parseEvent, ProtocolError, type Command, type EventOf, type WorkerEvent } from './protocol';
+import { readEvent, RequestBook, type ParsedEvent, type RequestType } from './client-core';
+import { command, type Command, type EventOf } from './protocol';
 
 type OmitV<T> = T extends unknown ? Omit<T, 'v'> : never;
-type Parsed = ReturnType<typeof parseEvent>;
+type Parsed = ParsedEvent;
 
 /** The worker process ended; synthesised by the client, never sent by a worker. */
 export interface ExitEvent {
@@ -74,7 +75,7 @@ function defaultExecArgv(entry: string): string[] {
 export class WorkerClient {
   private listeners = new Set<(e: ClientEvent) => void>();
   private waiters = new Set<Waiter>();
-  private nextRequestId = 1;
+  private requests = new RequestBook((e) => new WorkerReportedError(e));
   private closing = false;
   private exitEvent: ExitEvent | null = null;
   /** The latest checkpoint the worker reported (survives the worker). */
@@ -107,6 +108,7 @@ export class WorkerClient {
   /** The process is gone: tell the listeners, fail every wait, settle `exited`. */
   private ended(e: ExitEvent, done: (e: ExitEvent) => void): void {
     this.exitEvent = e;
+    this.requests.end(new WorkerExitedError(e));
     this.dispatch(e);
     for (const w of [...this.waiters]) w.fail(new WorkerExitedError(e));
     done(e);
@@ -180,15 +182,8 @@ export class WorkerClient {
   request(c: { type: 'evaluate' }): Promise<EventOf<'evaluation'>>;
   request(c: { type: 'infer'; x?: Float32Array; sample?: number }): Promise<EventOf<'inference'>>;
   request(c: { type: 'getWeights' }): Promise<EventOf<'weights'>>;
-  async request(c: { type: 'evaluate' | 'infer' | 'getWeights'; x?: Float32Array; sample?: number }): Promise<ClientEvent> {
-    const requestId = this.nextRequestId++;
-    const answer = c.type === 'evaluate' ? 'evaluation' : c.type === 'infer' ? 'inference' : 'weights';
-    const mine = (e: ClientEvent) => 'requestId' in e && e.requestId === requestId;
-    const got = this.waitFor((e) => (e.type === answer || e.type === 'error') && mine(e), true, `an answer to ${c.type}`, 0);
-    this.send({ ...c, requestId } as OmitV<Command>);
-    const e = await got;
-    if (e.type === 'error') throw new WorkerReportedError(e);
-    return e;
+  async request(c: { type: RequestType; x?: Float32Array; sample?: number }): Promise<ClientEvent> {
+    return this.requests.open(c.type, (requestId) => this.send({ ...c, requestId } as OmitV<Command>));
   }
 
   /** Ask the worker to end (closing its channel), then make sure it does. */
@@ -208,13 +203,7 @@ export class WorkerClient {
   }
 
   private receive(raw: unknown): void {
-    let e: Parsed;
-    try {
-      e = parseEvent(raw);
-    } catch (err) {
-      const message = err instanceof ProtocolError ? err.message : String(err);
-      e = parseEvent(badMessage(message));
-    }
+    const e = readEvent(raw);
     if (e.type === 'checkpoint') this.lastCheckpoint = e.path;
     this.emit(e);
   }
@@ -229,19 +218,12 @@ export class WorkerClient {
   }
 
   private dispatch(e: ClientEvent): void {
+    // an answer settles its request, and is still an event for listeners and waiters
+    if (e.type !== 'exit' && !this.requests.settle(e) && e.type === 'error' && e.requestId === null) {
+      // a run-level error ends the requests waiting, as it ends every wait
+      this.requests.failWaiting(new WorkerReportedError(e));
+    }
     for (const w of [...this.waiters]) w.match(e);
     for (const l of this.listeners) l(e);
   }
-}
-
-/** A malformed message from the worker becomes an error event the parent can show. */
-function badMessage(message: string): WorkerEvent {
-  return {
-    v: 1,
-    type: 'error',
-    message: `the training worker sent a message this version cannot read: ${message}`,
-    where: { phase: 'worker', epoch: null, step: null, node: null },
-    saved: { checkpoint: null, epoch: null, step: null },
-    requestId: null,
-  };
 }

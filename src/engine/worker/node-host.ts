@@ -9,7 +9,7 @@ import { openDataset } from '../data/open.node.js';
 import { fileCheckpointStore } from '../train/checkpoint-file.node.js';
 import { nodeMemoryLimit } from '../train/memory-limit.node.js';
 import { TrainingSession } from '../train/session';
-import { event, type WorkerEvent } from './protocol';
+import { errorEvent, type WorkerEvent } from './protocol';
 
 interface ParentPort {
   on(name: 'message', listener: (e: { data: unknown }) => void): void;
@@ -45,13 +45,7 @@ function main(): void {
   // The session reports its own errors; anything escaping it is a bug, reported before dying.
   const fatal = (e: unknown) => {
     ch.post(
-      event({
-        type: 'error',
-        message: `training worker crashed: ${e instanceof Error ? e.message : String(e)}`,
-        where: { phase: 'worker', epoch: null, step: null, node: null },
-        saved: { checkpoint: null, epoch: null, step: null },
-        requestId: null,
-      }),
+      errorEvent(`training worker crashed: ${e instanceof Error ? e.message : String(e)}`, 'worker'),
     );
     setTimeout(() => process.exit(70), 100);
   };

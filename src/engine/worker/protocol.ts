@@ -129,6 +129,8 @@ export const EventSchema = z.discriminatedUnion('type', [
     /** Where a resumed run picks up (epoch, steps already done in it); null for a fresh run. */
     resumedFrom: z.strictObject({ epoch: z.number(), step: z.number() }).nullable(),
   }),
+  /** What the worker is doing before the first step, so a slow start shows its sub-steps. */
+  z.strictObject({ v, type: z.literal('phase'), phase: z.enum(['data', 'compile']) }),
   z.strictObject({
     v,
     type: z.literal('step'),
@@ -252,4 +254,25 @@ export function command(c: OmitV<Command>): Command {
 
 export function event(e: OmitV<WorkerEvent>): WorkerEvent {
   return { v: PROTOCOL_VERSION, ...e } as WorkerEvent;
+}
+
+export type ErrorPhase = EventOf<'error'>['where']['phase'];
+
+/**
+ * The one way to build an error event (worker, hosts and clients alike): what went wrong, the
+ * phase, and where known the place, the last good checkpoint and the failed request.
+ */
+export function errorEvent(
+  message: string,
+  phase: ErrorPhase,
+  at: { epoch?: number | null; step?: number | null; node?: string | null; saved?: EventOf<'error'>['saved']; requestId?: number | null } = {},
+): EventOf<'error'> {
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'error',
+    message,
+    where: { phase, epoch: at.epoch ?? null, step: at.step ?? null, node: at.node ?? null },
+    saved: at.saved ?? { checkpoint: null, epoch: null, step: null },
+    requestId: at.requestId ?? null,
+  };
 }

@@ -4,6 +4,7 @@
  * Data folders come from native dialogs and are opened by main; runs and checkpoints live
  * under the app's userData folder.
  */
+import { errorEvent } from '../../engine/worker/protocol';
 import type { TrainingBridge, TrainingMessage } from '../../preload/contract';
 import { ChannelRunHandle, type RunSink } from './training-client';
 import { describeBuiltin } from './training-data';
@@ -40,7 +41,7 @@ export function electronTraining(api: TrainingBridge): TrainingPlatform {
       const sink = handle.attach({
         send: (cmd) => {
           const { v: _v, ...c } = cmd as { v: number; type: string };
-          void api.command(req.runId, c as Parameters<TrainingBridge['command']>[1]).catch((e) => sink.message(commandFailed(cleanIpcError(e).message)));
+          void api.command(req.runId, c as Parameters<TrainingBridge['command']>[1]).catch((e) => sink.message(errorEvent(cleanIpcError(e).message, 'command')));
         },
         close: () => void api.close(req.runId).catch(() => undefined),
       });
@@ -59,17 +60,5 @@ export function electronTraining(api: TrainingBridge): TrainingPlatform {
     hasCheckpoint: (id) => ipc(api.hasCheckpoint(id)),
     systemData: true,
     openWeights: () => ipc(api.openWeights()),
-  };
-}
-
-/** A refused command, as the error event the panel shows. */
-function commandFailed(message: string): unknown {
-  return {
-    v: 1,
-    type: 'error',
-    message,
-    where: { phase: 'command', epoch: null, step: null, node: null },
-    saved: { checkpoint: null, epoch: null, step: null },
-    requestId: null,
   };
 }

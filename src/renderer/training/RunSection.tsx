@@ -50,12 +50,20 @@ function ProgressBar({ live }: { live: LiveRun }) {
             {live.adapter ? <span className="muted"> · {live.adapter}</span> : null}
           </>
         ) : (
-          <span className="muted">{live.status === 'starting' ? 'Starting the training worker…' : 'Backend not known yet'}</span>
+          <span className="muted">{live.status === 'starting' && !live.phase ? 'Starting the training worker…' : live.status === 'starting' ? 'Starting' : 'Backend not known yet'}</span>
         )}
       </div>
+      {live.phase && (live.status === 'starting' || live.status === 'running') ? (
+        <div className="small muted" data-testid="training-phase">
+          {PHASE_TEXT[live.phase] ?? live.phase}
+        </div>
+      ) : null}
     </div>
   );
 }
+
+/** What the worker does before the first step (the protocol's `phase` event). */
+const PHASE_TEXT: Record<string, string> = { data: 'Preparing the data…', compile: 'Compiling kernels…' };
 
 function statusText(live: LiveRun): string {
   switch (live.status) {

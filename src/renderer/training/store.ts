@@ -1,12 +1,14 @@
 /**
  * The training run store: the live run (status, progress, the backend that really runs, the
- * dataset it opened, errors), its curves, and the runs kept from earlier sessions.
+ * dataset it opened, errors), its curves, and the runs kept from earlier sessions — state and
+ * actions only. How an event changes the run is `applyEvent` (run-events.ts), when the page
+ * sees it is the pacer (pacing.ts), how runs are kept is run-records.ts.
  *
  * For consumers (the panel, the curves, the visuals):
  * - `useTraining((s) => s.live)`: the live run or null. `live.dataset` has `classes`,
  *   `inputShape`, `trainCount`, `valCount` once the worker is ready; `live.graph` is the graph
- *   being trained (node ids for per-layer outputs). `live.status`: starting → running ⇄ paused
- *   → completed | stopped | failed | interrupted.
+ *   being trained (node ids for per-layer outputs); `live.phase` what the worker does before the
+ *   first step. `live.status`: starting → running ⇄ paused → completed | stopped | failed | interrupted.
  * - `useTraining((s) => s.weightsVersion)`: bumps whenever the run's weights are worth looking
  *   at again (epoch ends — at most once per frame —, pause, finish) — refetch kernels /
  *   predictions then.
@@ -16,66 +18,22 @@
  * - `curvesOf(runId)`: the curves (columns) of the live run or a stored one; `curvesVersion`
  *   bumps at most every PUBLISH_EVERY_MS (on an animation frame) while steps stream in.
  *
- * Step and epoch events are many (a kernel fit ends an epoch every step, hundreds a second):
- * they are appended to plain arrays as they arrive (O(1) each) and the store publishes progress,
- * final metrics and the versions on an animation frame at most every PUBLISH_EVERY_MS (and at
- * least once a second when the page is hidden), so React and uPlot redraw a few times a second,
- * not at event rate — a redraw of the dashboard (layout, charts, compositing) costs a software-
- * rendered page tens of milliseconds, and one per frame kept it busy all the time. The run record
- * (settings, thinned curves) is written at most every SAVE_EVERY_MS while the run goes, and at
+ * Step and epoch events are many (a kernel fit ends an epoch every step, hundreds a second): the
+ * store folds them into `latest` (not published) and the curves' plain arrays as they arrive, and
+ * publishes on a paced animation frame, so React and uPlot redraw a few times a second, not at
+ * event rate. The run record is written at most every SAVE_EVERY_MS while the run goes, and at
  * once when it starts, pauses, stops, finishes or fails, so its final state is always kept.
  */
 import { create } from 'zustand';
 import type { Graph } from '../../engine/graph/types';
-import type { Curves, DataChoice, EpochPoint, Evaluation, LayerOutputs, RunHandle, RunHyper, RunRecord, RunStatus, TrainingEvent, WeightTensors } from '../platform/training';
-import type { EventOf } from '../../engine/worker/protocol';
+import type { Curves, DataChoice, Evaluation, LayerOutputs, RunHandle, RunHyper, RunRecord, RunStatus, TrainingEvent, WeightTensors } from '../platform/training';
 import { trainingPlatform } from './connect';
-import { downsampleCurves, emptyCurves, truncateCurves } from './curves-data';
+import { emptyCurves, truncateCurves } from './curves-data';
+import { createPacer } from './pacing';
+import { applyEvent, zeroProgress, type LiveRun } from './run-events';
+import { createRecordKeeper, interruptStale, recordOf } from './run-records';
 
-export type ReadyDataset = EventOf<'ready'>['dataset'];
-
-export interface Progress {
-  /** 1-based epoch in progress, steps done in it. */
-  epoch: number;
-  step: number;
-  stepsPerEpoch: number;
-  globalStep: number;
-  /** Smoothed training throughput. */
-  samplesPerSec: number;
-  /** Seconds left at the current speed (validation passes not counted); null until known. */
-  etaSeconds: number | null;
-}
-
-export interface RunError {
-  message: string;
-  phase: string;
-  /** The layer at fault, when the worker could tell (divergence, graph errors). */
-  node: string | null;
-  /** Where the last good checkpoint is, when there is one. */
-  saved: { epoch: number | null; step: number | null } | null;
-}
-
-export interface LiveRun {
-  id: string;
-  name: string;
-  status: RunStatus;
-  graph: Graph;
-  data: DataChoice;
-  hyper: RunHyper;
-  /** The gpu.js mode that actually runs, and what was asked for. */
-  backend: string | null;
-  requestedBackend: string | null;
-  adapter: string | null;
-  dataset: ReadyDataset | null;
-  epochs: number;
-  progress: Progress;
-  error: RunError | null;
-  final: RunRecord['final'];
-  checkpoint: RunRecord['checkpoint'];
-  /** Weights from the `finished` event (also kept after the worker ends). */
-  finalWeights: WeightTensors | null;
-  startedAt: number;
-}
+export type { LiveRun, Progress, ReadyDataset, RunError } from './run-events';
 
 export interface StartOptions {
   graph: Graph;
@@ -117,291 +75,87 @@ export class NoRunError extends Error {
   }
 }
 
-// ---- module state: what must not be copied on every event ------------------------------------
+/** Shortest time between two publishes while events stream in (ten redraws a second). */
+export const PUBLISH_EVERY_MS = 100;
+/** Longest a running run's record waits to be written (a one-step-epoch run would write hundreds a second). */
+export const SAVE_EVERY_MS = 3000;
+
+// ---- what must not be copied on every event ---------------------------------------------------
 
 let handle: RunHandle | null = null;
 let unsubscribe: (() => void) | null = null;
 const liveCurves = new Map<string, Curves>();
-let pending = false;
-let frame: number | null = null;
-/** Waiting out PUBLISH_EVERY_MS before asking for a frame. */
-let pace: ReturnType<typeof setTimeout> | null = null;
-let fallback: ReturnType<typeof setTimeout> | null = null;
-let lastPublish = -Infinity;
-
-/** Shortest time between two publishes while events stream in (ten redraws a second). */
-export const PUBLISH_EVERY_MS = 100;
-/** Progress fields changed since the last publish. */
-let progressDraft: Progress | null = null;
-/** Metrics of the last epoch ended since the last publish (undefined: none). */
-let finalDraft: RunRecord['final'] | undefined;
-/** An epoch ended since the last publish: the weights are worth looking at again. */
-let weightsMoved = false;
-
-/** Longest a running run's record waits to be written (a one-step-epoch run would write hundreds a second). */
-export const SAVE_EVERY_MS = 3000;
+/** The live run with every event folded in; the store's `live` catches up at each publish. */
+let latest: LiveRun | null = null;
+/** Since the last publish: the curves grew, the weights moved. */
+const moved = { curves: false, weights: false };
+/** Creation time and project of the live run's record (not part of the live state). */
+let liveMeta = { createdAt: 0, project: '' };
 
 export function curvesOf(runId: string): Curves | null {
   return liveCurves.get(runId) ?? useTraining.getState().runs.find((r) => r.id === runId)?.curves ?? null;
 }
 
-const zeroProgress = (): Progress => ({ epoch: 0, step: 0, stepsPerEpoch: 0, globalStep: 0, samplesPerSec: 0, etaSeconds: null });
-
 function newRunId(): string {
   return `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 }
 
-/** The record kept for a live run, from the live state and its curves. */
-function recordOf(live: LiveRun, createdAt: number, project: string): RunRecord {
+function newLiveRun(o: Pick<LiveRun, 'id' | 'name' | 'graph' | 'data' | 'hyper'> & Partial<LiveRun>): LiveRun {
   return {
-    id: live.id,
-    name: live.name,
-    createdAt,
-    updatedAt: Date.now(),
-    project,
-    graph: live.graph,
-    data: live.data,
-    hyper: live.hyper,
-    status: live.status,
-    backend: live.backend,
-    dataset: live.dataset,
-    curves: downsampleCurves(liveCurves.get(live.id) ?? emptyCurves()),
-    final: live.final,
-    error: live.error?.message ?? null,
-    checkpoint: live.checkpoint,
+    status: 'starting',
+    backend: null,
+    requestedBackend: o.hyper.backend ?? 'auto',
+    adapter: null,
+    dataset: null,
+    epochs: o.hyper.epochs,
+    progress: zeroProgress(),
+    phase: null,
+    error: null,
+    final: null,
+    checkpoint: null,
+    finalWeights: null,
+    startedAt: Date.now(),
+    ...o,
   };
 }
 
 export const useTraining = create<TrainingState>()((set, get) => {
-  /** Creation time and project of the live run's record (not part of the live state). */
-  let liveMeta = { createdAt: 0, project: '' };
-
+  /** The run as the page should see it now, with the frame's curves and weights news. */
   const publish = () => {
-    frame = null;
-    if (pace) clearTimeout(pace);
-    pace = null;
-    if (fallback) clearTimeout(fallback);
-    fallback = null;
-    if (!pending) return;
-    pending = false;
-    lastPublish = Date.now();
     const live = get().live;
-    const patch: Partial<LiveRun> = {
-      ...(progressDraft ? { progress: progressDraft } : {}),
-      ...(finalDraft !== undefined ? { final: finalDraft } : {}),
-    };
     set({
-      curvesVersion: get().curvesVersion + 1,
-      ...(weightsMoved ? { weightsVersion: get().weightsVersion + 1 } : {}),
-      ...(live && (progressDraft || finalDraft !== undefined) ? { live: { ...live, ...patch } } : {}),
+      ...(moved.curves ? { curvesVersion: get().curvesVersion + 1 } : {}),
+      ...(moved.weights ? { weightsVersion: get().weightsVersion + 1 } : {}),
+      ...(latest && live && latest.id === live.id && latest !== live ? { live: latest } : {}),
     });
-    progressDraft = null;
-    finalDraft = undefined;
-    weightsMoved = false;
+    moved.curves = false;
+    moved.weights = false;
   };
+  const pacer = createPacer(publish, PUBLISH_EVERY_MS);
 
-  /**
-   * Publish on an animation frame, PUBLISH_EVERY_MS after the last publish at the earliest; a
-   * hidden page gets no frames, so a timer backs it up.
-   */
-  const schedule = () => {
-    pending = true;
-    fallback ??= setTimeout(publish, 1000);
-    if (frame !== null || pace !== null) return;
-    const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
-    if (!raf) return;
-    const wait = lastPublish + PUBLISH_EVERY_MS - Date.now();
-    if (wait <= 0) frame = raf(publish);
-    else
-      pace = setTimeout(() => {
-        pace = null;
-        if (pending && frame === null) frame = raf(publish);
-      }, wait);
-  };
+  const records = createRecordKeeper({
+    current: () => (latest ? recordOf(latest, liveCurves.get(latest.id) ?? emptyCurves(), liveMeta.createdAt, liveMeta.project) : null),
+    kept: (record) => set({ runs: [record, ...get().runs.filter((r) => r.id !== record.id)].sort((a, b) => b.createdAt - a.createdAt) }),
+    save: (record) => trainingPlatform().saveRun(record),
+    everyMs: SAVE_EVERY_MS,
+  });
 
+  /** Change the live run and show it at once. */
   const patchLive = (patch: Partial<LiveRun>) => {
-    const live = get().live;
-    if (!live) return;
-    // take pending drafts in first, so this update is not overwritten by an older draft
-    const progress = progressDraft ?? live.progress;
-    const final = finalDraft !== undefined ? finalDraft : live.final;
-    progressDraft = null;
-    finalDraft = undefined;
-    set({ live: { ...live, progress, final, ...patch } });
-  };
-
-  // ---- keeping the run record: throttled while running, at once at every turn of the run ----
-
-  let lastSave = -Infinity;
-  let saveTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Records waiting for the write in flight (a newer one replaces an older one of the same run). */
-  const unwritten = new Map<string, RunRecord>();
-  let writing: Promise<void> | null = null;
-
-  /** Write records one at a time, in order: an older record never lands after a newer one. */
-  const write = (record: RunRecord): Promise<void> => {
-    unwritten.set(record.id, record);
-    writing ??= (async () => {
-      while (unwritten.size > 0) {
-        const [id, next] = unwritten.entries().next().value!;
-        unwritten.delete(id);
-        try {
-          await trainingPlatform().saveRun(next);
-        } catch {
-          // keeping runs is a convenience: the live run goes on, and the next save may succeed
-        }
-      }
-      writing = null;
-    })();
-    return writing;
-  };
-
-  /**
-   * Keep the live run's record: `now` at start, pause, finish, failure, rename; `soon` while
-   * it runs (epochs, checkpoints): at most once per SAVE_EVERY_MS, with the state of that moment.
-   */
-  const persist = (when: 'now' | 'soon' = 'now'): Promise<void> => {
-    const live = get().live;
-    if (!live) return Promise.resolve();
-    if (when === 'soon') {
-      const wait = lastSave + SAVE_EVERY_MS - Date.now();
-      if (wait > 0) {
-        saveTimer ??= setTimeout(() => {
-          saveTimer = null;
-          if (get().live?.id === live.id) void persist('now');
-        }, wait);
-        return Promise.resolve();
-      }
-    }
-    if (saveTimer) clearTimeout(saveTimer);
-    saveTimer = null;
-    lastSave = Date.now();
-    // the record holds what the page shows and what is still waiting for the next frame
-    const drafted: LiveRun = { ...live, ...(progressDraft ? { progress: progressDraft } : {}), ...(finalDraft !== undefined ? { final: finalDraft } : {}) };
-    const record = recordOf(drafted, liveMeta.createdAt, liveMeta.project);
-    set({ runs: [record, ...get().runs.filter((r) => r.id !== record.id)].sort((a, b) => b.createdAt - a.createdAt) });
-    return write(record);
+    if (!latest) return;
+    latest = { ...latest, ...patch };
+    pacer.now();
   };
 
   const onEvent = (runId: string, e: TrainingEvent) => {
-    const live = get().live;
-    if (!live || live.id !== runId) return;
-    const curves = liveCurves.get(runId)!;
-    switch (e.type) {
-      case 'ready': {
-        const stepsPerEpoch = e.dataset.stepsPerEpoch;
-        const from = e.resumedFrom;
-        patchLive({
-          status: 'running',
-          backend: e.backend,
-          requestedBackend: e.requested,
-          adapter: e.adapter,
-          dataset: e.dataset,
-          epochs: e.epochs,
-          error: null,
-          progress: { ...zeroProgress(), stepsPerEpoch, epoch: from ? from.epoch : 1, step: from ? from.step : 0, globalStep: live.checkpoint?.globalStep ?? 0 },
-        });
-        void persist();
-        return;
-      }
-      case 'step': {
-        curves.step.globalStep.push(e.globalStep);
-        curves.step.at.push(e.epoch - 1 + e.step / e.stepsPerEpoch);
-        curves.step.loss.push(e.loss);
-        curves.step.accuracy.push(e.accuracy);
-        const prev = progressDraft ?? live.progress;
-        // smooth the throughput: single steps jitter with the machine's other work
-        const sps = prev.samplesPerSec > 0 ? prev.samplesPerSec * 0.8 + e.samplesPerSec * 0.2 : e.samplesPerSec;
-        const stepsLeft = (live.epochs - e.epoch) * e.stepsPerEpoch + (e.stepsPerEpoch - e.step);
-        const batch = live.hyper.batchSize;
-        progressDraft = {
-          epoch: e.epoch,
-          step: e.step,
-          stepsPerEpoch: e.stepsPerEpoch,
-          globalStep: e.globalStep,
-          samplesPerSec: sps,
-          etaSeconds: sps > 0 ? (stepsLeft * batch) / sps : null,
-        };
-        schedule();
-        return;
-      }
-      case 'epoch': {
-        const point: EpochPoint = {
-          epoch: e.epoch,
-          trainLoss: e.trainLoss,
-          trainAccuracy: e.trainAccuracy,
-          valLoss: e.valLoss,
-          valAccuracy: e.valAccuracy,
-          seconds: e.seconds,
-          samplesPerSec: e.samplesPerSec,
-        };
-        // appended in place (O(1)); an epoch reported again replaces its point (epochs only grow)
-        while (curves.epoch.length > 0 && curves.epoch[curves.epoch.length - 1].epoch >= e.epoch) curves.epoch.pop();
-        curves.epoch.push(point);
-        const { seconds: _s, samplesPerSec: _r, ...final } = point;
-        finalDraft = final;
-        weightsMoved = true;
-        schedule();
-        void persist('soon');
-        return;
-      }
-      case 'checkpoint':
-        patchLive({ checkpoint: { epoch: e.epoch, step: e.step, globalStep: e.globalStep } });
-        void persist('soon');
-        return;
-      case 'paused':
-        publish();
-        patchLive({ status: 'paused' });
-        set({ weightsVersion: get().weightsVersion + 1 });
-        void persist();
-        return;
-      case 'resumed':
-        patchLive({ status: 'running' });
-        return;
-      case 'finished': {
-        const status: RunStatus = e.reason === 'stopped' ? 'stopped' : 'completed';
-        const m = e.metrics;
-        // the last frame's worth of progress and metrics first, then the end on top of it
-        publish();
-        patchLive({
-          status,
-          finalWeights: e.weights,
-          final: m ? { epoch: m.epoch, trainLoss: m.trainLoss, trainAccuracy: m.trainAccuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : get().live!.final,
-        });
-        set({ weightsVersion: get().weightsVersion + 1 });
-        void persist();
-        return;
-      }
-      case 'error': {
-        // a failed request is its caller's business; a run-level error ends the run
-        if (e.requestId !== null) return;
-        if (e.where.phase === 'command' && (live.status === 'running' || live.status === 'paused')) {
-          patchLive({ error: { message: e.message, phase: e.where.phase, node: e.where.node, saved: null } });
-          return;
-        }
-        publish();
-        patchLive({
-          status: 'failed',
-          error: { message: e.message, phase: e.where.phase, node: e.where.node, saved: e.saved.epoch !== null ? { epoch: e.saved.epoch, step: e.saved.step } : null },
-        });
-        void persist();
-        return;
-      }
-      case 'exit': {
-        if (live.status === 'completed' || live.status === 'stopped' || live.status === 'failed') {
-          // the worker ended after the run did: requests can no longer be answered
-          if (!e.expected) patchLive({ error: { message: e.message, phase: 'worker', node: null, saved: null } });
-          return;
-        }
-        if (e.expected) return;
-        publish();
-        patchLive({ status: 'failed', error: { message: e.message, phase: 'worker', node: null, saved: live.checkpoint ? { epoch: live.checkpoint.epoch, step: live.checkpoint.step } : null } });
-        void persist();
-        return;
-      }
-      default:
-        return;
-    }
+    if (!latest || latest.id !== runId) return;
+    const r = applyEvent(latest, liveCurves.get(runId)!, e);
+    latest = r.live;
+    moved.curves ||= r.curves;
+    moved.weights ||= r.weights;
+    if (r.publish === 'now') pacer.now();
+    else if (r.publish === 'frame') pacer.schedule();
+    if (r.save !== 'none') void records.keep(r.save);
   };
 
   const launch = async (live: LiveRun, meta: typeof liveMeta, req: { weights?: WeightTensors; resume?: boolean }) => {
@@ -410,22 +164,22 @@ export const useTraining = create<TrainingState>()((set, get) => {
       handle.close();
       handle = null;
     }
-    // the previous run's last state is written before it stops being the live one
-    publish();
-    if (saveTimer) void persist('now');
-    progressDraft = null;
-    finalDraft = undefined;
-    weightsMoved = false;
+    // the previous run's last state is shown and written before it stops being the live one
+    pacer.now();
+    if (records.due) void records.keep('now');
+    moved.curves = false;
+    moved.weights = false;
     liveMeta = meta;
+    latest = live;
     set({ live });
-    await persist();
+    await records.keep('now');
     try {
       const h = await trainingPlatform().start({ runId: live.id, graph: live.graph, data: live.data, hyper: live.hyper, weights: req.weights, resume: req.resume });
       handle = h;
       unsubscribe = h.onEvent((e) => onEvent(live.id, e));
     } catch (e) {
       patchLive({ status: 'failed', error: { message: e instanceof Error ? e.message : String(e), phase: 'start', node: null, saved: null } });
-      await persist();
+      await records.keep('now');
     }
   };
 
@@ -444,39 +198,15 @@ export const useTraining = create<TrainingState>()((set, get) => {
       } catch {
         runs = [];
       }
-      const liveId = get().live?.id;
       // a run that was going when the app last closed is no longer going
-      const stale = runs.filter((r) => r.id !== liveId && (r.status === 'running' || r.status === 'paused' || r.status === 'starting'));
-      for (const r of stale) {
-        r.status = 'interrupted';
-        void trainingPlatform().saveRun(r).catch(() => undefined);
-      }
+      for (const r of interruptStale(runs, get().live?.id)) void trainingPlatform().saveRun(r).catch(() => undefined);
       set({ runs: runs.sort((a, b) => b.createdAt - a.createdAt), loaded: true });
     },
 
     async start(o) {
       const id = newRunId();
-      const n = get().runs.length + 1;
       liveCurves.set(id, emptyCurves());
-      const live: LiveRun = {
-        id,
-        name: `#${n} ${o.project} · ${o.dataLabel}`,
-        status: 'starting',
-        graph: o.graph,
-        data: o.data,
-        hyper: o.hyper,
-        backend: null,
-        requestedBackend: o.hyper.backend ?? 'auto',
-        adapter: null,
-        dataset: null,
-        epochs: o.hyper.epochs,
-        progress: zeroProgress(),
-        error: null,
-        final: null,
-        checkpoint: null,
-        finalWeights: null,
-        startedAt: Date.now(),
-      };
+      const live = newLiveRun({ id, name: `#${get().runs.length + 1} ${o.project} · ${o.dataLabel}`, graph: o.graph, data: o.data, hyper: o.hyper });
       await launch(live, { createdAt: Date.now(), project: o.project }, { weights: o.weights });
     },
 
@@ -488,25 +218,18 @@ export const useTraining = create<TrainingState>()((set, get) => {
       }
       // the run picks up at its checkpoint: curves after it would be drawn twice
       liveCurves.set(id, truncateCurves(r.curves, r.checkpoint.globalStep));
-      const live: LiveRun = {
+      const c = r.checkpoint;
+      const live = newLiveRun({
         id,
         name: r.name,
-        status: 'starting',
         graph: r.graph,
         data: r.data,
         hyper: r.hyper,
-        backend: null,
-        requestedBackend: r.hyper.backend ?? 'auto',
-        adapter: null,
         dataset: r.dataset,
-        epochs: r.hyper.epochs,
-        progress: { ...zeroProgress(), epoch: r.checkpoint.epoch, step: r.checkpoint.step, globalStep: r.checkpoint.globalStep },
-        error: null,
+        progress: { ...zeroProgress(), epoch: c.epoch, step: c.step, globalStep: c.globalStep },
         final: r.final,
-        checkpoint: r.checkpoint,
-        finalWeights: null,
-        startedAt: Date.now(),
-      };
+        checkpoint: c,
+      });
       await launch(live, { createdAt: r.createdAt, project: r.project }, { resume: true });
     },
 
@@ -526,17 +249,16 @@ export const useTraining = create<TrainingState>()((set, get) => {
     async rename(id, name) {
       const clean = name.trim();
       if (!clean) return;
-      const live = get().live;
-      if (live?.id === id) {
+      if (latest?.id === id && get().live?.id === id) {
         patchLive({ name: clean });
-        await persist();
+        await records.keep('now');
         return;
       }
       const r = get().runs.find((x) => x.id === id);
       if (!r) return;
       const next = { ...r, name: clean, updatedAt: Date.now() };
       set({ runs: get().runs.map((x) => (x.id === id ? next : x)) });
-      await writing; // after any write of this run already on its way
+      await records.settled(); // after any write of this run already on its way
       await trainingPlatform().saveRun(next);
     },
 
@@ -549,15 +271,15 @@ export const useTraining = create<TrainingState>()((set, get) => {
         unsubscribe?.();
         handle?.close();
         handle = null;
-        if (saveTimer) clearTimeout(saveTimer);
-        saveTimer = null;
+        records.cancel();
+        pacer.cancel();
+        latest = null;
         set({ live: null });
       }
       liveCurves.delete(id);
       set({ runs: get().runs.filter((r) => r.id !== id), overlay: get().overlay.filter((x) => x !== id) });
       // a write still on its way must not bring the record back after the delete
-      unwritten.delete(id);
-      await writing;
+      await records.forget(id);
       await trainingPlatform().deleteRun(id);
     },
 
