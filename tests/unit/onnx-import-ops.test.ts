@@ -12,14 +12,17 @@ import { IdMaker } from '../../src/engine/io/import/ids';
 
 type Op = [opType: string, inputs: string[], output: string, attrs?: Record<string, AttrValue>];
 
-/** A float32 model: input `x` [N, ...dims], the ops in order, initializers of zeros (or given data), output = last op's. */
-function model(dims: number[], ops: Op[], inits: Record<string, number[]> = {}, opset = 13): Uint8Array {
+/** A float32 model: input `x` [N, ...dims], the ops in order, float initializers of these shapes (values 0–0.6) and int64 ones of these values; output = the last op's. */
+function model(dims: number[], ops: Op[], inits: Record<string, number[]> = {}, opset = 13, ints: Record<string, number[]> = {}): Uint8Array {
   const g = new OnnxGraph();
   g.fresh('x');
   let out = 'x';
   for (const [opType, inputs, output, attrs] of ops) out = g.op(opType, inputs, output, attrs ?? {});
   const info = (name: string, d: (number | string)[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: d.map((v) => (typeof v === 'string' ? { dimParam: v } : { dimValue: v })) } } } });
-  const initializer = Object.entries(inits).map(([name, shape]) => ({ name, dims: shape, dataType: 1, floatData: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (i % 7) / 10) }));
+  const initializer = [
+    ...Object.entries(inits).map(([name, shape]) => ({ name, dims: shape, dataType: 1, floatData: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (i % 7) / 10) })),
+    ...Object.entries(ints).map(([name, data]) => ({ name, dims: [data.length], dataType: 7, int64Data: data })),
+  ];
   return onnx.ModelProto.encode({
     irVersion: 8,
     opsetImport: [{ domain: '', version: opset }],
@@ -83,6 +86,19 @@ describe('ONNX op table', () => {
     // ONNX's B is [in, out]; Convas keeps PyTorch's [out, in]
     const b = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0, 0.1, 0.2, 0.3];
     expect([...r.weights['fc.weight']].map((v) => Math.round(v * 10) / 10)).toEqual([0, 1, 2].flatMap((u) => [0, 1, 2, 3, 4, 5].map((k) => b[k * 3 + u])));
+  });
+
+  it('ReduceMean over height and width (a Keras global average pooling) is GlobalAvgPool, channels first or last', () => {
+    const nchw = importOnnx(model([5, 4, 4], [['ReduceMean', ['x'], 'gap', { axes: [2, 3], keepdims: 0 }], ['Gemm', ['gap', 'w'], 'fc', { transB: 1 }]], { w: [3, 5] }));
+    expect(nchw.graph.nodes.map((n) => n.type)).toEqual(['Input', 'GlobalAvgPool', 'Dense']);
+    const nhwc = importOnnx(
+      model([4, 4, 5], [['Transpose', ['x'], 't', { perm: [0, 3, 1, 2] }], ['Transpose', ['t'], 'back', { perm: [0, 2, 3, 1] }], ['ReduceMean', ['back'], 'gap', { axes: [1, 2] }], ['Flatten', ['gap'], 'flat'], ['Gemm', ['flat', 'w'], 'fc', { transB: 1 }]], { w: [3, 5] }),
+    );
+    expect(nhwc.graph.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['x:Input', 'gap:GlobalAvgPool', 'fc:Dense']);
+    expect(nhwc.graph.nodes[0].params.shape).toEqual([5, 4, 4]);
+    const opset18 = importOnnx(model([5, 4, 4], [['ReduceMean', ['x', 'axes'], 'gap', { keepdims: 0 }]], {}, 18, { axes: [2, 3] }));
+    expect(opset18.graph.nodes[1].type).toBe('GlobalAvgPool');
+    expect(refused(model([5, 4, 4], [['ReduceMean', ['x'], 'm', { axes: [1] }]]))).toContain('Convas maps ReduceMean only over height and width');
   });
 
   it('partial: keeps the layers before the first unmappable node and names it', () => {

@@ -302,6 +302,22 @@ const globalAvgPool: OpMapping = (c) => {
   return { kind: 'live', node: c.layer('GlobalAvgPool', {}, [x]), dims: [x.dims[0], 1, 1], layout: 'nchw', vector: true };
 };
 
+/** ReduceMean over the spatial axes (what Keras/TF exports write for global average pooling) is a GlobalAvgPool. */
+const reduceMean: OpMapping = (c) => {
+  const x = live(c, 0);
+  let axes = attrInts(c, 'axes');
+  if (c.opset >= 18 && c.input(1)) axes = constant(c, 1, 'axes').data as number[];
+  const spatial = x.layout === 'nhwc' ? [1, 2] : [2, 3];
+  const norm = (axes ?? []).map((a) => (a < 0 ? a + 4 : a)).sort((a, b) => a - b);
+  if (x.dims.length !== 3 || x.vector || x.pad || norm.join() !== spatial.join()) {
+    throw new Unmappable(`axes ${axes?.join(',') ?? 'all'} on ${describeDims(x.dims)} (${x.layout}): Convas maps ReduceMean only over height and width (global average pooling)`);
+  }
+  const C = x.layout === 'nhwc' ? x.dims[2] : x.dims[0];
+  const id = c.layer('GlobalAvgPool', {}, [{ ...x, dims: x.layout === 'nhwc' ? [C, x.dims[0], x.dims[1]] : x.dims, layout: 'nchw' }]);
+  if (attrInt(c, 'keepdims', 1) === 0) return { kind: 'live', node: id, dims: [C], layout: 'nchw' };
+  return { kind: 'live', node: id, dims: x.layout === 'nhwc' ? [1, 1, C] : [C, 1, 1], layout: x.layout, vector: true };
+};
+
 const onConst =
   (fold: OpMapping, onLive: OpMapping): OpMapping =>
   (c) =>
@@ -316,6 +332,7 @@ export const ONNX_OPS: Readonly<Record<string, OpMapping>> = {
   MaxPool: pool('max'),
   AveragePool: pool('avg'),
   GlobalAveragePool: globalAvgPool,
+  ReduceMean: reduceMean,
   Relu: elementwise('ReLU'),
   LeakyRelu: elementwise('LeakyReLU', (c) => ({ alpha: attrFloat(c, 'alpha', 0.01) })),
   Sigmoid: elementwise('Sigmoid'),
