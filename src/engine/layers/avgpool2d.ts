@@ -3,37 +3,10 @@
  * is always the full window KH·KW (PyTorch's default, count_include_pad=True), so backward
  * spreads each output's gradient evenly, 1/(KH·KW) to every real cell of its window.
  *
- * Index decoding corrects each float quotient by its remainder, as in maxpool2d.ts: webgpu's
- * f32 division can put floor(i / n) one low at an exact multiple of n.
+ * The kernels are generated (pool-window.ts), as max pooling's.
  */
-import type { KArr, KernelThis, LayerSpec } from './spec';
-import { POOL_PARAMS, poolBackwardSource, poolConsts, poolGeometry, poolSummary, type PoolConsts, type PoolParams } from './pool-window';
-
-function avgPoolForward(this: KernelThis<PoolConsts>, x: KArr): number {
-  const i = this.thread.x;
-  let t1 = Math.floor(i / this.constants.OW);
-  let ow = i - t1 * this.constants.OW;
-  if (ow < 0) { t1 -= 1; ow += this.constants.OW; }
-  if (ow >= this.constants.OW) { t1 += 1; ow -= this.constants.OW; }
-  let plane = Math.floor(t1 / this.constants.OH);
-  let oh = t1 - plane * this.constants.OH;
-  if (oh < 0) { plane -= 1; oh += this.constants.OH; }
-  if (oh >= this.constants.OH) { plane += 1; oh -= this.constants.OH; }
-  const base = plane * this.constants.H * this.constants.W;
-  let s = 0;
-  for (let kh = 0; kh < this.constants.KH; kh++) {
-    const ih = oh * this.constants.SH - this.constants.PT + kh;
-    if (ih >= 0 && ih < this.constants.H) {
-      for (let kw = 0; kw < this.constants.KW; kw++) {
-        const iw = ow * this.constants.SW - this.constants.PL + kw;
-        if (iw >= 0 && iw < this.constants.W) {
-          s += x[base + ih * this.constants.W + iw];
-        }
-      }
-    }
-  }
-  return s / (this.constants.KH * this.constants.KW);
-}
+import type { LayerSpec } from './spec';
+import { POOL_PARAMS, poolBackwardSource, poolConsts, poolForwardSource, poolGeometry, poolSummary, type PoolParams } from './pool-window';
 
 export const AvgPool2D: LayerSpec<PoolParams> = {
   type: 'AvgPool2D',
@@ -52,7 +25,8 @@ export const AvgPool2D: LayerSpec<PoolParams> = {
   compile(ctx, p) {
     const k = poolConsts(ctx.inShapes[0], p, 'AvgPool2D');
     const planes = ctx.batch * k.C;
-    const forward = ctx.kernel(avgPoolForward, planes * k.OH * k.OW, k);
+    const f = poolForwardSource(k, planes, ctx.grid === true, 'avg');
+    const forward = ctx.kernel(f.source, f.size);
     const backward = ctx.kernel(poolBackwardSource(k, 'avg'), planes * k.H * k.W);
     return {
       forward: ({ inputs }) => ({ output: forward(inputs[0]) }),

@@ -5,7 +5,7 @@
 import { ShapeError } from '../graph/errors';
 import type { Padding, ParamDef } from './params';
 import { expectImage, windowGeometry, type Window } from './geometry';
-import { build, decode, exactDiv, type KernelSource } from './conv-codegen';
+import { build, decode, elementwise, exactDiv, type GeneratedKernel, type KernelSource } from './conv-codegen';
 
 export interface PoolParams {
   poolSize: [number, number];
@@ -81,4 +81,30 @@ export function poolBackwardSource(k: PoolConsts, mode: 'max' | 'avg'): KernelSo
   L.push('}', '}', '}', '}');
   L.push(mode === 'max' ? 'return s;' : `return s / ${k.KH * k.KW};`);
   return build(mode === 'max' ? ['dy', 'arg'] : ['dy'], L);
+}
+
+/**
+ * The forward scan of each window, one thread per output cell (planes = batch × channels):
+ * `argmax` returns the position (ih·W + iw, exact in f32) of the first maximum in window order,
+ * as PyTorch on ties, skipping padded cells; `avg` returns the window's sum over real cells
+ * divided by KH·KW (padding counts as zeros).
+ */
+export function poolForwardSource(k: PoolConsts, planes: number, grid: boolean, mode: 'argmax' | 'avg'): GeneratedKernel {
+  const L = [`const base = plane * ${k.H * k.W};`, mode === 'argmax' ? 'let best = 0;' : '', mode === 'argmax' ? 'let at = -1;' : 'let s = 0;'].filter(Boolean);
+  L.push(`for (let kh = 0; kh < ${k.KH}; kh++) {`, `const ih = oh * ${k.SH} - ${k.PT} + kh;`, `if (ih >= 0 && ih < ${k.H}) {`);
+  L.push(`for (let kw = 0; kw < ${k.KW}; kw++) {`, `const iw = ow * ${k.SW} - ${k.PL} + kw;`, `if (iw >= 0 && iw < ${k.W}) {`);
+  if (mode === 'argmax') {
+    // strict > keeps the first maximum on ties
+    L.push(`const v = x[base + ih * ${k.W} + iw];`, 'if (at < 0 || v > best) {', 'best = v;', `at = ih * ${k.W} + iw;`, '}');
+  } else {
+    L.push(`s += x[base + ih * ${k.W} + iw];`);
+  }
+  L.push('}', '}', '}', '}');
+  L.push(mode === 'argmax' ? 'return at;' : `return s / ${k.KH * k.KW};`);
+  return elementwise(grid, [['ow', k.OW], ['oh', k.OH]], [['plane', planes]], ['x'], L);
+}
+
+/** Max pooling's output: the input at each window's saved argmax. */
+export function poolGatherSource(k: PoolConsts, planes: number, grid: boolean): GeneratedKernel {
+  return elementwise(grid, [['p', k.OHW]], [['plane', planes]], ['x', 'arg'], [`return x[plane * ${k.H * k.W} + arg[i]];`]);
 }
