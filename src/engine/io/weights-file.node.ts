@@ -4,13 +4,14 @@
  * tells the two forms apart by their first bytes — not by name — and reads binary weights
  * straight into one Float32Array per tensor (no whole-file buffer, no text).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ShapeReport } from '../shapes/inferShapes';
 import type { WeightMap } from '../shapes/tensor-slots';
 import { writeFileAtomic } from './atomic-file.node.js';
 import { FormatError } from './errors';
 import { InputFileError, notAReadableFile, readJsonFile } from './input-file.node.js';
+import { readFullyAt } from './read-at.node.js';
 import { headerLength, isWeightsBinary, parseBinaryHeader, WEIGHTS_BINARY_VERSION } from './weights-binary';
 import { encodeWeightsFile, weightsFormatFor, weightsSizeProblem, type WeightsExtras } from './weights-encode';
 import { parseWeightsFile, WEIGHTS_VERSION, type WeightsFile } from './weights';
@@ -27,14 +28,11 @@ export async function saveWeightsFile(path: string, report: ShapeReport, weights
   await writeFileAtomic(path, chunks);
 }
 
-/** Fill `into` from `fd` at `position`, in pieces below readSync's 2 GiB limit. */
+/** Fill `into` from the file at `position`; a file that ends first is named. */
 function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
-  let done = 0;
-  while (done < into.length) {
-    const n = readSync(fd, into, done, Math.min(into.length - done, 1 << 30), position + done);
-    if (n === 0) throw new InputFileError(path, `it ended after ${position + done} bytes while more were expected (truncated while being read?)`);
-    done += n;
-  }
+  readFullyAt(fd, into, position, (at) => {
+    throw new InputFileError(path, `it ended after ${at} bytes while more were expected (truncated while being read?)`);
+  });
 }
 
 /** The raw object of a binary weights file (data as Float32Array), ready for parseWeightsFile. */

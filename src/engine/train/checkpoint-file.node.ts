@@ -6,9 +6,10 @@
  * straight into its own Float32Array while the checksum is computed, so resuming needs no
  * whole-file buffer.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { AtomicWriteError, describeFsError, writeFileAtomic } from '../io/atomic-file.node.js';
+import { readFullyAt } from '../io/read-at.node.js';
 import {
   CHECKPOINT_PREFIX_BYTES,
   checkpointState,
@@ -26,12 +27,7 @@ const nativeCrc = (zlib as { crc32?: (data: Uint8Array, value?: number) => numbe
 export const fastCrc32: Crc32 = nativeCrc ? (b, previous = 0) => nativeCrc(b, previous) : portableCrc32;
 
 function readFully(fd: number, into: Uint8Array, position: number, fail: (m: string) => never): void {
-  let done = 0;
-  while (done < into.length) {
-    const n = readSync(fd, into, done, Math.min(into.length - done, 1 << 30), position + done);
-    if (n === 0) fail(`truncated while being read (ended at byte ${position + done})`);
-    done += n;
-  }
+  readFullyAt(fd, into, position, (at) => fail(`truncated while being read (ended at byte ${at})`));
 }
 
 /** Read and check a checkpoint file piece by piece; every error names the path. */
