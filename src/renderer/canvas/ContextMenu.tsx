@@ -5,6 +5,8 @@ import { useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 import { run, type AppCommand } from '../shell/commands';
 import { shortcutFor } from '../shell/shortcuts';
+import { BLOCKS } from './blocks';
+import { insertBlockAfterSelection } from './insertBlockAction';
 import { flow } from './flowApi';
 
 interface Item {
@@ -37,6 +39,7 @@ export function ContextMenu() {
           ...(selected === 1 ? [{ label: 'Rename…', action: () => document.querySelector<HTMLInputElement>('[data-testid="inspector-name"]')?.select() }] : []),
           { label: 'Zoom to selection', command: 'zoomToSelection' },
           'sep',
+          ...(selected === 1 ? [...BLOCKS.map((b) => ({ label: `Insert ${b.label} after`, action: () => insertBlockAfterSelection(b) })), 'sep' as const] : []),
           { label: selected > 1 ? `Delete ${selected} layers` : 'Delete', command: 'delete', danger: true },
         ]
       : [

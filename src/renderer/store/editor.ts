@@ -77,6 +77,8 @@ export interface EditorState {
   clearSelection(): void;
   setPositions(positions: Record<string, XYPosition>): void;
   pasteNodes(nodes: LayerNode[], edges: LayerEdge[]): void;
+  /** Replace the whole graph in one undoable edit (a block inserted into the middle of it). */
+  replaceGraph(nodes: LayerNode[], edges: LayerEdge[]): void;
   undo(): void;
   redo(): void;
   load(doc: LoadedDocument, opts?: { dirty?: boolean }): void;
@@ -272,6 +274,10 @@ export const useEditor = create<EditorState>()((set, get) => {
         nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...nodes.map((n) => ({ ...n, selected: true }))],
         edges: [...s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...edges],
       });
+    },
+
+    replaceGraph(nodes, edges) {
+      commit({ nodes, edges });
     },
 
     undo() {

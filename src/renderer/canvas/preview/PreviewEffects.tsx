@@ -20,6 +20,8 @@ import { usePreview } from './store';
 const DEBOUNCE_MS = 400;
 /** A network this heavy is not run on every edit (one sample, forward only). */
 export const PREVIEW_MAX_FLOPS = 2e9;
+/** While a run trains, its weights move many times a second: the previews follow at most this often. */
+const TRAINED_EVERY_MS = 1000;
 
 interface Wish {
   key: string;
@@ -60,7 +62,7 @@ export function PreviewEffects() {
     }
   }
 
-  const flight = useRef<{ busy: boolean; queued: Wish | null; timer: ReturnType<typeof setTimeout> | null }>({ busy: false, queued: null, timer: null });
+  const flight = useRef<{ busy: boolean; queued: Wish | null; timer: ReturnType<typeof setTimeout> | null; last: number }>({ busy: false, queued: null, timer: null, last: -Infinity });
   const wishKey = wish?.key ?? null;
   const wishRef = useRef(wish);
   wishRef.current = wish;
@@ -83,6 +85,7 @@ export function PreviewEffects() {
       const asked = f.queued;
       f.queued = null;
       f.busy = true;
+      f.last = performance.now();
       usePreview.getState().set({ busy: true });
       asked.run().then(
         (outputs) => {
@@ -97,14 +100,15 @@ export function PreviewEffects() {
       });
     };
     f.queued = w;
+    if (usePreview.getState().error !== null) set({ error: null });
     if (f.timer) clearTimeout(f.timer);
-    // weights moving during training ask at once (useRunAnswer-like pacing is the worker's queue); edits wait
+    // edits wait for a quiet moment; moving weights are followed at a steady pace
     f.timer = setTimeout(
       () => {
         f.timer = null;
         pump();
       },
-      w.source === 'trained' ? 0 : DEBOUNCE_MS,
+      w.source === 'trained' ? Math.max(0, f.last + TRAINED_EVERY_MS - performance.now()) : DEBOUNCE_MS,
     );
   }, [wishKey, enabled, tooBig, report.ok]);
 
