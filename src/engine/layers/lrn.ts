@@ -10,12 +10,13 @@
  * c = j − ⌊(size − 1)/2⌋ .. j + ⌊size/2⌋, so
  *   ∂L/∂a_j = g_j · d_j^(−β) − (2·alpha·beta/size) · a_j · Σ_c g_c · a_c · d_c^(−β−1).
  *
- * Element → channel decoding corrects each float quotient by its remainder (as maxpool2d.ts):
- * webgpu compiles `/` and `%` to f32 division, which can put ⌊i / n⌋ one low at a multiple of n.
+ * The window kernels are generated (exact channel decode: webgpu's `/` is f32 division, which
+ * can put ⌊i / n⌋ one low at a multiple of n).
  */
 import type { KArr, KernelThis, LayerSpec } from './spec';
 import { size as sizeOf } from './spec';
 import { expectImage } from './geometry';
+import { elementwise, type GeneratedKernel } from './conv-codegen';
 
 export interface LRNParams {
   size: number;
@@ -31,53 +32,42 @@ type LrnConsts = {
   alphaOverSize: number; beta: number; k: number;
 };
 
-/** d[n,c,p] = k + alpha/size · Σ over the channel window of a². One thread per element. */
-function lrnScale(this: KernelThis<LrnConsts>, a: KArr): number {
-  const i = this.thread.x;
-  let t = Math.floor(i / this.constants.HW);
-  const r = i - t * this.constants.HW;
-  if (r < 0) t -= 1;
-  if (r >= this.constants.HW) t += 1;
-  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
-  if (c < 0) c += this.constants.C;
-  if (c >= this.constants.C) c -= this.constants.C;
-  const base = i - c * this.constants.HW; // element (n, channel 0, p)
-  let s = 0;
-  for (let o = 0; o < this.constants.LO + this.constants.HI + 1; o++) {
-    const cc = c - this.constants.LO + o;
-    if (cc >= 0 && cc < this.constants.C) {
-      const v = a[base + cc * this.constants.HW];
-      s += v * v;
-    }
-  }
-  return this.constants.k + this.constants.alphaOverSize * s;
+/**
+ * The generated kernels (conv-codegen.ts: exact channel decode, 2-D grid on webasm): each thread
+ * walks the channel window at its pixel, skipping channels outside 0..C−1.
+ */
+function windowSource(grid: boolean, N: number, C: number, HW: number, params: string[], from: number, body: string[], result: string): GeneratedKernel {
+  return elementwise(grid, [['p', HW]], [['c', C], ['n', N]], params, [
+    `const base = i - c * ${HW};`, // element (n, channel 0, p)
+    'let s = 0;',
+    `for (let o = 0; o < this.constants.LO + this.constants.HI + 1; o++) {`,
+    `const cc = c - ${from} + o;`,
+    `if (cc >= 0 && cc < ${C}) {`,
+    `const j = base + cc * ${HW};`,
+    ...body,
+    '}',
+    '}',
+    result,
+  ]);
+}
+
+/** d[n,c,p] = k + alpha/size · Σ over the channel window of a². */
+function scaleSource(grid: boolean, N: number, C: number, HW: number, LO: number): GeneratedKernel {
+  return windowSource(grid, N, C, HW, ['a'], LO, ['s += a[j] * a[j];'], 'return this.constants.k + this.constants.alphaOverSize * s;');
+}
+
+/** ∂L/∂a = g·d^(−β) − (2·alpha·beta/size)·a·Σ_c g_c·a_c·d_c^(−β−1) over the channels whose window holds c. */
+function backwardSource(grid: boolean, N: number, C: number, HW: number, HI: number): GeneratedKernel {
+  return windowSource(
+    grid, N, C, HW, ['a', 'd', 'g'], HI,
+    ['s += (g[j] * a[j]) / Math.pow(d[j], this.constants.beta + 1);'],
+    'return g[i] * Math.pow(d[i], -this.constants.beta) - 2 * this.constants.alphaOverSize * this.constants.beta * a[i] * s;',
+  );
 }
 
 function lrnForward(this: KernelThis<LrnConsts>, a: KArr, d: KArr): number {
   const i = this.thread.x;
   return a[i] * Math.pow(d[i], -this.constants.beta);
-}
-
-function lrnBackward(this: KernelThis<LrnConsts>, a: KArr, d: KArr, g: KArr): number {
-  const i = this.thread.x;
-  let t = Math.floor(i / this.constants.HW);
-  const r = i - t * this.constants.HW;
-  if (r < 0) t -= 1;
-  if (r >= this.constants.HW) t += 1;
-  let c = t - Math.floor(t / this.constants.C) * this.constants.C;
-  if (c < 0) c += this.constants.C;
-  if (c >= this.constants.C) c -= this.constants.C;
-  const base = i - c * this.constants.HW;
-  // channels whose window holds c: c − HI .. c + LO
-  let s = 0;
-  for (let o = 0; o < this.constants.LO + this.constants.HI + 1; o++) {
-    const cc = c - this.constants.HI + o;
-    if (cc >= 0 && cc < this.constants.C) {
-      const j = base + cc * this.constants.HW;
-      s += (g[j] * a[j]) / Math.pow(d[j], this.constants.beta + 1);
-    }
-  }
-  return g[i] * Math.pow(d[i], -this.constants.beta) - 2 * this.constants.alphaOverSize * this.constants.beta * a[i] * s;
 }
 
 export const LRN: LayerSpec<LRNParams> = {
@@ -106,9 +96,12 @@ export const LRN: LayerSpec<LRNParams> = {
       alphaOverSize: p.alpha / p.size, beta: p.beta, k: p.k,
     };
     const n = ctx.batch * C * H * W;
-    const scale = ctx.kernel(lrnScale, n, k);
+    const grid = ctx.grid === true;
+    const sc = scaleSource(grid, ctx.batch, C, H * W, k.LO);
+    const scale = ctx.kernel(sc.source, sc.size, k);
     const fwd = ctx.kernel(lrnForward, n, k);
-    const bwd = ctx.kernel(lrnBackward, n, k);
+    const bs = backwardSource(grid, ctx.batch, C, H * W, k.HI);
+    const bwd = ctx.kernel(bs.source, bs.size, k);
     return {
       forward: ({ inputs }) => {
         const d = scale(inputs[0]);
