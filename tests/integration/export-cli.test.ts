@@ -37,12 +37,13 @@ describe('convas export', () => {
     expect(Number(m![1])).toBeLessThanOrEqual(1e-4);
   });
 
-  it('--format pytorch writes a folder (model.py, weights.safetensors, README.md) checked under PyTorch', async () => {
+  it('--format pytorch writes a folder (model.py, weights.safetensors, train.py with its data, README.md) checked under PyTorch', async () => {
     const out = join(dir, 'mnist-pytorch');
     const r = await runCli(exportArgs('pytorch', out));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['README.md', 'model.py', 'weights.safetensors']);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'data', 'model.py', 'train.py', 'weights.safetensors']);
+    expect(readdirSync(join(out, 'data')).sort()).toEqual(['train-images.idx', 'train-labels.idx']);
     expect(r.stdout).toMatch(/verified with PyTorch [\w.]+ \(model\.py\): outputs of 2 inputs \(seeded random\), Convas on cpu, largest difference from Convas [\d.e+-]+ \(allowed 1\.00e-4\)/);
   });
 

@@ -45,7 +45,6 @@ function fail(where: string, e: unknown): never {
 
 async function run(projectPath: string, opts: { weights?: string; format: ExportFormat; out: string; force: boolean; backend: BackendName }, io: Io): Promise<number> {
   const target = TARGETS[opts.format];
-  if (!target) throw new CliError(`--format ${opts.format} is not available yet`, EXIT.failed);
   // the destination first: a refused or unwritable --out costs no work
   try {
     checkOutPath(opts.out, target.kind, opts.force);
@@ -64,7 +63,7 @@ async function run(projectPath: string, opts: { weights?: string; format: Export
   }
   let sizes: Record<string, number>;
   try {
-    sizes = await writeArtifact(opts.out, target.build(plan, project.name), opts.force);
+    sizes = await writeArtifact(opts.out, await target.build(plan, { project, projectPath }), opts.force);
   } catch (e) {
     fail(`${projectPath} → ${opts.format}`, e);
   }

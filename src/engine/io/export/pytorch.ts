@@ -5,7 +5,7 @@
  */
 import { GENERATED_BY } from '../header';
 import { encodeWeightsFile } from '../weights-encode';
-import { textFile, type Artifact } from './artifact';
+import { textFile, type Artifact, type ArtifactFile } from './artifact';
 import { ExportError, type ExportPlan, type PlanNode } from './plan';
 import { pyNum, pythonNames } from './python-names';
 import { TORCH_LAYERS, type TorchLayer } from './pytorch-layers';
@@ -161,17 +161,38 @@ y = net(x)                            # ${plan.output.id}: ${plan.output.type ==
 \`\`\`
 
 \`python3 model.py\` prints the network and the shape of its output on zeros.
-${plan.preprocessing ? `\nThe model normalises its inputs itself, as training did: \`(x - MEAN[c]) / STD[c]\` (MEAN and STD are in model.py).\n` : ''}`;
+${plan.preprocessing ? `\nThe model normalises its inputs itself, as training did: \`(x - MEAN[c]) / STD[c]\` (MEAN and STD are in model.py).\n` : ''}${withTrain ? TRAIN_README : ''}`;
 }
 
-export function pytorchArtifact(plan: ExportPlan, name: string, extra: { name: string; text: string }[] = []): Artifact {
+/** The folder; `extra` adds train.py and its data when the project's training settings are known. */
+const TRAIN_README = `
+## Train further
+
+\`train.py\` carries the project's training settings (optimizer, learning rate, weight decay,
+initializer, epochs, batch size, augmentation) and its data: a folder it names, or the built-in
+set written out in \`data/\` as IDX files. It starts from the exported weights (\`--from-scratch\`
+initialises instead) and saves \`checkpoints/epoch-<n>.pt\` (\`torch.save\`: model, optimizer, epoch).
+
+\`\`\`sh
+python3 train.py                                  # one process (a GPU if there is one)
+python3 train.py --data /path/to/mnist --epochs 10 --lr 0.01
+torchrun --nproc_per_node 4 train.py              # 4 processes on this machine: DDP, NCCL on GPUs, gloo on CPUs
+torchrun --nnodes 2 --node_rank 0 --master_addr HOST --nproc_per_node 8 train.py   # on each of 2 machines (node_rank 0, 1)
+\`\`\`
+
+Each process trains on its share of every epoch (a DistributedSampler); gradients are averaged
+across processes, so the effective batch is \`--batch-size\` × processes. It prints one JSON line
+per step and per epoch.
+`;
+
+export function pytorchArtifact(plan: ExportPlan, name: string, extra: ArtifactFile[] = []): Artifact {
   const model = modelPy(plan, name);
   return {
     kind: 'folder',
     files: [
       textFile('model.py', model),
       { name: TORCH_WEIGHTS, chunks: () => encodeWeightsFile(plan.report, plan.weights, { graph: plan.graph, preprocessing: plan.preprocessing }, 'binary') },
-      ...extra.map((e) => textFile(e.name, e.text)),
+      ...extra,
       textFile('README.md', readme(plan, name, extra.some((e) => e.name === 'train.py'))),
     ],
   };

@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Artifact } from './artifact';
+import type { Project } from '../project';
+import { textFile, type Artifact } from './artifact';
 import { onnxArtifact } from './onnx';
 import { ONNX_RUNTIME, runOnnx } from './onnx-run';
 import type { ExportFormat, ExportPlan } from './plan';
@@ -13,6 +14,8 @@ import { runTorchModel } from './pytorch-run.node.js';
 import { kerasArtifact } from './keras';
 import { kerasToTfjs, readKeras } from './keras-read';
 import { tfjsArtifact } from './tfjs';
+import { trainData } from './train-data.node.js';
+import { trainPy } from './train-py';
 import { runTfjs } from './tfjs-run';
 import { verification, type Verification } from './verify';
 
@@ -31,10 +34,16 @@ export interface VerifyInput {
   inputs: string;
 }
 
+/** The project being exported: its name, training settings and where it lives (for data paths). */
+export interface ExportSource {
+  project: Project;
+  projectPath: string;
+}
+
 export interface ExportTarget {
   /** One file (model.onnx, model.keras) or a folder. */
   kind: Artifact['kind'];
-  build(plan: ExportPlan, name: string): Artifact | Promise<Artifact>;
+  build(plan: ExportPlan, source: ExportSource): Artifact | Promise<Artifact>;
   verify(v: VerifyInput): Promise<Verification>;
 }
 
@@ -49,7 +58,10 @@ export const TARGETS: Record<ExportFormat, ExportTarget> = {
   },
   pytorch: {
     kind: 'folder',
-    build: (plan, name) => pytorchArtifact(plan, name),
+    async build(plan, { project, projectPath }) {
+      const { data, files } = await trainData(project, projectPath, plan);
+      return pytorchArtifact(plan, project.name, [textFile('train.py', trainPy(plan, { training: project.training, data })), ...files]);
+    },
     async verify({ plan, out, raw, batch, reference, inputs }) {
       const { y, torch } = await runTorchModel(out, raw, [batch, ...plan.input.outShape]);
       return verification(`PyTorch ${torch} (model.py)`, `outputs of ${inputs}`, y, reference);
@@ -57,7 +69,7 @@ export const TARGETS: Record<ExportFormat, ExportTarget> = {
   },
   tfjs: {
     kind: 'folder',
-    build: (plan, name) => tfjsArtifact(plan, name),
+    build: (plan, { project }) => tfjsArtifact(plan, project.name),
     async verify({ plan, out, x, batch, reference, inputs }) {
       const modelJson = JSON.parse(await readFile(join(out, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
       const shards = await Promise.all(modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(out, p))));
@@ -67,7 +79,7 @@ export const TARGETS: Record<ExportFormat, ExportTarget> = {
   },
   keras: {
     kind: 'file',
-    build: (plan, name) => kerasArtifact(plan, name),
+    build: (plan, { project }) => kerasArtifact(plan, project.name),
     // no Keras runtime here: TensorFlow.js runs the file's own config.json and HDF5 weights
     async verify({ plan, out, x, batch, reference, inputs }) {
       const file = await readKeras(new Uint8Array(await readFile(out)));
