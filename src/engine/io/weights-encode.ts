@@ -81,7 +81,9 @@ function* jsonChunks(envelope: Record<string, unknown>, tensors: { key: string; 
 export function encodeWeightsFile(report: ShapeReport, weights: WeightMap, extras: WeightsExtras, format: WeightsFormat): Iterable<Uint8Array> {
   const slots = checkWeightsFit(report, weights);
   const values = slots.reduce((n, s) => n + s.size, 0);
-  if (format === 'json' && values > WEIGHTS_JSON_MAX_VALUES) throw new FormatError(weightsSizeProblem('weights.json', values)!);
+  if (format === 'json' && values > WEIGHTS_JSON_MAX_VALUES) {
+    throw new FormatError(`${values.toLocaleString('en-US')} weights are more than a weights JSON file holds (${WEIGHTS_JSON_MAX_VALUES.toLocaleString('en-US')}); write binary weights (${BINARY_WEIGHTS_EXTENSION}) instead`);
+  }
   const tensors = slots.map((s) => ({ key: s.key, shape: s.shape, data: weights[s.key] }));
   for (const t of tensors) checkFinite(t.data, t.key);
   const envelope: Record<string, unknown> = {
