@@ -90,16 +90,24 @@ class Net {
     return last;
   }
 
-  layout(): Record<string, { x: number; y: number }> {
+  /**
+   * `wrapRows`: a network deeper than this many rows continues in a new column to the right
+   * (DenseNet-121's 400-odd rows would not fit a window even zoomed out all the way).
+   */
+  layout(wrapRows?: number): Record<string, { x: number; y: number }> {
     const row = new Map<string, number>();
     for (const n of this.nodes) {
       const ins = this.edges.filter((e) => e.to === n.id).map((e) => row.get(e.from)! + 1);
       row.set(n.id, Math.max(0, ...ins));
     }
     const minLane = Math.min(...this.lanes.values());
+    const columnWidth = (Math.max(...this.lanes.values()) - minLane + 2) * LANE_PITCH;
     const out: Record<string, { x: number; y: number }> = {};
     for (const n of this.nodes) {
-      out[n.id] = { x: Math.round((this.lanes.get(n.id)! - minLane) * LANE_PITCH), y: row.get(n.id)! * ROW_PITCH };
+      const r = row.get(n.id)!;
+      const column = wrapRows ? Math.floor(r / wrapRows) : 0;
+      const x = Math.round((this.lanes.get(n.id)! - minLane) * LANE_PITCH + column * columnWidth);
+      out[n.id] = { x, y: (wrapRows ? r % wrapRows : r) * ROW_PITCH };
     }
     return out;
   }
@@ -140,6 +148,8 @@ interface PresetDef {
   expectedParams: number;
   build(net: Net): void;
   training: PresetTraining;
+  /** Rows per column on the canvas, for networks too deep for one (see Net.layout). */
+  wrapRows?: number;
 }
 
 // ---------------------------------------------------------------- the classic networks
@@ -484,7 +494,7 @@ const resnet18: PresetDef = {
     [64, 128, 256, 512].forEach((filters, s) => {
       for (let b = 0; b < 2; b++) {
         const downsample = s > 0 && b === 0;
-        x = basicBlock(n, x, `layer${s + 1}_${b}_`, filters, downsample ? 2 : 1, downsample);
+        x = basicBlock(n, x, `l${s + 1}_${b}_`, filters, downsample ? 2 : 1, downsample);
       }
     });
     imagenetHead(n, x);
@@ -505,7 +515,7 @@ function bottleneck(n: Net, x: string, p: string, width: number, stride: number,
     [`${p}bn3`, 'BatchNorm'],
   ], 0);
   const shortcut = project
-    ? n.chain(x, [[`${p}downsample`, 'Conv2D', conv(4 * width, 1, { stride, bias: false })], [`${p}downsample_bn`, 'BatchNorm']], 1)
+    ? n.chain(x, [[`${p}proj`, 'Conv2D', conv(4 * width, 1, { stride, bias: false })], [`${p}proj_bn`, 'BatchNorm']], 1)
     : x;
   return n.chain(n.add(`${p}add`, 'Add', {}, [main, shortcut], 0.5), [[`${p}relu3`, 'ReLU']]);
 }
@@ -518,7 +528,7 @@ const resnet50: PresetDef = {
   build(n) {
     let x = resnetStem(n);
     ([[64, 3], [128, 4], [256, 6], [512, 3]] as const).forEach(([width, blocks], s) => {
-      for (let b = 0; b < blocks; b++) x = bottleneck(n, x, `layer${s + 1}_${b}_`, width, s > 0 && b === 0 ? 2 : 1, b === 0);
+      for (let b = 0; b < blocks; b++) x = bottleneck(n, x, `l${s + 1}_${b}_`, width, s > 0 && b === 0 ? 2 : 1, b === 0);
     });
     imagenetHead(n, x);
   },
@@ -539,7 +549,7 @@ const densenet121: PresetDef = {
     ], 0.5);
     let channels = 64;
     [6, 12, 24, 16].forEach((layers, blk) => {
-      const p = `block${blk + 1}_`;
+      const p = `b${blk + 1}_`;
       for (let i = 1; i <= layers; i++) {
         const h = n.chain(features, [
           [`${p}l${i}_norm1`, 'BatchNorm'],
@@ -549,22 +559,23 @@ const densenet121: PresetDef = {
           [`${p}l${i}_relu2`, 'ReLU'],
           [`${p}l${i}_conv2`, 'Conv2D', conv(32, 3, { padding: 1, bias: false })],
         ], 0);
-        features = n.add(`${p}concat${i}`, 'Concat', {}, [features, h], 1);
+        features = n.add(`${p}cat${i}`, 'Concat', {}, [features, h], 1);
         channels += 32;
       }
       if (blk < 3) {
         channels /= 2;
         features = n.chain(features, [
-          [`transition${blk + 1}_norm`, 'BatchNorm'],
-          [`transition${blk + 1}_relu`, 'ReLU'],
-          [`transition${blk + 1}_conv`, 'Conv2D', conv(channels, 1, { bias: false })],
-          [`transition${blk + 1}_pool`, 'AvgPool2D', pool(2)],
+          [`t${blk + 1}_norm`, 'BatchNorm'],
+          [`t${blk + 1}_relu`, 'ReLU'],
+          [`t${blk + 1}_conv`, 'Conv2D', conv(channels, 1, { bias: false })],
+          [`t${blk + 1}_pool`, 'AvgPool2D', pool(2)],
         ], 0.5);
       }
     });
     imagenetHead(n, n.chain(features, [['norm5', 'BatchNorm'], ['relu5', 'ReLU']], 0.5));
   },
   training: TORCHVISION_TRAINING,
+  wrapRows: 80,
 };
 
 /** torchvision's BasicConv2d: a convolution without bias, BatchNorm (epsilon 0.001), ReLU. */
@@ -583,10 +594,10 @@ function basicConv(n: Net, from: string, id: string, filters: number, k: number,
 function inceptionModule(n: Net, x: string, p: string, c: readonly [number, number, number, number, number, number]): string {
   const [c1, r3, c3, r5, c5, proj] = c;
   const b1 = basicConv(n, x, `${p}b1`, c1, 1, 0);
-  const b2 = basicConv(n, basicConv(n, x, `${p}b2_reduce`, r3, 1, 1), `${p}b2`, c3, 3, 1, { padding: 1 });
-  const b3 = basicConv(n, basicConv(n, x, `${p}b3_reduce`, r5, 1, 2), `${p}b3`, c5, 3, 2, { padding: 1 });
+  const b2 = basicConv(n, basicConv(n, x, `${p}b2r`, r3, 1, 1), `${p}b2`, c3, 3, 1, { padding: 1 });
+  const b3 = basicConv(n, basicConv(n, x, `${p}b3r`, r5, 1, 2), `${p}b3`, c5, 3, 2, { padding: 1 });
   const b4 = basicConv(n, n.add(`${p}b4_pool`, 'MaxPool2D', pool(3, 1, 1), x, 3), `${p}b4`, proj, 1, 3);
-  return n.add(`${p}concat`, 'Concat', {}, [b1, b2, b3, b4], 1.5);
+  return n.add(`${p}cat`, 'Concat', {}, [b1, b2, b3, b4], 1.5);
 }
 
 const googlenet: PresetDef = {
@@ -749,7 +760,7 @@ export function buildPresets(): { file: string; expectedParams: number; project:
         name: p.name,
         description: p.description,
         graph: { nodes: net.nodes, edges: net.edges },
-        layout: net.layout(),
+        layout: net.layout(p.wrapRows),
         training: p.training,
       },
     };
