@@ -61,8 +61,13 @@ describe('weights export and import in the app', () => {
     expect(isWeightsBinary(out.content)).toBe(true);
     expect(out.content.length).toBeGreaterThan(4 * 16_785_408);
     expect(() => readWeightsFor(bigReport, 'big.safetensors', out.content)).toThrow(
-      /^big\.safetensors: 16,785,408 weights are more than a project file can keep \(16,777,216\); export them instead/,
+      /^big\.safetensors: 16,785,408 weights are more than a project file can keep \(3,000,000\); export them instead/,
     );
     expect(() => weightsFileFor(big, w, {})).toThrow(/^the trained weights: 16,785,408 weights are more than a project file can keep/);
+  });
+
+  it('refuses to keep more than 3,000,000 values in a project (at most 48 MB of JSON, within its 64 MB)', () => {
+    const over = net(3000, 1000); // 3,001,000 weights
+    expect(() => weightsFileFor(over, initWeights(inferShapes(over), 'zeros', 2), {})).toThrow(/^the trained weights: 3,001,000 weights are more than a project file can keep \(3,000,000\)/);
   });
 });

@@ -10,7 +10,7 @@ import { joinChunks } from '../../engine/io/bytes';
 import { JsonTextError, parseJsonBytes, parseJsonText } from '../../engine/io/json-text';
 import { matchWeights, parseWeightsFile, weightsToJson, WEIGHTS_VERSION, type Metrics, type WeightsJson } from '../../engine/io/weights';
 import { decodeWeightsBinary, isWeightsBinary, WEIGHTS_BINARY_VERSION } from '../../engine/io/weights-binary';
-import { encodeWeightsFile, suggestedWeightsName, weightsFormatFor, WEIGHTS_JSON_MAX_VALUES } from '../../engine/io/weights-encode';
+import { encodeWeightsFile, suggestedWeightsName, weightsFormatFor } from '../../engine/io/weights-encode';
 import { inferShapes } from '../../engine/shapes/inferShapes';
 import type { Graph } from '../../engine/graph/types';
 import type { ShapeReport } from '../../engine/shapes/inferShapes';
@@ -35,11 +35,17 @@ export function runMetrics(live: LiveRun): Metrics {
 
 const countValues = (w: WeightTensors) => Object.values(w).reduce((n, t) => n + t.length, 0);
 
-/** Weights a project file can embed: its JSON must be readable back in one piece. */
+/**
+ * Weights a project can embed: 3,000,000 values are at most 48 MB of JSON (16 characters for the
+ * longest float32, `-1.23456789e-38,`), inside the 64 MB a project file may have (the desktop
+ * app's save and open limit), with room for the graph and layout.
+ */
+export const PROJECT_WEIGHTS_MAX_VALUES = 3_000_000;
+
 function checkEmbeddable(values: number, what: string): void {
-  if (values <= WEIGHTS_JSON_MAX_VALUES) return;
+  if (values <= PROJECT_WEIGHTS_MAX_VALUES) return;
   throw new Error(
-    `${what}: ${values.toLocaleString('en-US')} weights are more than a project file can keep (${WEIGHTS_JSON_MAX_VALUES.toLocaleString('en-US')}); ` +
+    `${what}: ${values.toLocaleString('en-US')} weights are more than a project file can keep (${PROJECT_WEIGHTS_MAX_VALUES.toLocaleString('en-US')}); ` +
       'export them instead (Export… writes binary .safetensors weights of any size) and train from them with convas train --weights',
   );
 }
@@ -82,7 +88,7 @@ function rawWeights(fileName: string, content: string | Uint8Array): { raw: unkn
 
 /**
  * Read a weights file of either form and fit it to the graph; errors name the file and the
- * tensor. `json` is what the project embeds (binary weights are converted, up to what JSON holds).
+ * tensor. `json` is what the project embeds (binary weights are converted, up to what a project keeps).
  */
 export function readWeightsFor(report: ShapeReport, fileName: string, content: string | Uint8Array): { json: WeightsJson; tensors: WeightTensors } {
   try {
