@@ -342,7 +342,11 @@ export class TrainingSession {
     let windowStart = this.host.now();
     let windowSamples = 0;
     for (;;) {
+      const beforeGate = this.host.now();
       if (await this.gate()) return 'stopped';
+      // training time only: the gate (a pause, the page's messages) is neither the live rate's nor the epoch's
+      const chunkStart = this.host.now();
+      windowStart += chunkStart - beforeGate;
       const every = hyper.checkpointEverySteps;
       const want = chunkSteps({
         left: pipeline.stepsPerEpoch - r.step,
@@ -374,7 +378,8 @@ export class TrainingSession {
       r.stepSeconds = (ended - started) / 1000 / chunk.length;
       r.weights = out.weights;
       r.optimizerState = out.optimizerState;
-      r.accum.seconds += (ended - started) / 1000;
+      // reading the batches counts, as it does in the live rate
+      r.accum.seconds += (ended - chunkStart) / 1000;
       for (let k = 0; k < chunk.length; k++) {
         const batch = chunk[k];
         const loss = out.losses[k];

@@ -35,6 +35,20 @@ function yieldToEvents(): Promise<void> {
   });
 }
 
+/**
+ * Leave the page a core: gpu.js sizes its webasm thread pool by `navigator.hardwareConcurrency`,
+ * and a pool as wide as the machine, plus this worker, starves the page's main thread (long
+ * tasks of hundreds of milliseconds while training). The pool gets one thread fewer; on a
+ * 2-core machine that is no pool — the plan runs in this worker alone and the page keeps a core.
+ */
+function leavePageACore(): void {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const cores = nav?.hardwareConcurrency;
+  if (!nav || !cores) return;
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: Math.max(1, cores - 1), configurable: true });
+}
+leavePageACore();
+
 /** Data the page handed over, by key. */
 const provided = new Map<string, MemoryData>();
 

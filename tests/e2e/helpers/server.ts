@@ -14,7 +14,8 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export const WEB_ROOT = resolve(import.meta.dirname, '../../../dist-web');
+/** The built browser bundle; CONVAS_WEB_ROOT serves another build (e.g. one built elsewhere while dist-web is in use). */
+export const WEB_ROOT = process.env.CONVAS_WEB_ROOT ? resolve(process.env.CONVAS_WEB_ROOT) : resolve(import.meta.dirname, '../../../dist-web');
 
 export async function serveStatic(root = WEB_ROOT): Promise<{ url: string; close(): Promise<void> }> {
   if (!existsSync(join(root, 'index.html'))) {
