@@ -232,13 +232,32 @@ def run_infer(c):
     return {"outputs": {k: v.flatten().tolist() for k, v in outs.items()}}
 
 
+def run_saliency(c):
+    """Grad-CAM and input gradients of one class's logit (the Softmax's input), eval mode."""
+    net = Net(c["graph"], None, c["weights"])
+    x = tensor(c["x"], c["xShape"], grad=True)
+    outs, (typ, logits) = net.forward(x, False, {})
+    layer = outs[c["layer"]]
+    layer.retain_grad()
+    logits[0, c["classIndex"]].backward()
+    a, g = layer.detach()[0], layer.grad[0]
+    cam = torch.relu((g.mean(dim=(1, 2), keepdim=True) * a).sum(0))
+    return {
+        "scores": logits.detach().flatten().tolist(),
+        "activationGrad": g.flatten().tolist(),
+        "gradCam": cam.flatten().tolist(),
+        "inputGrad": x.grad.flatten().tolist(),
+        "saliency": x.grad[0].abs().amax(0).flatten().tolist(),
+    }
+
+
 def main():
     req = json.load(sys.stdin)
     results = []
     for c in req["cases"]:
         try:
             kind = c.get("kind", "layer")
-            results.append(run_layer(c) if kind == "layer" else run_train(c) if kind == "train" else run_infer(c))
+            results.append(run_layer(c) if kind == "layer" else run_train(c) if kind == "train" else run_saliency(c) if kind == "saliency" else run_infer(c))
         except Exception as e:  # report per case; the test shows it
             results.append({"error": repr(e)})
     json.dump({"torch": torch.__version__, "results": results}, sys.stdout)

@@ -83,12 +83,12 @@ export function compileGraph(graph: Graph, device: Device, batch: number): Compi
   };
 }
 
-interface ForwardTrace {
+export interface ForwardTrace {
   results: Map<string, ForwardResult>;
   args: Map<string, { inputs: Handle[]; params: Record<string, Handle>; state: Record<string, Handle>; random: Record<string, Handle> }>;
 }
 
-function traceForward(
+export function traceForward(
   g: CompiledGraph,
   x: Handle,
   tensors: Map<string, Handle>,

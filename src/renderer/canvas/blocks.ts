@@ -8,7 +8,6 @@
  */
 import type { XYPosition } from '@xyflow/react';
 import { portOf, type LayerEdge, type LayerNode } from '../graph/types';
-import { presets } from '../presets/presets';
 import { makeEdge, makeLayerNode } from '../store/editor';
 
 export interface BlockPreset {
@@ -102,11 +101,4 @@ function descendants(edges: readonly LayerEdge[], from: string): Set<string> {
     }
   }
   return out;
-}
-
-/** A block preset's document (bundled with the presets). */
-export function blockDocument(b: BlockPreset): { nodes: LayerNode[]; edges: LayerEdge[] } {
-  const p = presets().find((x) => x.file === b.file);
-  if (!p?.doc) throw new Error(`the block preset ${b.file} is missing or does not load${p?.error ? `: ${p.error}` : ''}`);
-  return p.doc;
 }

@@ -2,7 +2,9 @@
 import { currentReport } from '../graph/useReport';
 import { useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
-import { blockDocument, insertBlock, type BlockPreset } from './blocks';
+import type { LayerEdge, LayerNode } from '../graph/types';
+import { presets } from '../presets/presets';
+import { insertBlock, type BlockPreset } from './blocks';
 
 export function insertBlockAfterSelection(b: BlockPreset): string[] {
   const s = useEditor.getState();
@@ -17,4 +19,11 @@ export function insertBlockAfterSelection(b: BlockPreset): string[] {
   useEditor.getState().replaceGraph(result.nodes, result.edges);
   useUi.getState().notify('info', `Inserted the ${b.label} after ${after} (${result.added.length} layers).`);
   return result.added;
+}
+
+/** A block preset's document (bundled with the presets). */
+export function blockDocument(b: BlockPreset): { nodes: LayerNode[]; edges: LayerEdge[] } {
+  const p = presets().find((x) => x.file === b.file);
+  if (!p?.doc) throw new Error(`the block preset ${b.file} is missing or does not load${p?.error ? `: ${p.error}` : ''}`);
+  return p.doc;
 }
