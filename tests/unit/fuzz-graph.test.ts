@@ -138,7 +138,8 @@ describe('fuzz: parseGraph + inferShapes', () => {
     expect(tally.ok).toBeGreaterThan(100);
     expect(tally.withErrors).toBeGreaterThan(100);
     expect(tally.parseErrors).toBeGreaterThan(10);
-    expect(slowestMs, `case #${slowestAt} took ${slowestMs.toFixed(0)} ms`).toBeLessThan(500);
+    // a hang fails by the test timeout; the slowest case is reported, never judged (no timing thresholds in tests)
+    console.log(`slowest case #${slowestAt}: ${slowestMs.toFixed(0)} ms`);
   });
 
   it('mutations of the MNIST CNN (3,000, seeded)', () => {
@@ -148,7 +149,8 @@ describe('fuzz: parseGraph + inferShapes', () => {
     const { slowestMs, slowestAt } = timedLoop(3000, (i) => check(mutate(MNIST_CNN, rng), tally, `mutation #${i}`));
     expect(tally.ok).toBeGreaterThan(50);
     expect(tally.withErrors).toBeGreaterThan(100);
-    expect(slowestMs, `case #${slowestAt} took ${slowestMs.toFixed(0)} ms`).toBeLessThan(500);
+    // a hang fails by the test timeout; the slowest case is reported, never judged (no timing thresholds in tests)
+    console.log(`slowest case #${slowestAt}: ${slowestMs.toFixed(0)} ms`);
   });
 });
 

@@ -93,7 +93,8 @@ describe('fuzz: project loader', () => {
     const { slowestMs, slowestAt } = timedLoop(3000, (i) => check(mutate(FULL, rng), `mutation #${i}`, tally));
     expect(tally.ok).toBeGreaterThan(200);
     expect(tally.refused).toBeGreaterThan(1000);
-    expect(slowestMs, `case #${slowestAt} took ${slowestMs.toFixed(0)} ms`).toBeLessThan(500);
+    // a hang fails by the test timeout; the slowest case is reported, never judged (no timing thresholds in tests)
+    console.log(`slowest case #${slowestAt}: ${slowestMs.toFixed(0)} ms`);
   });
 
   it('random values and objects (2,000, seeded)', () => {

@@ -100,6 +100,7 @@ describe('fuzz: weights loader', () => {
     expect(tally.refused).toBeGreaterThan(500);
     expect(tally.matched).toBeGreaterThan(100);
     expect(tally.read - tally.matched).toBeGreaterThan(500);
-    expect(slowestMs, `case #${slowestAt} took ${slowestMs.toFixed(0)} ms`).toBeLessThan(500);
+    // a hang fails by the test timeout; the slowest case is reported, never judged (no timing thresholds in tests)
+    console.log(`slowest case #${slowestAt}: ${slowestMs.toFixed(0)} ms`);
   });
 });
