@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importOnnx } from '../../src/engine/io/import/onnx-import';
 import { ROOT } from '../integration/cli-run';
 import { nodeById, openApp, outputOf } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
@@ -90,6 +91,13 @@ describe('ONNX import in the app', () => {
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(0);
     await drop('mnist-cnn-pytorch.onnx', [...readFileSync(MODEL)]);
     await expectImported(page);
+    // saved, the project carries the model's weights exactly (float32), the BatchNorm statistics too
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('tool-save').click()]);
+    expect(download.suggestedFilename()).toBe('mnist-cnn-pytorch.convas.json');
+    const saved = JSON.parse(readFileSync(await download.path(), 'utf8')) as { weights: { tensors: Record<string, { data: number[] }> } };
+    const imported = importOnnx(readFileSync(MODEL));
+    expect(Object.keys(saved.weights.tensors).sort()).toEqual(Object.keys(imported.weights).sort());
+    for (const [key, t] of Object.entries(imported.weights)) expect(saved.weights.tensors[key].data.map(Math.fround), key).toEqual([...t]);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -8,6 +8,7 @@ import { platform } from '../platform';
 import { emptyMeta, useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 import { ask } from '../shell/confirm';
+import type { WeightsJson } from '../../engine/io/weights';
 import { fileText } from '../platform/file-text';
 import { documentFromText, documentToText } from './convert';
 import { summaryCsv } from './summaryCsv';
@@ -40,9 +41,10 @@ export async function confirmDiscard(): Promise<boolean> {
 }
 
 /** Put a parsed project on the canvas, laying it out first when the file has no positions. */
-export async function loadText(text: string, label: string, where: { name: string; path: string | null }, opts: { dirty?: boolean } = {}): Promise<boolean> {
+export async function loadText(text: string, label: string, where: { name: string; path: string | null }, opts: { dirty?: boolean; weights?: WeightsJson } = {}): Promise<boolean> {
   try {
     const doc = documentFromText(text, label, where);
+    if (opts.weights) doc.meta.weights = opts.weights;
     if (doc.needsLayout) {
       const positions = await layoutGraph(doc.nodes, doc.edges);
       doc.nodes = doc.nodes.map((n) => ({ ...n, position: positions[n.id] ?? n.position }));
@@ -70,17 +72,20 @@ export async function newProject(): Promise<void> {
 export async function loadOnnx(bytes: Uint8Array, name: string): Promise<boolean> {
   let text: string;
   let summary: string;
+  let weights: WeightsJson;
   try {
-    const { onnxToProject, graphSummary } = await import('../../engine/io/import/project');
-    const { project, imported } = await onnxToProject(bytes, `${name}.onnx`);
+    const { onnxToProject, graphSummary, importedWeightsJson } = await import('../../engine/io/import/project');
+    // the weights go to the document as they are, not through project text (a big model's JSON takes seconds)
+    const { project, imported } = await onnxToProject(bytes, `${name}.onnx`, { embedWeights: false });
     text = JSON.stringify(project);
+    weights = importedWeightsJson(imported);
     summary = `${imported.graph.nodes.length} nodes (${graphSummary(imported.graph)}), ONNX opset ${imported.opset}`;
   } catch (e) {
     fail(`Could not import ${name}.onnx`, e);
     return false;
   }
   // path null: saving asks where (the .onnx file is never overwritten with a project)
-  const ok = await loadText(text, `${name}.onnx`, { name, path: null }, { dirty: true });
+  const ok = await loadText(text, `${name}.onnx`, { name, path: null }, { dirty: true, weights });
   if (ok) useUi.getState().notify('success', `Imported ${name}.onnx: ${summary}`);
   return ok;
 }
