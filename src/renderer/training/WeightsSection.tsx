@@ -5,6 +5,8 @@
  */
 import { useMemo, useState } from 'react';
 import type { ShapeReport } from '../../engine/shapes/inferShapes';
+import { inferShapes } from '../../engine/shapes/inferShapes';
+import { ExportModel } from '../export/ExportModel';
 import { platform } from '../platform';
 import { useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
@@ -40,6 +42,14 @@ export function WeightsSection({ report, locked }: { report: ShapeReport; locked
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
+  };
+
+  // File → Export model: the trained network in another framework's format, checked against this run's worker
+  const modelSource = async () => ({ graph: live!.graph, weights: await requests.getWeights(), preprocessing: live!.dataset?.preprocessing ?? null, name: fileSafe(project) });
+  const outputOf = async (sample: Float32Array) => {
+    const nodes = inferShapes(live!.graph).nodes;
+    const out = nodes.find((n) => n.spec?.output) ?? nodes[nodes.length - 1];
+    return (await requests.infer(sample))[out.id].data;
   };
 
   const keepInProject = async () => {
@@ -79,6 +89,7 @@ export function WeightsSection({ report, locked }: { report: ShapeReport; locked
           Import…
         </button>
       </div>
+      <ExportModel disabled={!hasTrained || !requests.available()} source={modelSource} infer={outputOf} />
       {embedded && (
         <div className="tweights-state small">
           {fit.problem ? (
