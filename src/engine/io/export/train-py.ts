@@ -165,10 +165,6 @@ def make_optimizer(params, cfg):
         return torch.optim.RMSprop(params, lr=lr, alpha=cfg.get("rho", 0.99), eps=cfg.get("epsilon", 1e-8), weight_decay=wd)
     if cfg["name"] == "adam":
         return torch.optim.Adam(params, lr=lr, betas=(cfg.get("beta1", 0.9), cfg.get("beta2", 0.999)), eps=cfg.get("epsilon", 1e-8), weight_decay=wd)
-    if cfg["name"] == "nesterov":
-        return torch.optim.SGD(params, lr=lr, momentum=cfg.get("momentum", 0.9), nesterov=True, weight_decay=wd)
-    if cfg["name"] == "adamw":
-        return torch.optim.AdamW(params, lr=lr, betas=(cfg.get("beta1", 0.9), cfg.get("beta2", 0.999)), eps=cfg.get("epsilon", 1e-8), weight_decay=wd)
     if cfg["name"] == "adamw":
         return torch.optim.AdamW(params, lr=lr, betas=(cfg.get("beta1", 0.9), cfg.get("beta2", 0.999)), eps=cfg.get("epsilon", 1e-8), weight_decay=wd)
     raise ValueError(f"optimizer {cfg['name']}")
