@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onnx } from '../../src/engine/io/export/onnx-proto';
 import { parseProject } from '../../src/engine/io/project';
+import { loadWeightsFile } from '../../src/engine/io/weights-file.node.js';
 import { expectClose } from '../helpers/compare';
 import { exportTorchModels, type TorchModel } from '../helpers/onnx-import';
 import { expectOneLine, runCli } from './cli-run';
@@ -78,6 +80,35 @@ describe('convas import', () => {
     expect(project.graph.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['input:Input', 'conv:Conv2D', 'Relu:ReLU']);
     expect(project.description).toContain('partial: stopped at /Elu (Elu)');
   });
+
+  it('a model with more than 4 M weights must write them beside (binary); embedding is refused before anything is written', async () => {
+    // Gemm 2500 → 2000 (5,002,000 weights), raw float32 data
+    const weight = new Float32Array(2000 * 2500).map((_, i) => ((i % 13) - 6) / 100);
+    const info = (name: string, dims: (number | string)[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } });
+    const bytes = onnx.ModelProto.encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'big',
+        node: [{ opType: 'Gemm', name: '/fc/Gemm', input: ['x', 'fc.weight', 'fc.bias'], output: ['y'], attribute: [{ name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }],
+        initializer: [
+          { name: 'fc.weight', dims: [2000, 2500], dataType: 1, rawData: new Uint8Array(weight.buffer) },
+          { name: 'fc.bias', dims: [2000], dataType: 1, floatData: new Array(2000).fill(0.5) },
+        ],
+        input: [info('x', ['N', 2500])],
+        output: [info('y', ['N', 2000])],
+      },
+    }).finish();
+    writeFileSync(at('big.onnx'), bytes);
+    const refused = await runCli(['import', at('big.onnx'), '--out', at('big.convas.json')], 120_000);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`convas import: ${at('big.onnx')} has 5,002,000 weights, too many to embed in a project file; pass --weights-out <name>.safetensors (nothing written)\n`);
+    expect(existsSync(at('big.convas.json'))).toBe(false);
+    const r = await runCli(['import', at('big.onnx'), '--out', at('big.convas.json'), '--weights-out', at('big.safetensors')], 120_000);
+    expect(r.code).toBe(0);
+    const back = loadWeightsFile(at('big.safetensors'));
+    expect(back.tensors['fc.weight'].data).toEqual(weight);
+  }, 240_000);
 
   it('a file that is not ONNX is one line naming it', async () => {
     writeFileSync(at('bad.onnx'), 'not a model at all');
