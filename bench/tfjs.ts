@@ -107,6 +107,10 @@ function optimizerFor(tf: Tf, w: Workload): TF.Optimizer {
       return tf.train.sgd(o.lr);
     case 'adam':
       return tf.train.adam(o.lr, o.beta1, o.beta2, o.epsilon);
+    case 'nesterov':
+      return tf.train.momentum(o.lr, o.momentum ?? 0.9, true);
+    case 'adamw':
+      throw new Error('tfjs peer: TensorFlow.js has no AdamW (decoupled weight decay); use adam in the workload');
   }
 }
 

@@ -8,9 +8,11 @@
  *   npx tsx scripts/make-presets.ts
  */
 import type { BUILTIN_DATASETS } from '../src/engine/io/project';
+import type { InitializerName, OptimizerConfig } from '../src/engine/io/settings';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { estimateNodeSize, layoutSized } from '../src/renderer/canvas/layout';
 
 type Params = Record<string, unknown>;
 type Pair = [number, number];
@@ -32,9 +34,10 @@ export interface PresetEdge {
 export interface PresetTraining {
   epochs: number;
   batchSize: number;
-  optimizer: { name: 'sgd' | 'momentum' | 'rmsprop' | 'adam'; lr: number; momentum?: number; rho?: number; epsilon?: number };
+  /** The project's own optimizer settings (weight decay is the run's, below). */
+  optimizer: Omit<OptimizerConfig, 'weightDecay'>;
   weightDecay: number;
-  initializer: 'xavier' | 'msra' | 'normal' | 'zeros';
+  initializer: InitializerName;
   /** A built-in set (sized from the Input by the trainer), or null where no built-in data fits. */
   dataset: { source: 'builtin'; name: (typeof BUILTIN_DATASETS)[number]; normalize?: 'standardize' } | null;
   augmentation?: { randomCrop: number; flipHorizontal: boolean };
@@ -50,16 +53,14 @@ export interface PresetFile {
   training: PresetTraining;
 }
 
-/** Node cards on the canvas are about this big; the layout keeps a gap between them. */
+/** Node cards on the canvas are at least this big; the layout keeps a gap between them. */
 export const CARD = { width: 220, height: 110 };
-const LANE_PITCH = CARD.width + 40;
-const ROW_PITCH = CARD.height + 40;
 
 /**
  * A graph under construction. Nodes must be added after their inputs, so the order of `add`
- * calls is a topological order. `lane` is the node's column (fractions allowed: a merge sits
- * between its branches); its row is its longest distance from an Input, so a chain runs
- * top to bottom and parallel branches stand side by side.
+ * calls is a topological order. `lane` says which side a branch was meant to stand on; the
+ * positions themselves come from the app's auto-layout (`layout()`), which keeps branches in
+ * the order they were added.
  */
 class Net {
   readonly nodes: PresetNode[] = [];
@@ -91,25 +92,12 @@ class Net {
   }
 
   /**
-   * `wrapRows`: a network deeper than this many rows continues in a new column to the right
-   * (DenseNet-121's 400-odd rows would not fit a window even zoomed out all the way).
+   * Canvas positions: the app's own auto-layout (src/renderer/canvas/layout.ts, elkjs) with each
+   * card's estimated size, so a preset opens as Auto layout would lay it out.
    */
-  layout(wrapRows?: number): Record<string, { x: number; y: number }> {
-    const row = new Map<string, number>();
-    for (const n of this.nodes) {
-      const ins = this.edges.filter((e) => e.to === n.id).map((e) => row.get(e.from)! + 1);
-      row.set(n.id, Math.max(0, ...ins));
-    }
-    const minLane = Math.min(...this.lanes.values());
-    const columnWidth = (Math.max(...this.lanes.values()) - minLane + 2) * LANE_PITCH;
-    const out: Record<string, { x: number; y: number }> = {};
-    for (const n of this.nodes) {
-      const r = row.get(n.id)!;
-      const column = wrapRows ? Math.floor(r / wrapRows) : 0;
-      const x = Math.round((this.lanes.get(n.id)! - minLane) * LANE_PITCH + column * columnWidth);
-      out[n.id] = { x, y: (wrapRows ? r % wrapRows : r) * ROW_PITCH };
-    }
-    return out;
+  layout(): Promise<Record<string, { x: number; y: number }>> {
+    const nodes = this.nodes.map((n) => ({ id: n.id, ...estimateNodeSize(n.type) }));
+    return layoutSized(nodes, this.edges.map((e) => ({ source: e.from, target: e.to, port: e.port })));
   }
 }
 
@@ -148,8 +136,6 @@ interface PresetDef {
   expectedParams: number;
   build(net: Net): void;
   training: PresetTraining;
-  /** Rows per column on the canvas, for networks too deep for one (see Net.layout). */
-  wrapRows?: number;
 }
 
 // ---------------------------------------------------------------- the classic networks
@@ -575,7 +561,6 @@ const densenet121: PresetDef = {
     imagenetHead(n, n.chain(features, [['norm5', 'BatchNorm'], ['relu5', 'ReLU']], 0.5));
   },
   training: TORCHVISION_TRAINING,
-  wrapRows: 80,
 };
 
 /** torchvision's BasicConv2d: a convolution without bias, BatchNorm (epsilon 0.001), ReLU. */
@@ -747,8 +732,8 @@ const PRESETS: readonly PresetDef[] = [
   seedMnist, seedFashion, seedCifar, seedKernelFit,
 ];
 
-export function buildPresets(): { file: string; expectedParams: number; project: PresetFile }[] {
-  return PRESETS.map((p) => {
+export function buildPresets(): Promise<{ file: string; expectedParams: number; project: PresetFile }[]> {
+  return Promise.all(PRESETS.map(async (p) => {
     const net = new Net();
     p.build(net);
     return {
@@ -760,11 +745,11 @@ export function buildPresets(): { file: string; expectedParams: number; project:
         name: p.name,
         description: p.description,
         graph: { nodes: net.nodes, edges: net.edges },
-        layout: net.layout(p.wrapRows),
+        layout: await net.layout(),
         training: p.training,
       },
     };
-  });
+  }));
 }
 
 /** One-line JSON with a space after each comma and colon, as the hand-written fixtures read. */
@@ -800,7 +785,7 @@ export const PRESET_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'r
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   mkdirSync(PRESET_DIR, { recursive: true });
-  for (const { file, expectedParams, project } of buildPresets()) {
+  for (const { file, expectedParams, project } of await buildPresets()) {
     writeFileSync(join(PRESET_DIR, file), formatJson(project) + '\n');
     console.log(`${file}: ${project.graph.nodes.length} nodes, ${expectedParams.toLocaleString('en-US')} parameters expected`);
   }

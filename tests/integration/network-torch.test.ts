@@ -34,6 +34,8 @@ const cases: NetCase[] = [
   // RMSprop divides by √(mean g²): with BatchNorm at batch 2 the upstream gradients are ~0 and it
   // would amplify float32 rounding noise into full steps, so this case uses a net without BatchNorm.
   { name: 'conv + tanh + avgpool + dropout + dense regression, RMSprop with weight decay', graph: graphOf('small-dropout-mlp'), batch: 4, steps: 3, optimizer: { name: 'rmsprop', lr: 0.001, rho: 0.9, weightDecay: 1e-3 }, tol: 5e-4 },
+  { name: 'seed MNIST CNN, SGD with Nesterov momentum 0.9 and weight decay', graph: graphOf('mnist-cnn'), batch: 4, steps: 3, optimizer: { name: 'nesterov', lr: 0.05, momentum: 0.9, weightDecay: 1e-3 }, tol: 2e-4 },
+  { name: 'conv + tanh + avgpool + dropout + dense regression, AdamW (decoupled weight decay 0.1)', graph: graphOf('small-dropout-mlp'), batch: 3, steps: 3, optimizer: { name: 'adamw', lr: 0.01, weightDecay: 0.1 }, tol: 2e-4 },
   { name: 'ResNet basic block, plain SGD', graph: graphOf('resnet-basic-block'), batch: 2, steps: 2, optimizer: { name: 'sgd', lr: 0.05 }, tol: 2e-4 },
 ];
 

@@ -204,6 +204,10 @@ def make_optimizer(cfg, params):
         return torch.optim.RMSprop(params, lr=lr, alpha=cfg.get("rho", 0.99), eps=cfg.get("epsilon", 1e-8), weight_decay=wd)
     if name == "adam":
         return torch.optim.Adam(params, lr=lr, betas=(cfg.get("beta1", 0.9), cfg.get("beta2", 0.999)), eps=cfg.get("epsilon", 1e-8), weight_decay=wd)
+    if name == "nesterov":
+        return torch.optim.SGD(params, lr=lr, momentum=cfg.get("momentum", 0.9), nesterov=True, weight_decay=wd)
+    if name == "adamw":
+        return torch.optim.AdamW(params, lr=lr, betas=(cfg.get("beta1", 0.9), cfg.get("beta2", 0.999)), eps=cfg.get("epsilon", 1e-8), weight_decay=wd)
     raise ValueError(name)
 
 

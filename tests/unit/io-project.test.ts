@@ -89,7 +89,7 @@ describe('parseProject', () => {
     ['a typo in training', { ...base, training: { epoch: 3 } }, 'training: unknown field "epoch"', 'training'],
     ['zero epochs', { ...base, training: { epochs: 0 } }, 'training.epochs: must be ≥ 1, got 0', 'training.epochs'],
     ['a fractional batch', { ...base, training: { batchSize: 2.5 } }, 'training.batchSize: must be a whole number, got 2.5', 'training.batchSize'],
-    ['an unknown optimizer', { ...base, training: { optimizer: { name: 'adamw', lr: 1 } } }, 'training.optimizer.name: must be one of "sgd", "momentum", "rmsprop", "adam", got "adamw"', 'training.optimizer.name'],
+    ['an unknown optimizer', { ...base, training: { optimizer: { name: 'lamb', lr: 1 } } }, 'training.optimizer.name: must be one of "sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", got "lamb"', 'training.optimizer.name'],
     ['a negative learning rate', { ...base, training: { optimizer: { name: 'sgd', lr: -0.1 } } }, 'training.optimizer.lr: must be > 0, got -0.1', 'training.optimizer.lr'],
     ['no learning rate', { ...base, training: { optimizer: { name: 'sgd' } } }, 'training.optimizer.lr: is required', 'training.optimizer.lr'],
     ['momentum of 1', { ...base, training: { optimizer: { name: 'momentum', lr: 0.1, momentum: 1 } } }, 'training.optimizer.momentum: must be < 1, got 1', 'training.optimizer.momentum'],

@@ -1,26 +1,27 @@
 /**
  * The names and schemas every process shares — backends, optimizers, initializers,
  * normalisation, augmentation and the one set of training-hyperparameter limits — in a leaf
- * that imports nothing but zod. The project file (io/project.ts), the worker protocol
+ * that imports nothing but zod (and the optimizer table, itself a leaf). The project file (io/project.ts), the worker protocol
  * (worker/protocol.ts), the renderer's settings panel, Electron main and the CLI read these;
  * none of them may load gpu.js to learn a name (lint rule in eslint.config.js).
  */
 import { z } from 'zod';
+import { OPTIMIZERS, type OptimizerName } from './optimizer-table';
 
 /** gpu.js backends a user can ask for (`auto`: the best that really runs; see backend/device.ts). */
 export const BACKENDS = ['auto', 'webgpu', 'webgl2', 'webasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type ConcreteBackend = Exclude<BackendName, 'auto'>;
 
-export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam'] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+/** The optimizers are one table (io/optimizer-table.ts: names, labels, slots, defaults, fields). */
+export { OPTIMIZERS, type OptimizerName };
 
 export interface OptimizerConfig {
   name: OptimizerName;
   lr: number;
   /** L2 penalty added to the gradient (PyTorch `weight_decay`). */
   weightDecay?: number;
-  /** Momentum μ (default 0.9). */
+  /** Momentum μ (momentum, nesterov; default 0.9). */
   momentum?: number;
   /** RMSprop smoothing α (PyTorch default 0.99; Keras calls it rho, 0.9). */
   rho?: number;

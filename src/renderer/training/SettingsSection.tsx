@@ -4,12 +4,12 @@
  * learning rate, weight decay, initializer, validation split, augmentation, backend.
  */
 import type { TrainingSettings } from '../../engine/io/project';
-import { BACKENDS, INITIALIZERS, OPTIMIZERS, type InitializerName, type OptimizerName } from '../../engine/io/settings';
+import { OPTIMIZER_FIELDS, OPTIMIZER_TABLE, optimizerSetting } from '../../engine/io/optimizer-table';
+import { BACKENDS, INITIALIZERS, OPTIMIZERS, type InitializerName } from '../../engine/io/settings';
 import type { RunHyper } from '../platform/training';
 import { useEditor } from '../store/editor';
 import { NumberField, Section, SelectField, SwitchField } from './fields';
 
-const OPTIMIZER_LABELS: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'SGD + momentum', rmsprop: 'RMSprop', adam: 'Adam' };
 const INIT_LABELS: Record<InitializerName, string> = { msra: 'MSRA / He', xavier: 'Xavier / Glorot', normal: 'Normal (σ 0.01)', zeros: 'Zeros' };
 const BACKEND_LABELS: Record<string, string> = { auto: 'Auto (fastest here)', webgpu: 'WebGPU', webgl2: 'WebGL2', webasm: 'WebAssembly', cpu: 'CPU (reference, slow)' };
 
@@ -18,14 +18,6 @@ const NORMALIZE_OPTIONS = [
   { value: 'standardize', label: 'Per channel: mean 0, std 1' },
   { value: 'none', label: 'As stored (0–255)' },
 ] as const;
-
-/** Each optimizer's defaults for the settings it has (PyTorch's, momentum 0.9). */
-const OPTIMIZER_DEFAULTS: Record<OptimizerName, Partial<TrainingSettings['optimizer']>> = {
-  sgd: {},
-  momentum: { momentum: 0.9 },
-  rmsprop: { rho: 0.99, epsilon: 1e-8 },
-  adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
-};
 
 /** The worker's hyperparameters from the project's settings. */
 export function hyperFrom(t: TrainingSettings): RunHyper {
@@ -49,22 +41,24 @@ function update(patch: Partial<TrainingSettings>) {
   useEditor.getState().setMeta({ training: { ...meta.training, ...patch } });
 }
 
+/** The chosen optimizer's own settings, as its row in the optimizer table lists them. */
 function OptimizerFields({ t, disabled }: { t: TrainingSettings; disabled: boolean }) {
   const o = t.optimizer;
-  const set = (p: Partial<TrainingSettings['optimizer']>) => update({ optimizer: { ...o, ...p } });
   return (
     <>
-      {o.name === 'momentum' && <NumberField label="Momentum μ" value={o.momentum ?? 0.9} min={0} max={1} maxInclusive={false} testId="training-momentum" disabled={disabled} onChange={(v) => set({ momentum: v })} />}
-      {o.name === 'rmsprop' && <NumberField label="Smoothing α" value={o.rho ?? 0.99} min={0} max={1} maxInclusive={false} testId="training-rho" disabled={disabled} onChange={(v) => set({ rho: v })} />}
-      {o.name === 'adam' && (
-        <>
-          <NumberField label="β1" value={o.beta1 ?? 0.9} min={0} max={1} maxInclusive={false} testId="training-beta1" disabled={disabled} onChange={(v) => set({ beta1: v })} />
-          <NumberField label="β2" value={o.beta2 ?? 0.999} min={0} max={1} maxInclusive={false} testId="training-beta2" disabled={disabled} onChange={(v) => set({ beta2: v })} />
-        </>
-      )}
-      {(o.name === 'rmsprop' || o.name === 'adam') && (
-        <NumberField label="ε" value={o.epsilon ?? 1e-8} min={0} minInclusive={false} max={1} testId="training-epsilon" disabled={disabled} onChange={(v) => set({ epsilon: v })} />
-      )}
+      {OPTIMIZER_TABLE[o.name].fields.map((f) => (
+        <NumberField
+          key={f}
+          label={OPTIMIZER_FIELDS[f].label}
+          value={optimizerSetting(o, f)}
+          min={0}
+          max={1}
+          {...(f === 'epsilon' ? { minInclusive: false } : { maxInclusive: false })}
+          testId={OPTIMIZER_FIELDS[f].testId}
+          disabled={disabled}
+          onChange={(v) => update({ optimizer: { ...o, [f]: v } })}
+        />
+      ))}
     </>
   );
 }
@@ -79,10 +73,10 @@ export function SettingsSection({ disabled }: { disabled: boolean }) {
         <SelectField
           label="Optimizer"
           value={t.optimizer.name}
-          options={OPTIMIZERS.map((o) => ({ value: o, label: OPTIMIZER_LABELS[o] }))}
+          options={OPTIMIZERS.map((o) => ({ value: o, label: OPTIMIZER_TABLE[o].label }))}
           testId="training-optimizer"
           disabled={disabled}
-          onChange={(name) => update({ optimizer: { name, lr: t.optimizer.lr, ...OPTIMIZER_DEFAULTS[name] } })}
+          onChange={(name) => update({ optimizer: { name, lr: t.optimizer.lr, ...OPTIMIZER_TABLE[name].defaults } })}
         />
         <NumberField label="Learning rate" value={t.optimizer.lr} min={0} minInclusive={false} max={1000} testId="training-lr" disabled={disabled} onChange={(v) => update({ optimizer: { ...t.optimizer, lr: v } })} />
         <OptimizerFields t={t} disabled={disabled} />
