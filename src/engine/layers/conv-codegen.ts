@@ -107,6 +107,12 @@ function decodeInto(lines: string[], source: string, prefix: string, names: [str
   });
 }
 
+/**
+ * The widest 2-D grid row: gpu.js dispatches 8 × 8 workgroups, and WebGPU guarantees 65,535 of
+ * them per dimension (a 4,096 × 4,097 plane in x needed 2,098,689).
+ */
+const MAX_GRID_X = 8 * 65535;
+
 /** Lines that decode `this.thread.x` into named indices, innermost first. */
 export function decode(names: [string, number][]): string[] {
   const lines = ['const i = this.thread.x;'];
@@ -125,6 +131,10 @@ interface Indexing {
 }
 function indexing(grid: boolean, inner: [string, number][], outer: [string, number][]): Indexing {
   const extent = (names: [string, number][]) => names.reduce((a, [, e]) => a * e, 1);
+  if (grid && extent(inner) > MAX_GRID_X && inner.length > 1) {
+    // too wide for one dispatch row: the outermost inner index moves to y (same flat order)
+    return indexing(grid, inner.slice(0, -1), [inner[inner.length - 1], ...outer]);
+  }
   if (!grid) {
     const last = outer.length - 1;
     return { lines: decode([...inner, ...outer.slice(0, last), [outer[last][0], extent(outer.slice(last))]]), size: extent(inner) * extent(outer) };
@@ -148,6 +158,27 @@ export function elementwise(grid: boolean, inner: [string, number][], outer: [st
   return { source: build(params, [...lines, ...body]), size: ix.size };
 }
 
+/**
+ * How a generated kernel addresses its buffers: `grid` (webasm's 2-D grid, offsets in f32
+ * variables: fastest there, and webasm keeps tensors under 2^24 anyway) or `exact` (a 2-D grid
+ * too, so no thread index passes 2^24 in a variable, and every buffer offset written inline with
+ * `(v | 0)` around each decoded index: gpu.js then computes the offset in i32, exact at any size —
+ * see EXACT_INDEX). Without either: 1-D, f32 offsets.
+ */
+export interface Addressing {
+  grid?: boolean;
+  exact?: boolean;
+}
+
+/**
+ * A decoded index as an i32 term in exact addressing: `v | 0` is the one form gpu.js types as an
+ * integer (WGSL `i32(v) | 0`), so the whole offset around it is computed in i32 (Math.floor
+ * stays f32 there). `v` holds an exact integer below 2^24: a grid keeps each decode small.
+ */
+function int(a: Addressing, v: string): string {
+  return a.exact ? `(${v} | 0)` : v;
+}
+
 /** The padded input extent the windows need: (out − 1)·stride + kernel. */
 export function coveredExtent(out: number, stride: number, k: number): number {
   return (out - 1) * stride + k;
@@ -162,8 +193,9 @@ export function needsPadding(g: ConvGeometry): boolean {
  * Copy x [N, C, H, W] into a zero buffer [N, C, HP, WP], each source pixel (h, w) landing at
  * (top + h·DH, left + w·DW): padding, and for DH/DW > 1 the dilation of a strided delta.
  */
-export function padSource(N: number, C: number, H: number, W: number, HP: number, WP: number, top: number, left: number, DH: number, DW: number): KernelSource {
-  const L = decode([['pw', WP], ['ph', HP], ['c', C], ['n', N]]);
+export function padSource(N: number, C: number, H: number, W: number, HP: number, WP: number, top: number, left: number, DH: number, DW: number, a: Addressing = {}): GeneratedKernel {
+  const ix = indexing(a.grid === true || a.exact === true, [['pw', WP], ['ph', HP]], [['c', C], ['n', N]]);
+  const L = ix.lines;
   const axis = (name: string, p: string, before: number, d: number, size: number) => {
     L.push(`const t${name} = Math.max(${p} - ${before}, 0);`);
     exactDiv(L, `s${name}`, `t${name}`, d);
@@ -172,17 +204,18 @@ export function padSource(N: number, C: number, H: number, W: number, HP: number
   };
   axis('h', 'ph', top, DH, H);
   axis('w', 'pw', left, DW, W);
-  L.push(`return x[((n * ${C} + c) * ${H} + vh) * ${W} + vw] * (mh * mw);`);
-  return build(['x'], L);
+  L.push(`return x[${int(a, 'n')} * ${C * H * W} + ${int(a, 'c')} * ${H * W} + ${int(a, 'vh')} * ${W} + ${int(a, 'vw')}] * (mh * mw);`);
+  return { source: build(['x'], L), size: ix.size };
 }
 
 /** dx[n,c,h,w] = dxp[n,c,h+top,w+left] where inside the covered extent, else 0 (rows no window reached). */
-export function cropSource(N: number, C: number, H: number, W: number, HP: number, WP: number, top: number, left: number): KernelSource {
-  const L = decode([['w', W], ['h', H], ['c', C], ['n', N]]);
+export function cropSource(N: number, C: number, H: number, W: number, HP: number, WP: number, top: number, left: number, a: Addressing = {}): GeneratedKernel {
+  const ix = indexing(a.grid === true || a.exact === true, [['w', W], ['h', H]], [['c', C], ['n', N]]);
+  const L = ix.lines;
   L.push(`const mh = (h + ${top} < ${HP}) ? 1 : 0;`, `const mw = (w + ${left} < ${WP}) ? 1 : 0;`);
   L.push(`const vh = Math.min(h + ${top}, ${HP - 1});`, `const vw = Math.min(w + ${left}, ${WP - 1});`);
-  L.push(`return x[((n * ${C} + c) * ${HP} + vh) * ${WP} + vw] * (mh * mw);`);
-  return build(['x'], L);
+  L.push(`return x[${int(a, 'n')} * ${C * HP * WP} + ${int(a, 'c')} * ${HP * WP} + ${int(a, 'vh')} * ${WP} + ${int(a, 'vw')}] * (mh * mw);`);
+  return { source: build(['x'], L), size: ix.size };
 }
 
 interface ValidConv {
@@ -214,44 +247,53 @@ export interface GeneratedKernel {
 }
 
 /**
- * The taps of one channel, added into `s`: x at xb + kh·IW + kw times w at wb + tap(kh, kw).
- * Fully unrolled up to MAX_UNROLL taps; a bigger kernel loops over its rows (each row unrolled,
- * or looped too when it is wider than MAX_UNROLL), so the source stays small at any kernel size.
+ * The taps of one channel, added into `s`: x at xb + kh·IW + kw times w at wb + tap(kh, kw)
+ * (`xb`, `wb`: offset expressions). Fully unrolled up to MAX_UNROLL taps; a bigger kernel loops
+ * over its rows (each row unrolled, or looped too when it is wider than MAX_UNROLL), so the
+ * source stays small at any kernel size.
  */
-function tapsInto(L: string[], v: ValidConv, x: string, w: string): void {
+function tapsInto(L: string[], v: ValidConv, x: string, w: string, xb: string, wb: string): void {
   const tap = (t: string) => (v.rotated ? `${v.KH * v.KW - 1} - ${t}` : t);
   if (v.KH * v.KW <= MAX_UNROLL) {
     const terms: string[] = [];
     for (let kh = 0; kh < v.KH; kh++) {
-      for (let kw = 0; kw < v.KW; kw++) terms.push(`${x}[xb + ${kh * v.IW + kw}] * ${w}[wb + ${v.rotated ? v.KH * v.KW - 1 - (kh * v.KW + kw) : kh * v.KW + kw}]`);
+      for (let kw = 0; kw < v.KW; kw++) terms.push(`${x}[${xb} + ${kh * v.IW + kw}] * ${w}[${wb} + ${v.rotated ? v.KH * v.KW - 1 - (kh * v.KW + kw) : kh * v.KW + kw}]`);
     }
     sumInto(L, 's', terms);
     return;
   }
-  L.push(`for (let kh = 0; kh < ${v.KH}; kh++) {`, `const xk = xb + kh * ${v.IW};`, `const wk = kh * ${v.KW};`);
-  unrolledSum(L, 's', v.KW, (kw) => `${x}[xk + ${kw}] * ${w}[wb + ${tap(`(wk + ${kw})`)}]`, 'tw');
+  L.push(`for (let kh = 0; kh < ${v.KH}; kh++) {`);
+  unrolledSum(L, 's', v.KW, (kw) => `${x}[${xb} + kh * ${v.IW} + ${kw}] * ${w}[${wb} + ${tap(`(kh * ${v.KW} + ${kw})`)}]`, 'tw');
   L.push('}');
 }
 
 /** y[n,o,oh,ow] = b[o] + Σ_i Σ_kh Σ_kw x[n,i,oh·SH+kh, ow·SW+kw] · w[o·wOut + i·wIn + tap(kh,kw)] */
-function validConvSource(v: ValidConv, names: { x: string; w: string }, grid: boolean): GeneratedKernel {
-  const ix = indexing(grid, [['ow', v.OW], ['oh', v.OH]], [['o', v.OC], ['n', v.N]]);
+function validConvSource(v: ValidConv, names: { x: string; w: string }, a: Addressing): GeneratedKernel {
+  const ix = indexing(a.grid === true || a.exact === true, [['ow', v.OW], ['oh', v.OH]], [['o', v.OC], ['n', v.N]]);
   const L = ix.lines;
   L.push(v.bias ? 'let s = b[o];' : 'let s = 0;');
-  L.push(`let xb = n * ${v.IC * v.IH * v.IW} + oh * ${v.SH * v.IW} + ow * ${v.SW};`, `let wb = o * ${v.wOut};`);
-  L.push(`for (let c = 0; c < ${v.IC}; c++) {`);
-  tapsInto(L, v, names.x, names.w);
-  L.push(`xb += ${v.IH * v.IW};`, `wb += ${v.wIn};`, '}');
+  const xOrigin = `${int(a, 'n')} * ${v.IC * v.IH * v.IW} + ${int(a, 'oh')} * ${v.SH * v.IW} + ${int(a, 'ow')} * ${v.SW}`;
+  if (a.exact) {
+    // every offset inline (i32): origin + channel + tap
+    L.push(`for (let c = 0; c < ${v.IC}; c++) {`);
+    tapsInto(L, v, names.x, names.w, `${xOrigin} + c * ${v.IH * v.IW}`, `${int(a, 'o')} * ${v.wOut} + c * ${v.wIn}`);
+    L.push('}');
+  } else {
+    L.push(`let xb = ${xOrigin};`, `let wb = o * ${v.wOut};`);
+    L.push(`for (let c = 0; c < ${v.IC}; c++) {`);
+    tapsInto(L, v, names.x, names.w, 'xb', 'wb');
+    L.push(`xb += ${v.IH * v.IW};`, `wb += ${v.wIn};`, '}');
+  }
   L.push('return s;');
   return { source: build(v.bias ? [names.x, names.w, 'b'] : [names.x, names.w], L), size: ix.size };
 }
 
 /** Forward over the padded input xp [N, C, HP, WP] (HP, WP = covered extents or more). */
-export function convForwardSource(g: ConvGeometry, HP: number, WP: number, useBias: boolean, grid = false): GeneratedKernel {
+export function convForwardSource(g: ConvGeometry, HP: number, WP: number, useBias: boolean, a: Addressing = {}): GeneratedKernel {
   return validConvSource(
     { N: g.N, IC: g.C, IH: HP, IW: WP, OC: g.F, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, SH: g.SH, SW: g.SW, wOut: g.C * g.KH * g.KW, wIn: g.KH * g.KW, rotated: false, bias: useBias },
     { x: 'x', w: 'w' },
-    grid,
+    a,
   );
 }
 
@@ -267,12 +309,12 @@ export function deltaPadding(g: ConvGeometry): { HD: number; WD: number; HC: num
  * padded by KH−1 / KW−1, correlated with the rotated kernel (seed 17.3.1–17.3.4); dxp covers the
  * padded input's extent HC × WC.
  */
-export function convBackwardDataSource(g: ConvGeometry, grid = false): GeneratedKernel {
+export function convBackwardDataSource(g: ConvGeometry, a: Addressing = {}): GeneratedKernel {
   const { HD, WD, HC, WC } = deltaPadding(g);
   return validConvSource(
     { N: g.N, IC: g.F, IH: HD, IW: WD, OC: g.C, OH: HC, OW: WC, KH: g.KH, KW: g.KW, SH: 1, SW: 1, wOut: g.KH * g.KW, wIn: g.C * g.KH * g.KW, rotated: true, bias: false },
     { x: 'dy', w: 'w' },
-    grid,
+    a,
   );
 }
 
@@ -287,36 +329,48 @@ export function weightGradGroups(g: ConvGeometry): number {
  * seed 17.3.5), over the padded input xp [N, C, HP, WP]:
  * dw_p[p,f,c,kh,kw] = Σ_{n in slice p} Σ_oh Σ_ow dy[n,f,oh,ow] · xp[n,c,oh·SH+kh, ow·SW+kw].
  */
-export function convBackwardWeightSource(g: ConvGeometry, HP: number, WP: number, grid = false): GeneratedKernel {
+export function convBackwardWeightSource(g: ConvGeometry, HP: number, WP: number, a: Addressing = {}): GeneratedKernel {
   const P = weightGradGroups(g);
   const per = Math.ceil(g.N / P);
   // on a grid, the delta's reads depend only on y (f, p) and loop counters: uniform loads
-  const ix = indexing(grid, [['kw', g.KW], ['kh', g.KH], ['c', g.C]], [['f', g.F], ['p', P]]);
+  const ix = indexing(a.grid === true || a.exact === true, [['kw', g.KW], ['kh', g.KH], ['c', g.C]], [['f', g.F], ['p', P]]);
   const L = ix.lines;
+  const col = (ow: string) => (g.SW === 1 ? ow : `(${ow}) * ${g.SW}`);
   L.push('let s = 0;');
   L.push(`for (let j = 0; j < ${per}; j++) {`);
-  L.push(`const n = p * ${per} + j;`);
-  L.push(`if (n < ${g.N}) {`);
-  L.push(`let xr = (n * ${g.C} + c) * ${HP * WP} + kh * ${WP} + kw;`, `let dr = (n * ${g.F} + f) * ${g.OH * g.OW};`);
-  L.push(`for (let oh = 0; oh < ${g.OH}; oh++) {`);
-  unrolledSum(L, 's', g.OW, (ow) => `dy[dr + ${ow}] * x[xr + ${g.SW === 1 ? ow : `(${ow}) * ${g.SW}`}]`, 'tw');
-  L.push(`xr += ${g.SH * WP};`, `dr += ${g.OW};`, '}');
+  if (a.exact) {
+    // n = p·per + j, every offset inline (i32)
+    const n = `(${int(a, 'p')} * ${per} + j)`;
+    L.push(`if (${n} < ${g.N}) {`);
+    L.push(`for (let oh = 0; oh < ${g.OH}; oh++) {`);
+    const xr = `(${n} * ${g.C} + ${int(a, 'c')}) * ${HP * WP} + ${int(a, 'kh')} * ${WP} + ${int(a, 'kw')} + oh * ${g.SH * WP}`;
+    const dr = `(${n} * ${g.F} + ${int(a, 'f')}) * ${g.OH * g.OW} + oh * ${g.OW}`;
+    unrolledSum(L, 's', g.OW, (ow) => `dy[${dr} + ${ow}] * x[${xr} + ${col(ow)}]`, 'tw');
+    L.push('}');
+  } else {
+    L.push(`const n = p * ${per} + j;`);
+    L.push(`if (n < ${g.N}) {`);
+    L.push(`let xr = (n * ${g.C} + c) * ${HP * WP} + kh * ${WP} + kw;`, `let dr = (n * ${g.F} + f) * ${g.OH * g.OW};`);
+    L.push(`for (let oh = 0; oh < ${g.OH}; oh++) {`);
+    unrolledSum(L, 's', g.OW, (ow) => `dy[dr + ${ow}] * x[xr + ${col(ow)}]`, 'tw');
+    L.push(`xr += ${g.SH * WP};`, `dr += ${g.OW};`, '}');
+  }
   L.push('}', '}', 'return s;');
   return { source: build(['x', 'dy'], L), size: ix.size };
 }
 
-/** Sum P partial slices of `len` values: out[j] = Σ_p a[p·len + j]. */
+/** Sum P partial slices of `len` values: out[j] = Σ_p a[p·len + j] (indices inline: exact). */
 export function sumSlicesSource(P: number, len: number): KernelSource {
-  const L = ['const j = this.thread.x;', 'let s = 0;'];
-  unrolledSum(L, 's', P, (p) => `a[(${p}) * ${len} + j]`, 'tp');
+  const L = ['let s = 0;'];
+  unrolledSum(L, 's', P, (p) => `a[(${p}) * ${len} + this.thread.x]`, 'tp');
   L.push('return s;');
   return build(['a'], L);
 }
 
-/** db[f] = Σ_n Σ_{oh,ow} dy[n,f,oh,ow] */
+/** db[f] = Σ_n Σ_{oh,ow} dy[n,f,oh,ow] (indices inline from the thread id and loop counters: exact). */
 export function convBackwardBiasSource(g: ConvGeometry): KernelSource {
-  const L = ['const f = this.thread.x;', 'let s = 0;'];
-  L.push(`for (let n = 0; n < ${g.N}; n++) {`, `const base = (n * ${g.F} + f) * ${g.OH * g.OW};`);
-  L.push(`for (let j = 0; j < ${g.OH * g.OW}; j++) {`, 's += dy[base + j];', '}', '}', 'return s;');
+  const L = ['let s = 0;'];
+  L.push(`for (let n = 0; n < ${g.N}; n++) {`);
+  L.push(`for (let j = 0; j < ${g.OH * g.OW}; j++) {`, `s += dy[(n * ${g.F} + this.thread.x) * ${g.OH * g.OW} + j];`, '}', '}', 'return s;');
   return build(['dy'], L);
 }

@@ -22,6 +22,7 @@ import {
   sumSlicesSource,
   weightGradGroups,
   type ConvGeometry,
+  type KernelSource,
 } from './conv-codegen';
 
 export interface Conv2DParams {
@@ -56,6 +57,7 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     if (p.useBias) shapes.bias = [p.filters];
     return shapes;
   },
+  exactIndex: true,
   flops(inShapes, out, p) {
     return 2 * out[0] * out[1] * out[2] * inShapes[0][0] * p.kernelSize[0] * p.kernelSize[1] + (p.useBias ? out[0] * out[1] * out[2] : 0);
   },
@@ -71,19 +73,19 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     const padded = needsPadding(g);
     const HP = padded ? Math.max(coveredExtent(g.OH, g.SH, g.KH), g.PT + H) : H;
     const WP = padded ? Math.max(coveredExtent(g.OW, g.SW, g.KW), g.PL + W) : W;
-    const pad = padded ? ctx.kernel(padSource(N, C, H, W, HP, WP, g.PT, g.PL, 1, 1), N * C * HP * WP) : null;
-    const grid = ctx.grid === true;
-    const fwd = convForwardSource(g, HP, WP, p.useBias, grid);
-    const forward = ctx.kernel(fwd.source, fwd.size);
+    // webasm: its fast 2-D grid (tensors stay under 2^24 there); elsewhere exact i32 offsets, so
+    // a layer's tensors may pass 2^24 (VGG-16's first activations do from batch 6)
+    const addr = ctx.grid === true ? { grid: true } : { exact: true };
+    const make = (k: { source: KernelSource; size: number | [number, number] }) => ctx.kernel(k.source, k.size);
+    const pad = padded ? make(padSource(N, C, H, W, HP, WP, g.PT, g.PL, 1, 1, addr)) : null;
+    const forward = make(convForwardSource(g, HP, WP, p.useBias, addr));
     const d = deltaPadding(g);
-    const dilate = ctx.kernel(padSource(N, g.F, g.OH, g.OW, d.HD, d.WD, g.KH - 1, g.KW - 1, g.SH, g.SW), N * g.F * d.HD * d.WD);
-    const bd = convBackwardDataSource(g, grid);
-    const backData = ctx.kernel(bd.source, bd.size);
-    const crop = ctx.kernel(cropSource(N, C, H, W, d.HC, d.WC, g.PT, g.PL), N * C * H * W);
+    const dilate = make(padSource(N, g.F, g.OH, g.OW, d.HD, d.WD, g.KH - 1, g.KW - 1, g.SH, g.SW, addr));
+    const backData = make(convBackwardDataSource(g, addr));
+    const crop = make(cropSource(N, C, H, W, d.HC, d.WC, g.PT, g.PL, addr));
     const weightSize = g.F * C * g.KH * g.KW;
     const groups = weightGradGroups(g);
-    const bw = convBackwardWeightSource(g, HP, WP, grid);
-    const backWeight = ctx.kernel(bw.source, bw.size);
+    const backWeight = make(convBackwardWeightSource(g, HP, WP, addr));
     const sumGroups = groups > 1 ? ctx.kernel(sumSlicesSource(groups, weightSize), weightSize) : null;
     const backBias = ctx.kernel(convBackwardBiasSource(g), g.F);
     return {
