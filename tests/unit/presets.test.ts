@@ -12,7 +12,7 @@ import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import { buildPresets, CARD, formatJson, PRESET_DIR } from '../../scripts/make-presets';
 
 const files = readdirSync(PRESET_DIR).filter((f) => f.endsWith('.convas.json')).sort();
-const presets = new Map(buildPresets().map((p) => [p.file, p]));
+const presets = new Map((await buildPresets()).map((p) => [p.file, p]));
 
 /** Through the app's own loader, as the gallery opens them. */
 function load(file: string): Project {

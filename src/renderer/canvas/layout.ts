@@ -1,22 +1,56 @@
 /**
- * Auto-layout with elkjs: layered, top to bottom, edges routed between layers. Node sizes are the
- * measured ones where React Flow has them, so tall merge nodes get the room they take.
+ * Auto-layout with elkjs: layered, top to bottom, then a long network is cut into columns side by
+ * side (a snake: column 1 top to bottom, column 2 to its right, ...) so VGG-16's 41 blocks or
+ * DenseNet-121's 400 fill a screen's width instead of a thread. Columns are cut between ELK's
+ * layers where the fewest wires cross. Node sizes are the measured ones where React Flow has
+ * them, else an estimate from the node's content, so tall nodes get the room they take.
+ *
+ * Pure (no DOM): scripts/make-presets.ts lays the presets out with this same code in Node.
  */
-import type { XYPosition } from '@xyflow/react';
 import type { ELK as ElkInstance } from 'elkjs/lib/elk-api';
-import type { LayerEdge, LayerNode } from '../graph/types';
+import { getLayer } from '../../engine/layers/index';
 import { portOf } from '../graph/types';
 
 export const DEFAULT_NODE_SIZE = { width: 224, height: 112 };
+/** Empty space between two columns of a wrapped layout: room for the wires that go back up. */
+export const COLUMN_GAP = 140;
+/** The wrapped layout aims at this width : height, a laptop screen's canvas. */
+export const TARGET_ASPECT = 1.6;
+/** A network shorter than this (px) stays one column: it reads at full size on any screen. */
+export const WRAP_MIN_HEIGHT = 1200;
+
+export interface SizedNode {
+  id: string;
+  width: number;
+  height: number;
+}
+export interface PortEdge {
+  source: string;
+  target: string;
+  /** The target's input port: merge inputs stay left to right by port. */
+  port: number;
+}
+export type Positions = Record<string, { x: number; y: number }>;
+
+/**
+ * A node's height before React Flow has measured it, from what LayerNodeView draws: header,
+ * the parameter summary line (layers with parameters), the shape/params line.
+ */
+export function estimateNodeSize(type: string): { width: number; height: number } {
+  const spec = getLayer(type);
+  const hasSummary = !spec || spec.params.length > 0;
+  return { width: DEFAULT_NODE_SIZE.width, height: hasSummary ? 82 : 64 };
+}
 
 // elkjs is 1.4 MB: loaded on the first layout, not with the app.
 let elk: Promise<ElkInstance> | null = null;
 function loadElk(): Promise<ElkInstance> {
-  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
+  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new (m.default as unknown as new () => ElkInstance)());
   return elk;
 }
 
-export async function layoutGraph(nodes: readonly LayerNode[], edges: readonly LayerEdge[]): Promise<Record<string, XYPosition>> {
+/** ELK's layered layout, top to bottom, the file's node order as tie-breaker. */
+async function layered(nodes: readonly SizedNode[], edges: readonly PortEdge[]): Promise<Positions> {
   const graph = {
     id: 'root',
     layoutOptions: {
@@ -28,19 +62,117 @@ export async function layoutGraph(nodes: readonly LayerNode[], edges: readonly L
       'elk.layered.crossingMinimization.semiInteractive': 'true',
       'elk.edgeRouting': 'ORTHOGONAL',
     },
-    children: nodes.map((n, i) => ({
-      id: n.id,
-      width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
-      height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
-      // Keeps the file's node order as the tie-breaker, so merge inputs stay left-to-right by port.
-      layoutOptions: { 'elk.position': `(${i},0)` },
-    })),
-    edges: [...edges]
-      .sort((a, b) => portOf(a.targetHandle) - portOf(b.targetHandle))
-      .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+    children: nodes.map((n, i) => ({ id: n.id, width: n.width, height: n.height, layoutOptions: { 'elk.position': `(${i},0)` } })),
+    edges: [...edges].sort((a, b) => a.port - b.port).map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
   };
   const out = await (await loadElk()).layout(graph);
-  const positions: Record<string, XYPosition> = {};
+  const positions: Positions = {};
   for (const c of out.children ?? []) positions[c.id] = { x: c.x ?? 0, y: c.y ?? 0 };
   return positions;
+}
+
+interface Band {
+  ids: string[];
+  top: number;
+  bottom: number;
+}
+
+/** Horizontal bands no node straddles: a column may end between any two of them. */
+function bands(nodes: readonly SizedNode[], pos: Positions): Band[] {
+  const sorted = [...nodes].sort((a, b) => pos[a.id].y - pos[b.id].y);
+  const out: Band[] = [];
+  for (const n of sorted) {
+    const top = pos[n.id].y;
+    const bottom = top + n.height;
+    const last = out[out.length - 1];
+    if (last && top < last.bottom) {
+      last.ids.push(n.id);
+      last.bottom = Math.max(last.bottom, bottom);
+    } else out.push({ ids: [n.id], top, bottom });
+  }
+  return out;
+}
+
+/**
+ * Where to end each column: band indices after which a new column starts. Aims at `columns`
+ * columns of equal height; each cut is moved, within the last 35 % of its column, to the
+ * boundary the fewest wires cross (after a pool or an Add, not through a residual block).
+ */
+function cutPoints(bs: readonly Band[], edges: readonly PortEdge[], bandOf: Map<string, number>, columns: number): number[] {
+  const crossing = new Array<number>(bs.length).fill(0); // wires crossing the boundary after band i
+  for (const e of edges) {
+    const a = bandOf.get(e.source)!;
+    const b = bandOf.get(e.target)!;
+    for (let i = Math.min(a, b); i < Math.max(a, b); i++) crossing[i]++;
+  }
+  const total = bs[bs.length - 1].bottom - bs[0].top;
+  const target = total / columns;
+  const cuts: number[] = [];
+  let start = 0;
+  while (cuts.length < columns - 1) {
+    const top = bs[start].top;
+    let best = -1;
+    for (let i = start; i < bs.length - 1; i++) {
+      const height = bs[i].bottom - top;
+      if (height > target * 1.1 && best >= 0) break;
+      if (height < target * 0.65) continue;
+      if (best < 0 || crossing[i] < crossing[best] || (crossing[i] === crossing[best] && Math.abs(height - target) < Math.abs(bs[best].bottom - top - target))) best = i;
+    }
+    if (best < 0) break;
+    cuts.push(best);
+    start = best + 1;
+  }
+  return cuts;
+}
+
+/**
+ * Lay sized nodes out: ELK layered top to bottom, then wrapped into columns when the network is
+ * much taller than wide (`aspect` = wanted width : height).
+ */
+export async function layoutSized(nodes: readonly SizedNode[], edges: readonly PortEdge[], aspect = TARGET_ASPECT): Promise<Positions> {
+  if (nodes.length === 0) return {};
+  const pos = await layered(nodes, edges);
+  const size = new Map(nodes.map((n) => [n.id, n]));
+  const left = Math.min(...nodes.map((n) => pos[n.id].x));
+  const width = Math.max(...nodes.map((n) => pos[n.id].x + n.width)) - left;
+  const bs = bands(nodes, pos);
+  const height = bs[bs.length - 1].bottom - bs[0].top;
+  if (height < WRAP_MIN_HEIGHT) return pos;
+  // k columns: width k·(w + gap), height h/k; the aspect wanted gives k² = aspect·h / (w + gap).
+  const columns = Math.min(bs.length, Math.max(1, Math.round(Math.sqrt((aspect * height) / (width + COLUMN_GAP)))));
+  if (columns < 2) return pos;
+  const bandOf = new Map<string, number>();
+  bs.forEach((b, i) => b.ids.forEach((id) => bandOf.set(id, i)));
+  const cuts = cutPoints(bs, edges, bandOf, columns);
+  const out: Positions = {};
+  let x = 0;
+  let start = 0;
+  for (const end of [...cuts, bs.length - 1]) {
+    const ids = bs.slice(start, end + 1).flatMap((b) => b.ids);
+    const minX = Math.min(...ids.map((id) => pos[id].x));
+    const maxX = Math.max(...ids.map((id) => pos[id].x + size.get(id)!.width));
+    const top = bs[start].top;
+    for (const id of ids) out[id] = { x: Math.round(pos[id].x - minX + x), y: Math.round(pos[id].y - top) };
+    x += maxX - minX + COLUMN_GAP;
+    start = end + 1;
+  }
+  return out;
+}
+
+/** React Flow nodes and edges as the layout sees them: measured sizes, else estimated. */
+export function sizedNodes(nodes: readonly { id: string; data: { type: string }; measured?: { width?: number; height?: number } }[]): SizedNode[] {
+  return nodes.map((n) => {
+    const estimate = estimateNodeSize(n.data.type);
+    return { id: n.id, width: n.measured?.width ?? estimate.width, height: n.measured?.height ?? estimate.height };
+  });
+}
+
+export async function layoutGraph(
+  nodes: readonly { id: string; data: { type: string }; measured?: { width?: number; height?: number } }[],
+  edges: readonly { source: string; target: string; targetHandle?: string | null }[],
+): Promise<Positions> {
+  return layoutSized(
+    sizedNodes(nodes),
+    edges.map((e) => ({ source: e.source, target: e.target, port: portOf(e.targetHandle) })),
+  );
 }
