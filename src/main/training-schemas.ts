@@ -36,6 +36,7 @@ export const RunCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stop'), checkpoint: z.boolean() }),
   z.strictObject({ type: z.enum(['evaluate', 'getWeights']), requestId }),
   z.strictObject({ type: z.literal('infer'), requestId, x: f32.optional(), sample: z.number().int().min(0).optional() }),
+  z.strictObject({ type: z.literal('saliency'), requestId, sample: z.number().int().min(0), classIndex: z.number().int().min(0).optional() }),
 ]);
 
 export const DataFormatArgSchema = DataFormatSchema.nullable();

@@ -45,6 +45,7 @@ import { estimateTrainingMemory, judgeMemory, type MemoryLimit } from './memory-
 import { MetricsAccumulator } from './metrics';
 import { chunkSteps, maxChunkSteps, stateBytes } from './chunking';
 import { compileInference, compileTrainSteps, type Inference, type TrainSteps } from './network';
+import { compileSaliency, type SaliencyPlan } from './saliency';
 import { initWeights, tensorSlots, type WeightMap } from './weights';
 
 export interface SessionHost {
@@ -95,6 +96,8 @@ interface Run {
   validate: Inference;
   /** Compiled on first use: all outputs at batch 1 (infer) and at the training batch (diagnosis). */
   probe: Map<number, Inference>;
+  /** Grad-CAM and input gradients at batch 1, compiled on first use (saliency.ts). */
+  saliency: SaliencyPlan | null;
   weights: WeightMap;
   optimizerState: WeightMap;
   epoch: number;
@@ -177,6 +180,9 @@ export class TrainingSession {
         return;
       case 'infer':
         void this.request(cmd.requestId, () => this.infer(cmd.requestId, cmd.x, cmd.sample));
+        return;
+      case 'saliency':
+        void this.request(cmd.requestId, () => this.explain(cmd.requestId, cmd.sample, cmd.classIndex));
         return;
       case 'getWeights':
         void this.request(cmd.requestId, async () => {
@@ -289,6 +295,7 @@ export class TrainingSession {
         chunks: new Map([[1, train]]),
         validate,
         probe: new Map(),
+        saliency: null,
         weights: ckpt ? weights : copyMap(weights),
         optimizerState: ckpt?.optimizerState ?? {},
         epoch: ckpt?.epoch ?? 0,
@@ -646,6 +653,30 @@ export class TrainingSession {
     this.host.post(event({ type: 'inference', requestId, outputs }));
   }
 
+  private async explain(requestId: number, sample: number, classIndex: number | undefined): Promise<void> {
+    const r = this.requireRun();
+    const split = r.pipeline.valCount > 0 ? 'validation' : 'train';
+    const s = await r.pipeline.sample(split, sample);
+    r.saliency ??= compileSaliency(r.graph, r.device);
+    const plan = r.saliency;
+    const out = await this.exclusive(() => plan.run(s.x, r.weights, classIndex));
+    const inShape = out.inputShape;
+    const hw = inShape.length === 3 ? inShape.slice(1) : [1, inShape[0]];
+    this.host.post(
+      event({
+        type: 'saliency',
+        requestId,
+        classIndex: out.classIndex,
+        scores: out.scores,
+        label: r.classifier ? s.y[0] : null,
+        input: { shape: inShape, data: s.x },
+        layer: out.layer,
+        gradCam: { shape: out.layerShape.slice(1), data: out.gradCam },
+        saliency: { shape: hw, data: out.saliency },
+      }),
+    );
+  }
+
   private async request(requestId: number, fn: () => Promise<void>): Promise<void> {
     try {
       await fn();
@@ -699,6 +730,7 @@ export class TrainingSession {
     for (const t of r.chunks.values()) t.destroy();
     r.validate.destroy();
     for (const p of r.probe.values()) p.destroy();
+    r.saliency?.destroy();
     r.device.destroy();
   }
 }

@@ -8,11 +8,11 @@
 import { errorEvent, parseEvent, ProtocolError } from './protocol';
 
 export type ParsedEvent = ReturnType<typeof parseEvent>;
-export type RequestType = 'evaluate' | 'infer' | 'getWeights';
+export type RequestType = 'evaluate' | 'infer' | 'getWeights' | 'saliency';
 type Answer = Extract<ParsedEvent, { requestId: number }>['type'];
 
 /** The event type that answers each request. */
-export const ANSWER_OF: Record<RequestType, Exclude<Answer, 'error'>> = { evaluate: 'evaluation', infer: 'inference', getWeights: 'weights' };
+export const ANSWER_OF: Record<RequestType, Exclude<Answer, 'error'>> = { evaluate: 'evaluation', infer: 'inference', getWeights: 'weights', saliency: 'saliency' };
 
 /** A worker's message, checked; one this version cannot read becomes a worker-phase error event. */
 export function readEvent(raw: unknown): ParsedEvent {

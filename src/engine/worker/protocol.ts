@@ -87,6 +87,15 @@ export const CommandSchema = z.discriminatedUnion('type', [
     sample: z.number().int().min(0).optional(),
   }),
   z.strictObject({ v, type: z.literal('getWeights'), requestId: RequestId }),
+  /** Why the network answers what it does for one validation sample: Grad-CAM on the last Conv2D and input-gradient saliency. */
+  z.strictObject({
+    v,
+    type: z.literal('saliency'),
+    requestId: RequestId,
+    sample: z.number().int().min(0),
+    /** The class to explain; absent: the predicted one. */
+    classIndex: z.number().int().min(0).optional(),
+  }),
 ]);
 export type Command = z.input<typeof CommandSchema>;
 export type ParsedCommand = z.output<typeof CommandSchema>;
@@ -205,6 +214,22 @@ export const EventSchema = z.discriminatedUnion('type', [
     outputs: z.record(z.string(), z.strictObject({ shape: z.array(z.number()), data: f32 })),
   }),
   z.strictObject({ v, type: z.literal('weights'), requestId: RequestId, weights: Tensors }),
+  z.strictObject({
+    v,
+    type: z.literal('saliency'),
+    requestId: RequestId,
+    /** The class explained, the class scores (logits) and the sample's true class (null: not a classifier's data). */
+    classIndex: z.number().int(),
+    scores: f32,
+    label: z.number().int().nullable(),
+    /** The sample as the network sees it (preprocessed), [C, H, W]. */
+    input: z.strictObject({ shape: z.array(z.number()), data: f32 }),
+    /** The Conv2D Grad-CAM read, and its map (H×W of that layer, ReLU'd, unscaled). */
+    layer: z.string(),
+    gradCam: z.strictObject({ shape: z.array(z.number()), data: f32 }),
+    /** max over channels of |∂score/∂input|, H×W of the Input. */
+    saliency: z.strictObject({ shape: z.array(z.number()), data: f32 }),
+  }),
 ]);
 export type WorkerEvent = z.input<typeof EventSchema>;
 export type EventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;

@@ -7,7 +7,7 @@
  */
 import { readEvent, RequestBook, type RequestType } from '../../engine/worker/client-core';
 import { command, type Command } from '../../engine/worker/protocol';
-import type { Evaluation, ExitEvent, LayerOutputs, RunHandle, TrainingEvent, WeightTensors, WorkerEventParsed } from './training';
+import type { Evaluation, ExitEvent, LayerOutputs, RunHandle, SaliencyAnswer, TrainingEvent, WeightTensors, WorkerEventParsed } from './training';
 
 /** How commands reach the worker; the transport reports what comes back through the sink. */
 export interface RunTransport {
@@ -92,13 +92,18 @@ export class ChannelRunHandle implements RunHandle {
     return e.weights;
   }
 
+  async saliency(sample: number, classIndex?: number): Promise<SaliencyAnswer> {
+    const e = (await this.request({ type: 'saliency', sample, ...(classIndex !== undefined ? { classIndex } : {}) })) as Extract<WorkerEventParsed, { type: 'saliency' }>;
+    return { classIndex: e.classIndex, scores: e.scores, label: e.label, input: e.input, layer: e.layer, gradCam: e.gradCam, saliency: e.saliency };
+  }
+
   close(): void {
     if (this.ended) return;
     this.closing = true;
     this.transport?.close();
   }
 
-  private request(c: { type: RequestType; x?: Float32Array; sample?: number }): Promise<WorkerEventParsed> {
+  private request(c: { type: RequestType; x?: Float32Array; sample?: number; classIndex?: number }): Promise<WorkerEventParsed> {
     return this.requests.open(c.type, (requestId) => this.send({ ...c, requestId } as OmitV<Command>));
   }
 

@@ -47,6 +47,8 @@ export interface LayerOutput {
 export type LayerOutputs = Record<string, LayerOutput>;
 /** Tensors by `<nodeId>.<name>`, PyTorch layouts (see docs/formats.md). */
 export type WeightTensors = Record<string, Float32Array>;
+/** Grad-CAM on the last Conv2D and input-gradient saliency for one validation sample (engine/train/saliency.ts). */
+export type SaliencyAnswer = Omit<EventOf<'saliency'>, 'v' | 'type' | 'requestId'>;
 
 export interface RunHandle {
   readonly runId: string;
@@ -60,6 +62,8 @@ export interface RunHandle {
   evaluate(): Promise<Evaluation>;
   infer(sample: Float32Array | number): Promise<LayerOutputs>;
   getWeights(): Promise<WeightTensors>;
+  /** Why the network answers what it does for validation sample `sample` (the predicted class unless `classIndex`). */
+  saliency(sample: number, classIndex?: number): Promise<SaliencyAnswer>;
   /** End the worker (the handle answers nothing afterwards). */
   close(): void;
   readonly alive: boolean;

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { Evaluation } from '../platform/training';
 
-export type InsideTab = 'evaluation' | 'layers';
+export type InsideTab = 'evaluation' | 'layers' | 'saliency';
 
 export interface VisualsState {
   playgroundOpen: boolean;

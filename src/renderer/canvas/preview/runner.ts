@@ -14,23 +14,54 @@ export interface PreviewRequest {
   graph: Graph;
   data: DataChoice;
   hyper: RunHyper;
+  /** Weights to hold instead of the seed's initial ones (a trained run's). */
+  weights?: Record<string, Float32Array>;
+  /** Names the weights in the cache key (their values are not compared). */
+  weightsKey?: string;
 }
 
-let current: { key: string; handle: Promise<RunHandle> } | null = null;
-// two ids in turn: a desktop worker's exit is routed by run id, and must not reach its successor
-let slot = 0;
-
-/** What makes the workers' weights and data the same: the graph, the data and the settings. */
+/** What makes the workers' weights and data the same: the graph, the data, the settings and the weights' name. */
 export function previewKey(r: PreviewRequest): string {
-  return JSON.stringify([r.graph, r.data, r.hyper]);
+  return JSON.stringify([r.graph, r.data, r.hyper, r.weightsKey ?? null]);
 }
 
-function startPreview(r: PreviewRequest): Promise<RunHandle> {
-  slot = 1 - slot;
-  const runId = `canvas-preview-${slot ? 'a' : 'b'}`;
+/** A paused batch-1 run kept while its request stays the same; `name` keeps two users (previews, saliency) apart. */
+export class PausedRun {
+  private current: { key: string; handle: Promise<RunHandle> } | null = null;
+  // two ids in turn: a desktop worker's exit is routed by run id, and must not reach its successor
+  private slot = 0;
+  constructor(private readonly name: string) {}
+
+  async handle(r: PreviewRequest): Promise<RunHandle> {
+    const key = previewKey(r);
+    if (!this.current || this.current.key !== key) {
+      this.close();
+      this.slot = 1 - this.slot;
+      const started = startPaused(r, `${this.name}-${this.slot ? 'a' : 'b'}`);
+      this.current = { key, handle: started };
+      started.catch(() => {
+        if (this.current?.key === key) this.current = null;
+      });
+    }
+    const h = await this.current.handle;
+    if (!h.alive) {
+      if (this.current?.key === key) this.current = null;
+      throw new Error('the worker ended');
+    }
+    return h;
+  }
+
+  close(): void {
+    const c = this.current;
+    this.current = null;
+    c?.handle.then((h) => h.close(), () => undefined);
+  }
+}
+
+function startPaused(r: PreviewRequest, runId: string): Promise<RunHandle> {
   // batch 1 and one epoch: the training plan compiled at start stays small; paused before step 1
   const hyper: RunHyper = { ...r.hyper, epochs: 1, batchSize: 1, checkpointEachEpoch: false, checkpointEverySteps: 0 };
-  return platform.training.start({ runId, graph: r.graph, data: r.data, hyper }).then(
+  return platform.training.start({ runId, graph: r.graph, data: r.data, hyper, ...(r.weights ? { weights: r.weights } : {}) }).then(
     (h) =>
       new Promise<RunHandle>((resolve, reject) => {
         const off = h.onEvent((e) => {
@@ -48,27 +79,14 @@ function startPreview(r: PreviewRequest): Promise<RunHandle> {
   );
 }
 
+const previews = new PausedRun('canvas-preview');
+
 /** Every node's output for `sample` with initial weights; the worker is reused while `r` is unchanged. */
 export async function previewOutputs(r: PreviewRequest, sample: number): Promise<LayerOutputs> {
-  const key = previewKey(r);
-  if (!current || current.key !== key) {
-    closePreview();
-    current = { key, handle: startPreview(r) };
-    current.handle.catch(() => {
-      if (current?.key === key) current = null;
-    });
-  }
-  const h = await current.handle;
-  if (!h.alive) {
-    if (current?.key === key) current = null;
-    throw new Error('the preview worker ended');
-  }
-  return h.infer(sample);
+  return (await previews.handle(r)).infer(sample);
 }
 
 /** End the preview worker (the canvas stopped previewing, or a run with the real weights took over). */
 export function closePreview(): void {
-  const c = current;
-  current = null;
-  c?.handle.then((h) => h.close(), () => undefined);
+  previews.close();
 }

@@ -6,12 +6,14 @@
 import { useVisuals, type InsideTab } from '../store';
 import { EvaluationTab } from './EvaluationTab';
 import { LayersTab } from './LayersTab';
+import { SaliencyTab } from './SaliencyTab';
 import { useRunInfo } from './runInfo';
 import '../visuals.css';
 
 const TABS: { id: InsideTab; label: string }[] = [
   { id: 'evaluation', label: 'Evaluation' },
   { id: 'layers', label: 'Layer by layer' },
+  { id: 'saliency', label: 'Why (saliency)' },
 ];
 
 export function InsideDialog() {
@@ -43,6 +45,8 @@ export function InsideDialog() {
             <p className="muted">Train the network first (the Train tab beside the inspector): evaluation and feature maps come from the trained weights.</p>
           ) : tab === 'evaluation' ? (
             <EvaluationTab info={info} />
+          ) : tab === 'saliency' ? (
+            <SaliencyTab info={info} />
           ) : (
             <LayersTab info={info} />
           )}
