@@ -19,6 +19,8 @@ export interface PixelCanvasProps {
   data?: Record<string, string | number>;
   /** The value behind each pixel, row-major (`height × width`): shown on hover. */
   values?: ArrayLike<number>;
+  /** Instead of `values`: what to say about pixel (x, y) (a colour picture's three channels). */
+  describe?: (x: number, y: number) => string;
 }
 
 interface Readout {
@@ -35,7 +37,7 @@ export function pixelAt(ox: number, oy: number, o: { width: number; height: numb
   return { x, y };
 }
 
-export function PixelCanvas({ width, height, rgba, cssWidth, cssHeight, label, testId, className, data, values }: PixelCanvasProps) {
+export function PixelCanvas({ width, height, rgba, cssWidth, cssHeight, label, testId, className, data, values, describe }: PixelCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<Readout | null>(null);
   useEffect(() => {
@@ -50,20 +52,20 @@ export function PixelCanvas({ width, height, rgba, cssWidth, cssHeight, label, t
   const canvas = (
     <canvas ref={ref} className={`tensor-image${className ? ` ${className}` : ''}`} style={{ width: cssWidth, height: cssHeight }} role="img" aria-label={label} data-testid={testId} {...attrs} />
   );
-  if (!values || values.length !== width * height) return canvas;
+  if (!describe && (!values || values.length !== width * height)) return canvas;
   const move = (e: MouseEvent<HTMLSpanElement>) => {
     const box = e.currentTarget.getBoundingClientRect();
     const ox = e.clientX - box.left;
     const oy = e.clientY - box.top;
     setHover({ ...pixelAt(ox, oy, { width, height, cssWidth: box.width || cssWidth, cssHeight: box.height || cssHeight }), left: ox, top: oy });
   };
-  const v = hover ? values[hover.y * width + hover.x] : 0;
+  const v = hover && values ? values[hover.y * width + hover.x] : 0;
   return (
     <span className="pixel-hover" onMouseMove={move} onMouseLeave={() => setHover(null)}>
       {canvas}
       {hover && (
         <span className="pixel-readout mono" data-testid="pixel-readout" data-value={v} style={{ left: hover.left + 12, top: hover.top + 12 }}>
-          {height > 1 ? `row ${hover.y}, col ${hover.x}` : `#${hover.x}`}: {formatValue(v)}
+          {height > 1 ? `row ${hover.y}, col ${hover.x}` : `#${hover.x}`}: {describe ? describe(hover.x, hover.y) : formatValue(v)}
         </span>
       )}
     </span>

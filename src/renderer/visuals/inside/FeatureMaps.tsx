@@ -90,7 +90,7 @@ function Strip({ output, width, testId }: { output: LayerOutput; width: number; 
   const cell = Math.max(2, Math.floor(width / cols));
   return (
     <div className="feature-maps" data-testid={testId}>
-      <PixelCanvas width={cols} height={rows} rgba={rgba} cssWidth={cols * cell} cssHeight={rows * cell} label={`${n} values`} />
+      <PixelCanvas width={cols} height={rows} rgba={rgba} cssWidth={cols * cell} cssHeight={rows * cell} label={`${n} values`} describe={(x, y) => (y * cols + x < n ? `#${y * cols + x} ${formatValue(output.data[y * cols + x])}` : '—')} />
       <p className="muted small">
         {n} values{rows > 1 ? `, ${cols} a row` : ''}
       </p>

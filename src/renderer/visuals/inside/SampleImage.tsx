@@ -5,7 +5,7 @@
  */
 import { useMemo } from 'react';
 import { rangeOf } from '../../../engine/visuals/planes';
-import { paint, paintRgb } from '../colormap';
+import { formatValue, paint, paintRgb } from '../colormap';
 import { PixelCanvas } from '../PixelCanvas';
 
 export interface SampleImageProps {
@@ -36,5 +36,8 @@ export function SampleImage({ shape, data, size, label, testId }: SampleImagePro
   }, [data, l]);
   if (!l || !rgba) return <span className="muted small">{shape.join('×')} input: not a picture</span>;
   const k = size / Math.max(l.w, l.h);
-  return <PixelCanvas width={l.w} height={l.h} rgba={rgba} cssWidth={Math.round(l.w * k)} cssHeight={Math.round(l.h * k)} label={label} testId={testId} />;
+  const plane = l.h * l.w;
+  const describe = (x: number, y: number) =>
+    Array.from({ length: l.c }, (_, c) => formatValue(data[c * plane + y * l.w + x])).join(' / ');
+  return <PixelCanvas width={l.w} height={l.h} rgba={rgba} cssWidth={Math.round(l.w * k)} cssHeight={Math.round(l.h * k)} label={label} testId={testId} describe={describe} />;
 }
