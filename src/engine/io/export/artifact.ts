@@ -6,6 +6,8 @@ export interface ArtifactFile {
   /** Relative to the folder (or the file's own name, for a single-file export). */
   name: string;
   chunks(): Iterable<Uint8Array>;
+  /** Bytes read as they are written (a dataset): the file writer takes these instead of chunks(). */
+  stream?(): AsyncIterable<Uint8Array>;
 }
 
 export interface Artifact {

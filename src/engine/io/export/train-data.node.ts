@@ -8,7 +8,7 @@ import { shapesClassesFor } from '../../data/classes-fit';
 import { openBuiltinDataset, type DatasetRef } from '../../data/ref';
 import type { Project } from '../project';
 import type { ArtifactFile } from './artifact';
-import { idxFile } from './idx';
+import { idxBody, idxHeader } from './idx';
 import type { ExportPlan } from './plan';
 import type { TrainPySettings } from './train-py';
 
@@ -19,16 +19,41 @@ export async function trainData(project: Project, projectPath: string, plan: Exp
   if (d.name === 'fashion-mnist') return { data: { format: 'idx', path: '/usr/share/datasets/fashion-mnist' }, files: [] };
   const ref = (d.name === 'shapes' ? { kind: 'shapes', classes: shapesClassesFor(plan.report) } : { kind: d.name }) as DatasetRef;
   const ds = await openBuiltinDataset(ref, { inputShape: plan.input.outShape, seed: project.training.seed });
-  const all = await ds.train.read(0, ds.train.length);
   const n = ds.train.length;
-  const labels = ds.classes ? { shape: [n], data: Uint8Array.from(all.y) } : { shape: [n, ...ds.targetShape], data: all.y };
   // byte images (MNIST digits) go back to bytes: train.py divides by 255 as Convas did
-  const x = ds.rawScale === 255 ? Uint8Array.from(all.x, (v) => Math.round(v * 255)) : all.x;
+  const bytes = ds.rawScale === 255;
+  // read and written a slice at a time: an ImageNet-sized Shapes set is gigabytes
+  async function* slices(part: 'x' | 'y'): AsyncGenerator<Uint8Array> {
+    for (let start = 0; start < n; start += SLICE) {
+      const r = await ds.train.read(start, Math.min(SLICE, n - start));
+      if (part === 'y') yield idxBody(ds.classes ? Uint8Array.from(r.y) : r.y);
+      else yield idxBody(bytes ? Uint8Array.from(r.x, (v) => Math.round(v * 255)) : r.x);
+    }
+  }
+  const yShape = ds.classes ? [n] : [n, ...ds.targetShape];
   return {
     data: { format: 'idx', path: 'data' },
     files: [
-      { name: 'data/train-images.idx', chunks: () => idxFile([n, ...ds.inputShape], x) },
-      { name: 'data/train-labels.idx', chunks: () => idxFile(labels.shape, labels.data) },
+      streamed('data/train-images.idx', async function* () {
+        yield idxHeader([n, ...ds.inputShape], !bytes);
+        yield* slices('x');
+      }),
+      streamed('data/train-labels.idx', async function* () {
+        yield idxHeader(yShape, !ds.classes);
+        yield* slices('y');
+      }),
     ],
+  };
+}
+
+const SLICE = 256;
+
+function streamed(name: string, stream: () => AsyncIterable<Uint8Array>): ArtifactFile {
+  return {
+    name,
+    stream,
+    chunks: () => {
+      throw new Error(`${name} is read from the dataset as it is written: write the export with writeArtifact`);
+    },
   };
 }

@@ -41,11 +41,11 @@ function lstatOrNull(path: string): Stats | null {
   }
 }
 
-async function writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<number> {
+async function writeChunks(path: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<number> {
   const fh = await open(path, 'w');
   let bytes = 0;
   try {
-    for (const c of chunks) {
+    for await (const c of chunks) {
       let at = 0;
       while (at < c.length) {
         const { bytesWritten } = await fh.write(c, at, c.length - at);
@@ -95,7 +95,7 @@ export async function writeArtifact(out: string, artifact: Artifact, force: bool
     await mkdir(tmp);
     for (const f of artifact.files) {
       await mkdir(dirname(join(tmp, f.name)), { recursive: true });
-      sizes[f.name] = await writeChunks(join(tmp, f.name), f.chunks());
+      sizes[f.name] = await writeChunks(join(tmp, f.name), f.stream?.() ?? f.chunks());
     }
     if (existsSync(abs)) await rm(abs, { recursive: true, force: true });
     await rename(tmp, abs);
