@@ -52,9 +52,23 @@ def window_forward(x, k, s, padding, fill, op):
     return op(xp)
 
 
+# Layers whose spec states its PyTorch call (LayerSpec.torch, sent by tests/helpers/torch.ts):
+# {type: {fn: "F.elu", args: {torch keyword: Convas parameter}, defaults: {parameter: default}}}
+OPS = {}
+NAMESPACES = {"F": F, "torch": torch}
+
+
+def spec_call(op, p, x):
+    space, name = op["fn"].split(".", 1)
+    kwargs = {kw: p.get(param, op["defaults"].get(param)) for kw, param in op["args"].items()}
+    return getattr(NAMESPACES[space], name)(x, **kwargs)
+
+
 def layer_forward(typ, p, inputs, params, state, random, training):
     """Returns (output, new_state). `inputs` are tensors (N, ...)."""
     x = inputs[0] if inputs else None
+    if typ in OPS:
+        return spec_call(OPS[typ], p, x), state
     if typ == "Conv2D":
         k = pair(p["kernelSize"]); s = pair(p.get("stride", [1, 1]))
         w = params["weight"]; b = params.get("bias")
@@ -71,14 +85,6 @@ def layer_forward(typ, p, inputs, params, state, random, training):
         return x.flatten(1), state
     if typ == "Dense":
         return F.linear(x, params["weight"], params.get("bias")), state
-    if typ == "ReLU":
-        return F.relu(x), state
-    if typ == "LeakyReLU":
-        return F.leaky_relu(x, p.get("alpha", 0.01)), state
-    if typ == "Sigmoid":
-        return torch.sigmoid(x), state
-    if typ == "Tanh":
-        return torch.tanh(x), state
     if typ == "BatchNorm":
         rm = state["running_mean"].clone(); rv = state["running_var"].clone()
         y = F.batch_norm(x, rm, rv, params["weight"], params["bias"], training,
@@ -257,6 +263,7 @@ def run_saliency(c):
 
 def main():
     req = json.load(sys.stdin)
+    OPS.update(req.get("ops", {}))
     results = []
     for c in req["cases"]:
         try:

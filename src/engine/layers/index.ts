@@ -21,6 +21,7 @@ import { Regression } from './regression';
 import { BatchNorm } from './batchnorm';
 import { Dropout } from './dropout';
 import { LRN } from './lrn';
+import { ELU } from './elu';
 
 export const LAYERS: readonly LayerSpec[] = [
   Input,
@@ -41,6 +42,7 @@ export const LAYERS: readonly LayerSpec[] = [
   BatchNorm,
   Dropout,
   LRN,
+  ELU,
 ];
 
 const byType = new Map(LAYERS.map((l) => [l.type, l]));

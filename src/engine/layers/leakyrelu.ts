@@ -1,6 +1,6 @@
 /** LeakyReLU — x where x > 0, alpha·x elsewhere (PyTorch's negative_slope). */
-import type { KArr, KernelThis, LayerSpec } from './spec';
-import { size } from './spec';
+import { elementwise } from './elementwise';
+import type { KArr, KernelThis } from './spec';
 
 export interface LeakyReLUParams {
   alpha: number;
@@ -23,24 +23,16 @@ function leakyBackward(this: KernelThis<LeakyConsts>, x: KArr, dy: KArr): number
   return g;
 }
 
-export const LeakyReLU: LayerSpec<LeakyReLUParams> = {
+export const LeakyReLU = elementwise<LeakyReLUParams, LeakyConsts>({
   type: 'LeakyReLU',
   label: 'LeakyReLU',
-  category: 'Activation',
   description: 'Leaky rectified linear unit: x for x > 0, alpha·x otherwise, so negative inputs keep a small gradient.',
-  inputs: { min: 1, max: 1 },
   params: [{ name: 'alpha', label: 'Alpha', kind: 'float', min: 0, default: 0.01, help: 'Slope for negative inputs (PyTorch negative_slope).' }],
   summary: (p) => `α ${p.alpha}`,
-  outputShape: (inShapes) => inShapes[0],
-  flops: (_in, out) => size(out),
-  compile(ctx, p) {
-    const n = ctx.batch * size(ctx.outShape);
-    const k: LeakyConsts = { alpha: p.alpha };
-    const fwd = ctx.kernel(leakyForward, n, k);
-    const bwd = ctx.kernel(leakyBackward, n, k);
-    return {
-      forward: ({ inputs }) => ({ output: fwd(inputs[0]) }),
-      backward: ({ inputs, gradOutput }) => ({ inputs: [bwd(inputs[0], gradOutput)], params: {} }),
-    };
-  },
-};
+  flopsPerElement: 1,
+  forward: leakyForward,
+  backward: leakyBackward,
+  gradFrom: 'input',
+  constants: (p) => ({ alpha: p.alpha }),
+  torch: { fn: 'F.leaky_relu', args: { negative_slope: 'alpha' } },
+});

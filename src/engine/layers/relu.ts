@@ -1,6 +1,6 @@
 /** ReLU — max(x, 0); the gradient passes where the output is positive. */
-import type { KArr, KernelThis, LayerSpec } from './spec';
-import { size } from './spec';
+import { elementwise } from './elementwise';
+import type { KArr, KernelThis } from './spec';
 
 function reluForward(this: KernelThis, x: KArr): number {
   return Math.max(x[this.thread.x], 0);
@@ -13,23 +13,13 @@ function reluBackward(this: KernelThis, y: KArr, dy: KArr): number {
   return g;
 }
 
-export const ReLU: LayerSpec<Record<string, never>> = {
+export const ReLU = elementwise({
   type: 'ReLU',
   label: 'ReLU',
-  category: 'Activation',
   description: 'Rectified linear unit: max(x, 0).',
-  inputs: { min: 1, max: 1 },
-  params: [],
-  summary: () => '',
-  outputShape: (inShapes) => inShapes[0],
-  flops: (_in, out) => size(out),
-  compile(ctx) {
-    const n = ctx.batch * size(ctx.outShape);
-    const fwd = ctx.kernel(reluForward, n);
-    const bwd = ctx.kernel(reluBackward, n);
-    return {
-      forward: ({ inputs }) => ({ output: fwd(inputs[0]) }),
-      backward: ({ output, gradOutput }) => ({ inputs: [bwd(output, gradOutput)], params: {} }),
-    };
-  },
-};
+  flopsPerElement: 1,
+  forward: reluForward,
+  backward: reluBackward,
+  gradFrom: 'output',
+  torch: { fn: 'F.relu' },
+});

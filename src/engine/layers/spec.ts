@@ -168,6 +168,13 @@ export interface LayerSpec<P = any> {
   exactIndex?: boolean;
   /** Output layers only: what the targets look like. */
   output?: { targets: 'class' | 'same'; lossName: string };
+  /**
+   * The layer's PyTorch meaning where it is one call on its input: `fn` is `torch.<name>` or
+   * `F.<name>` (torch.nn.functional), `args` maps keyword arguments to this layer's parameters
+   * (`{ negative_slope: 'alpha' }`). The PyTorch reference of the tests reads it, so a layer
+   * that has it needs no code there.
+   */
+  torch?: { fn: string; args?: Record<string, string> };
   compile(ctx: CompileCtx, p: P): LayerProgram;
 }
 

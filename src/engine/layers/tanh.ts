@@ -1,6 +1,6 @@
 /** Tanh — hyperbolic tangent; the gradient 1 − y² comes from the saved output. */
-import type { KArr, KernelThis, LayerSpec } from './spec';
-import { size } from './spec';
+import { elementwise } from './elementwise';
+import type { KArr, KernelThis } from './spec';
 
 /**
  * Written with exp(−2|x|) ≤ 1 rather than Math.tanh: the same formula on every backend, and no
@@ -19,24 +19,14 @@ function tanhBackward(this: KernelThis, y: KArr, dy: KArr): number {
   return dy[i] * (1 - y[i] * y[i]);
 }
 
-export const Tanh: LayerSpec<Record<string, never>> = {
+export const Tanh = elementwise({
   type: 'Tanh',
   label: 'Tanh',
-  category: 'Activation',
   description: 'Hyperbolic tangent, squashing values into (−1, 1).',
-  inputs: { min: 1, max: 1 },
-  params: [],
-  summary: () => '',
-  outputShape: (inShapes) => inShapes[0],
   // exp, abs, two adds, divide per element
-  flops: (_in, out) => 5 * size(out),
-  compile(ctx) {
-    const n = ctx.batch * size(ctx.outShape);
-    const fwd = ctx.kernel(tanhForward, n);
-    const bwd = ctx.kernel(tanhBackward, n);
-    return {
-      forward: ({ inputs }) => ({ output: fwd(inputs[0]) }),
-      backward: ({ output, gradOutput }) => ({ inputs: [bwd(output, gradOutput)], params: {} }),
-    };
-  },
-};
+  flopsPerElement: 5,
+  forward: tanhForward,
+  backward: tanhBackward,
+  gradFrom: 'output',
+  torch: { fn: 'torch.tanh' },
+});

@@ -17,6 +17,7 @@ import { Dropout } from '../../layers/dropout';
 import { Flatten } from '../../layers/flatten';
 import { GlobalAvgPool } from '../../layers/globalavgpool';
 import { LeakyReLU } from '../../layers/leakyrelu';
+import { ELU } from '../../layers/elu';
 import { LRN } from '../../layers/lrn';
 import { MaxPool2D } from '../../layers/maxpool2d';
 import type { Padding } from '../../layers/params';
@@ -148,6 +149,7 @@ export const KERAS_LAYERS: Record<string, KerasLayerFn> = {
   [LeakyReLU.type]: ({ node, inputs, b }) => b.add('LeakyReLU', node.id, inputs, out(node), { [b.target === 'Keras' ? 'negative_slope' : 'alpha']: node.params.alpha as number }),
   [Sigmoid.type]: activation('sigmoid'),
   [Tanh.type]: activation('tanh'),
+  [ELU.type]: ({ node, inputs, b }) => b.add('ELU', node.id, inputs, out(node), { alpha: node.params.alpha as number }),
   [BatchNorm.type]: ({ node, inputs, b }) =>
     b.add('BatchNormalization', node.id, inputs, out(node), {
       axis: -1,

@@ -13,6 +13,7 @@ import { Dropout } from '../../layers/dropout';
 import { Flatten } from '../../layers/flatten';
 import { GlobalAvgPool } from '../../layers/globalavgpool';
 import { LeakyReLU } from '../../layers/leakyrelu';
+import { ELU } from '../../layers/elu';
 import { LRN } from '../../layers/lrn';
 import { MaxPool2D } from '../../layers/maxpool2d';
 import type { Padding } from '../../layers/params';
@@ -73,6 +74,7 @@ export const ONNX_LAYERS: Record<string, OnnxLayer> = {
   [LeakyReLU.type]: ({ node, inputs, g }) => g.op('LeakyRelu', inputs, node.id, { alpha: { float: node.params.alpha as number } }),
   [Sigmoid.type]: ({ node, inputs, g }) => g.op('Sigmoid', inputs, node.id),
   [Tanh.type]: ({ node, inputs, g }) => g.op('Tanh', inputs, node.id),
+  [ELU.type]: ({ node, inputs, g }) => g.op('Elu', inputs, node.id, { alpha: { float: node.params.alpha as number } }),
   [BatchNorm.type]: ({ node, inputs, g, tensor }) =>
     g.op('BatchNormalization', [inputs[0], tensor('weight'), tensor('bias'), tensor('running_mean'), tensor('running_var')], node.id, {
       epsilon: { float: node.params.epsilon as number },

@@ -14,6 +14,7 @@ import { Dropout } from '../../layers/dropout';
 import { Flatten } from '../../layers/flatten';
 import { GlobalAvgPool } from '../../layers/globalavgpool';
 import { LeakyReLU } from '../../layers/leakyrelu';
+import { ELU } from '../../layers/elu';
 import { LRN } from '../../layers/lrn';
 import { MaxPool2D } from '../../layers/maxpool2d';
 import type { Padding } from '../../layers/params';
@@ -104,6 +105,7 @@ export const TORCH_LAYERS: Record<string, TorchLayer> = {
   [LeakyReLU.type]: unary((n) => `nn.LeakyReLU(negative_slope=${pyNum(n.params.alpha as number)})`),
   [Sigmoid.type]: unary(() => 'nn.Sigmoid()'),
   [Tanh.type]: unary(() => 'nn.Tanh()'),
+  [ELU.type]: unary((n) => `nn.ELU(alpha=${pyNum(n.params.alpha as number)})`),
   [BatchNorm.type]: unary((n) => `nn.BatchNorm${n.inShapes[0].length === 3 ? '2d' : '1d'}(${n.inShapes[0][0]}, eps=${pyNum(n.params.epsilon as number)}, momentum=${pyNum(n.params.momentum as number)})`),
   [Dropout.type]: unary((n) => `nn.Dropout(p=${pyNum(n.params.rate as number)})`),
   [LRN.type]: unary((n) => {

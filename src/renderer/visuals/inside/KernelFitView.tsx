@@ -12,11 +12,11 @@ import { Figure } from '../Figure';
 import { KernelSwatch } from '../KernelSwatch';
 import { useVisuals } from '../store';
 import { useSampleOutputs, useWeights } from './queries';
-import type { RunInfo } from './runInfo';
+import { hasImageKernels, type RunInfo } from './runInfo';
 
 /** The 3×3 single-filter conv the preset trains (the first one whose kernel is 1×1×3×3). */
 export function kernelFitConv(info: RunInfo): string | null {
-  const n = info.order.find((x) => x.type === 'Conv2D' && x.paramShapes.weight?.join('×') === '1×1×3×3');
+  const n = info.order.find((x) => hasImageKernels(x) && x.paramShapes.weight.join('×') === '1×1×3×3');
   return n?.id ?? null;
 }
 

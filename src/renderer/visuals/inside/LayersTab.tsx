@@ -8,7 +8,7 @@ import { useVisuals } from '../store';
 import { FeatureMaps } from './FeatureMaps';
 import { KernelGrid } from './KernelGrid';
 import { useSampleOutputs, useWeights } from './queries';
-import { outputLabels, type RunInfo } from './runInfo';
+import { hasImageKernels, outputLabels, type RunInfo } from './runInfo';
 import { SampleImage } from './SampleImage';
 import { SamplePicker } from './SamplePicker';
 
@@ -30,7 +30,7 @@ export function LayersTab({ info }: { info: RunInfo }) {
         info.order.map((n) => {
           const out = outs[n.id];
           if (!out) return null;
-          const w = n.type === 'Conv2D' ? weights.value?.[`${n.id}.weight`] : undefined;
+          const w = hasImageKernels(n) ? weights.value?.[`${n.id}.weight`] : undefined;
           const wShape = n.paramShapes.weight;
           return (
             <section key={n.id} className="layer-row" data-testid={`layer-${n.id}`}>

@@ -12,7 +12,7 @@ import { FeatureMaps } from './FeatureMaps';
 import { KernelFitView, kernelFitConv } from './KernelFitView';
 import { KernelGrid } from './KernelGrid';
 import { useSampleOutputs, useWeights } from './queries';
-import { outputLabels, useRunInfo, type RunInfo } from './runInfo';
+import { hasImageKernels, outputLabels, useRunInfo, type RunInfo } from './runInfo';
 import { SamplePicker } from './SamplePicker';
 import '../visuals.css';
 
@@ -64,7 +64,7 @@ function SelectedLayer({ info }: { info: RunInfo }) {
   const id = selected.length === 1 ? selected[0] : null;
   const node = id ? info.order.find((n) => n.id === id) : undefined;
   const outputs = useSampleOutputs(sample);
-  const weights = useWeights(node?.type === 'Conv2D');
+  const weights = useWeights(node !== undefined && hasImageKernels(node));
   return (
     <section className="visuals-section" data-testid="visuals-layer">
       <SamplePicker info={info} outputs={outputs.value} />
@@ -82,7 +82,7 @@ function SelectedLayer({ info }: { info: RunInfo }) {
           <h3 className="visuals-layer-title">
             {node.id} <span className="muted">· {node.spec?.label ?? node.type}</span>
           </h3>
-          {node.type === 'Conv2D' && node.paramShapes.weight && (
+          {hasImageKernels(node) && node.paramShapes.weight && (
             <div className="visuals-block">
               <h4>Kernels</h4>
               {weights.value?.[`${node.id}.weight`] ? (

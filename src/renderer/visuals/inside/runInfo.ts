@@ -28,6 +28,12 @@ export interface RunInfo {
   status: LiveRun['status'];
 }
 
+/**
+ * A layer whose `weight` is a bank of image filters [out, in, kh, kw] (its spec's own tensor
+ * shapes say so, not its type name): its kernels can be drawn as pictures.
+ */
+export const hasImageKernels = (n: Pick<NodeShapeInfo, 'paramShapes'>): boolean => n.paramShapes.weight?.length === 4;
+
 export function runInfoOf(live: LiveRun): RunInfo {
   const report = inferShapes(live.graph);
   const input = report.nodes.find((n) => n.type === 'Input') ?? null;
