@@ -63,13 +63,13 @@ describe('convas validate', () => {
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout);
     expect(report.ok).toBe(false);
-    expect(report.errors).toEqual([{ node: 'conv2', message: 'conv2: kernel 13×13 does not fit input 12×12 (padding 0)' }]);
+    expect(report.errors).toEqual([{ node: 'conv2', message: 'conv2: kernel 13×13 does not fit input 12×12 (padding 0): use padding "same" or a kernel of at most 12×12' }]);
     expect(report.nodes.find((n: { id: string }) => n.id === 'relu2').outputShape).toBeNull();
 
     const text = await runCli(['validate', file]);
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/conv2\s+Conv2D\s+16 × 13×13, s1\s+8×12×12\s+✗ error/);
-    expect(text.stdout).toContain('1 error:\n  ✗ conv2: kernel 13×13 does not fit input 12×12 (padding 0)');
+    expect(text.stdout).toContain('1 error:\n  ✗ conv2: kernel 13×13 does not fit input 12×12 (padding 0): use padding "same" or a kernel of at most 12×12');
   });
 
   it('exits 2 with one line for a file that is not a project', async () => {

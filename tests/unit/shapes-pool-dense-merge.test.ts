@@ -67,7 +67,7 @@ describe('MaxPool2D / AvgPool2D shapes', () => {
   it('a pool larger than the input names poolSize and both sizes', () => {
     const n = one([8, 3, 3], 'MaxPool2D', { poolSize: [5, 5] }, 'pool1');
     expect(n.outputShape).toBeNull();
-    expect(n.error?.message).toBe('pool1: pool 5×5 does not fit input 3×3 (padding 0)');
+    expect(n.error?.message).toBe('pool1: pool 5×5 does not fit input 3×3 (padding 0): use padding "same" or a pool of at most 3×3');
     expect(n.error?.field).toBe('poolSize');
     // padding can make it fit
     expect(one([8, 3, 3], 'AvgPool2D', { poolSize: [4, 4], stride: 1, padding: [2, 2] }).outputShape).toEqual([8, 4, 4]);

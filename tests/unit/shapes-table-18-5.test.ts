@@ -97,7 +97,7 @@ describe('errors name the node and the field', () => {
       ['conv2', 'Conv2D', { filters: 4, kernelSize: [5, 5] }],
     ]);
     const e = errorOf(g, 'conv2');
-    expect(e.message).toBe('conv2: kernel 5×5 does not fit input 3×3 (padding 0)');
+    expect(e.message).toBe('conv2: kernel 5×5 does not fit input 3×3 (padding 0): use padding "same" or a kernel of at most 3×3');
     expect(e.field).toBe('kernelSize');
   });
 

@@ -34,7 +34,8 @@ export function windowGeometry(
     const [ph, pw] = padding === 'valid' ? [0, 0] : padding;
     if (k[0] > inH + 2 * ph || k[1] > inW + 2 * pw) {
       const pad = ph === pw ? `${ph}` : `${ph}×${pw}`;
-      throw new ShapeError(`${what} ${k[0]}×${k[1]} does not fit input ${inH}×${inW} (padding ${pad})`, sizeField);
+      // say what would fix it: 'same' padding keeps any window, or a window no larger than the padded input
+      throw new ShapeError(`${what} ${k[0]}×${k[1]} does not fit input ${inH}×${inW} (padding ${pad}): use padding "same" or a ${what} of at most ${inH + 2 * ph}×${inW + 2 * pw}`, sizeField);
     }
     pt = ph;
     pl = pw;

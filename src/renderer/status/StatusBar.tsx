@@ -70,6 +70,9 @@ export function StatusBar() {
   const memory = statusMemory(report, batch, optimizer);
   const errors = report.errors.length;
   const empty = layers === 0;
+  // with a shape error the totals miss the layers after it: say so instead of a wrong number
+  const first = report.errors[0];
+  const unknownWhy = !empty && first ? `Unknown until ${first.node ?? 'the graph'} works: ${first.message}` : null;
 
   useEffect(() => {
     if (!open) return;
@@ -104,14 +107,14 @@ export function StatusBar() {
       <span className="status-item" title="Layers on the canvas">
         <span className="status-label">Layers</span> <span className="mono">{layers}</span>
       </span>
-      <span className="status-item" title={`${formatInt(report.totals.params)} trainable parameters`}>
+      <span className="status-item" title={unknownWhy ?? `${formatInt(report.totals.params)} trainable parameters`}>
         <span className="status-label">Params</span>{' '}
-        <span className="mono" data-testid="status-params">
-          {formatInt(report.totals.params)}
+        <span className="mono" data-testid="status-params" data-why={unknownWhy ?? undefined}>
+          {unknownWhy ? '—' : formatInt(report.totals.params)}
         </span>
       </span>
-      <span className="status-item" title={`${formatInt(report.totals.flops)} floating-point operations per sample, forward pass`}>
-        <span className="status-label">FLOPs</span> <span className="mono">{formatCompact(report.totals.flops)}</span>
+      <span className="status-item" title={unknownWhy ?? `${formatInt(report.totals.flops)} floating-point operations per sample, forward pass`}>
+        <span className="status-label">FLOPs</span> <span className="mono">{unknownWhy ? '—' : formatCompact(report.totals.flops)}</span>
         <span className="muted"> /sample</span>
       </span>
       <span
