@@ -24,6 +24,8 @@ const CASES: Record<string, string[]> = {
   'seed-cifar-bn': ['Input', 'Conv2D', 'BatchNorm', 'LeakyReLU', 'Conv2D', 'Sigmoid', 'MaxPool2D', 'Conv2D', 'BatchNorm', 'ReLU', 'MaxPool2D', 'Flatten', 'Dense', 'BatchNorm', 'ReLU', 'Dense', 'Softmax'],
   'alexnet-lrn': ['Input', 'Conv2D', 'ReLU', 'LRN', 'MaxPool2D', 'Conv2D', 'ReLU', 'LRN', 'MaxPool2D', 'Flatten', 'Dense', 'ReLU', 'Dense'],
   resnet18: [],
+  // torchvision's GoogLeNet pieces: ceil_mode max pools come in as 'same' (checked below)
+  'googlenet-mini': [],
   'vgg-opset11': ['Input', 'Conv2D', 'ReLU', 'Conv2D', 'ReLU', 'MaxPool2D', 'Conv2D', 'ReLU', 'MaxPool2D', 'Flatten', 'Dense', 'ReLU', 'Dense', 'Softmax'],
   'resblock-opset17': ['Input', 'Conv2D', 'ReLU', 'Conv2D', 'Conv2D', 'BatchNorm', 'BatchNorm', 'ReLU', 'Conv2D', 'BatchNorm', 'Add', 'ReLU', 'GlobalAvgPool', 'Dense'],
   // a Keras/TF-style model: NHWC input, flatten of channels-last data, MatMul + Add
@@ -48,6 +50,13 @@ describe('ONNX import of torch.onnx.export models', () => {
       expectClose(y, t.y, 1e-4, `${name} output`);
     }, 240_000);
   }
+
+  it('googlenet-mini: ceil_mode max pooling as "same", BatchNorm epsilon 0.001', () => {
+    const imported = importOnnx(readFileSync(join(dir, 'googlenet-mini.onnx')));
+    const pools = imported.graph.nodes.filter((n) => n.type === 'MaxPool2D').map((n) => [n.id, n.params.padding]);
+    expect(pools).toEqual([['maxpool1', 'same'], ['inception_branch4_0', [1, 1]], ['maxpool2', 'same']]);
+    expect(imported.graph.nodes.find((n) => n.id === 'conv1_bn')!.params.epsilon).toBe(0.001);
+  });
 
   it('resnet18: torchvision\'s 20 convolutions, 20 BatchNorms, 8 residual Adds, readable unique ids', () => {
     const imported = importOnnx(readFileSync(join(dir, 'resnet18.onnx')));

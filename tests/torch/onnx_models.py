@@ -198,6 +198,28 @@ def nhwc_model(path):
             "params": 4 * 3 * 9 + 4 + 144 * 5 + 5}
 
 
+class GoogLeNetMini(nn.Module):
+    """GoogLeNet's pieces as torchvision builds them: BasicConv2d (conv without bias, BatchNorm eps 0.001,
+    ReLU), ceil_mode max pooling, an inception module whose pool branch pools 3×3 stride 1 with ceil_mode."""
+
+    def __init__(self):
+        super().__init__()
+        import importlib
+        # the module (torchvision.models.googlenet the attribute is the builder function)
+        g = importlib.import_module("torchvision.models.googlenet")
+        self.conv1 = g.BasicConv2d(3, 8, kernel_size=7, stride=2, padding=3)
+        self.maxpool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.inception = g.Inception(8, 4, 4, 6, 2, 3, 3)
+        self.maxpool2 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.dropout = nn.Dropout(0.2)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.maxpool2(self.inception(self.maxpool1(self.conv1(x))))
+        return self.fc(self.dropout(torch.flatten(self.avgpool(x), 1)))
+
+
 def resnet18():
     import torchvision
     return torchvision.models.resnet18(num_classes=10)
@@ -216,6 +238,7 @@ MODELS = {
     "alexnet-lrn": (AlexLrn, [3, 32, 32], {}),
     "resnet18": (resnet18, [3, 64, 64], KEEP_BN),
     "unmappable": (Unmappable, [1, 8, 8], {}),
+    "googlenet-mini": (GoogLeNetMini, [3, 32, 32], KEEP_BN),
     # the opsets around 13: 11 (Unsqueeze axes and Softmax axis as attributes), 17 (torch 1.13's newest)
     "vgg-opset11": (Vgg, [3, 32, 32], {"opset_version": 11}),
     "resblock-opset17": (ResBlockNet, [3, 16, 16], {**KEEP_BN, "opset_version": 17}),
