@@ -39,9 +39,27 @@ function fmtValue(percent: boolean) {
   return (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : percent ? `${(v * 100).toFixed(1)}%` : Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2));
 }
 
-function options(p: Props, width: number, height: number): uPlot.Options {
-  const text = css('--muted');
-  const grid = css('--border');
+/**
+ * Axis colours by theme. Not read from the CSS variables: a chart rebuilt for a theme change runs
+ * its effect before the app's effect that switches the root's data-theme, and so read the old
+ * theme's colours (the light theme's near-white grid on a dark chart).
+ */
+const AXIS_COLORS = {
+  dark: { text: '#7f8896', grid: 'rgba(255, 255, 255, 0.07)' },
+  light: { text: '#6b7280', grid: 'rgba(0, 0, 0, 0.08)' },
+} as const;
+
+/** Validation drawn in a lighter shade of the run's colour (and dashed, with hollow markers), so it never reads as training. */
+export function validationShade(hex: string): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return hex;
+  const n = parseInt(m[1], 16);
+  const mix = (c: number) => Math.round(c + (255 - c) * 0.45);
+  return `rgb(${mix(n >> 16)}, ${mix((n >> 8) & 255)}, ${mix(n & 255)})`;
+}
+
+function options(p: Props, width: number, height: number, theme: 'dark' | 'light'): uPlot.Options {
+  const { text, grid } = AXIS_COLORS[theme];
   const font = `11px ${css('--font-ui')}`;
   const axis: uPlot.Axis = { stroke: text, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   return {
@@ -63,11 +81,15 @@ function options(p: Props, width: number, height: number): uPlot.Options {
       ...p.data.series.map(
         (s): uPlot.Series => ({
           label: s.label,
-          stroke: s.color,
+          stroke: s.kind === 'val-epoch' ? validationShade(s.color) : s.color,
           width: s.kind === 'train-step' ? 1.25 : 2,
           dash: s.kind === 'val-epoch' ? [6, 4] : undefined,
           spanGaps: true,
-          points: { show: s.kind === 'train-step' ? false : fewPoints, size: 6, fill: s.color, stroke: s.color },
+          // training: filled dots; validation: hollow rings in its lighter shade
+          points:
+            s.kind === 'val-epoch'
+              ? { show: fewPoints, size: 8, width: 2, fill: theme === 'dark' ? '#181b21' : '#ffffff', stroke: validationShade(s.color) }
+              : { show: s.kind === 'train-step' ? false : fewPoints, size: 6, fill: s.color, stroke: s.color },
           value: fmtValue(!!p.percent),
         }),
       ),
@@ -88,7 +110,7 @@ export function Chart(p: Props) {
     // the legend sits under the plot and wraps with many series: the plot gets what is left
     const legend = () => (el.querySelector('.u-legend') as HTMLElement | null)?.offsetHeight ?? 20;
     const size = () => ({ width: Math.max(160, el.clientWidth), height: Math.max(60, el.clientHeight - legend() - 4) });
-    const u = new uPlot(options(p, Math.max(160, el.clientWidth), Math.max(60, el.clientHeight - 24)), aligned(p.data), el);
+    const u = new uPlot(options(p, Math.max(160, el.clientWidth), Math.max(60, el.clientHeight - 24), theme), aligned(p.data), el);
     plot.current = u;
     u.setSize(size());
     const ro = new ResizeObserver(() => {
