@@ -50,6 +50,7 @@ describe('convas export', () => {
   it('--format tfjs writes model.json and weight shards checked with @tensorflow/tfjs', async () => {
     const out = join(dir, 'mnist-tfjs');
     const r = await runCli(exportArgs('tfjs', out));
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
     expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ \(cpu backend\): outputs of 2 inputs \(seeded random\), Convas on cpu, largest difference from Convas [\d.e+-]+ \(allowed 1\.00e-4\)/);

@@ -32,6 +32,8 @@ function toNchw(y: Float32Array, batch: number, [C, H, W]: readonly number[]): F
 
 export async function runTfjs(files: TfjsFiles, plan: ExportPlan, x: Float32Array, batch: number): Promise<{ y: Float32Array; version: string }> {
   const tf = await loadTf();
+  // PROD: no "install tfjs-node" banner and no debug checks; the numbers are the same
+  tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   const mj = files.modelJson as { modelTopology: object; weightsManifest: { weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[] };
   const w = files.weightData;
