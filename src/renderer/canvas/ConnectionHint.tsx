@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { formatShape } from '../graph/format';
 import { portOf } from '../graph/types';
 import { checkConnection } from '../graph/connection';
-import { selectGraph, useReport } from '../graph/useReport';
+import { selectGraph, useReport } from '../store/report';
 import { useEditor } from '../store/editor';
 import { graphForCheck } from './wiring';
 

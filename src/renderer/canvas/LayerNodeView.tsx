@@ -11,7 +11,7 @@ import type { LayerSpec } from '../../engine/layers/spec';
 import { categoryVar } from '../graph/categories';
 import { formatCompact, formatInt, formatShape } from '../graph/format';
 import { inHandle, OUT_HANDLE, type LayerNode } from '../graph/types';
-import { useReport } from '../graph/useReport';
+import { useNodeInfo } from '../store/report';
 import { connectedPorts, isPendingWiring } from '../graph/wiring';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store/editor';
@@ -35,7 +35,7 @@ function portCount(spec: LayerSpec, highestConnected: number): number {
 
 function LayerNodeViewInner({ id, data, selected }: NodeProps<LayerNode>) {
   const spec = getLayer(data.type);
-  const info = useReport().byId.get(id);
+  const info = useNodeInfo(id);
   const wired = useEditor(useShallow((s) => connectedPorts(s.edges, id)));
   const highest = wired.length ? Math.max(...wired) : -1;
   const error = info?.error ?? null;

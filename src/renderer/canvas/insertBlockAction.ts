@@ -1,5 +1,5 @@
 /** Insert a block preset after the one selected layer, as one undoable edit, and say what happened. */
-import { currentReport } from '../graph/useReport';
+import { currentReport } from '../store/report';
 import { useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 import type { LayerEdge, LayerNode } from '../graph/types';

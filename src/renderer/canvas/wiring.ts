@@ -8,7 +8,7 @@ import type { Graph } from '../../engine/graph/types';
 import { checkConnection } from '../graph/connection';
 import { toGraph } from '../graph/toGraph';
 import { portOf, type LayerEdge } from '../graph/types';
-import { selectGraph } from '../graph/useReport';
+import { selectGraph } from '../store/report';
 import { useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 

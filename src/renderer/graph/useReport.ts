@@ -1,16 +1,6 @@
-/** React access to the live shape report of the document being edited. */
-import type { ShapeReport } from '../../engine/shapes/inferShapes';
-import { useEditor, type EditorState } from '../store/editor';
-import { reportFor } from './report';
-import { toGraphMemo } from './toGraph';
-
-export const selectGraph = (s: EditorState) => toGraphMemo(s.nodes, s.edges);
-export const selectReport = (s: EditorState): ShapeReport => reportFor(selectGraph(s));
-
-export function useReport(): ShapeReport {
-  return useEditor(selectReport);
-}
-
-export function currentReport(): ShapeReport {
-  return selectReport(useEditor.getState());
-}
+/**
+ * Moved to store/report.ts (a React hook does not belong in the pure graph folder). This
+ * re-export keeps files still being written against the old path compiling; import from
+ * '../store/report' instead — it goes once nothing imports it.
+ */
+export { currentReport, selectGraph, selectReport, useNodeInfo, useReport } from '../store/report';

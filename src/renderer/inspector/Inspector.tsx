@@ -9,7 +9,7 @@ import { size } from '../../engine/layers/spec';
 import type { NodeShapeInfo } from '../../engine/shapes/inferShapes';
 import { categoryVar } from '../graph/categories';
 import { formatCompact, formatInt, formatShape } from '../graph/format';
-import { useReport } from '../graph/useReport';
+import { useNodeInfo, useReport } from '../store/report';
 import { connectedPorts, isPendingWiring } from '../graph/wiring';
 import { run } from '../shell/commands';
 import { useEditor, type EditorState } from '../store/editor';
@@ -84,7 +84,7 @@ function Computed({ info }: { info: NodeShapeInfo | undefined }) {
 
 function LayerInspector({ id }: { id: string }) {
   const node = useEditor((s) => s.nodes.find((n) => n.id === id));
-  const info = useReport().byId.get(id);
+  const info = useNodeInfo(id);
   const ports = useEditor(useShallow((s) => connectedPorts(s.edges, id)));
   if (!node) return null;
   const spec = getLayer(node.data.type);

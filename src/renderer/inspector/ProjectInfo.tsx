@@ -1,6 +1,6 @@
 /** The inspector with nothing selected: the project, its totals and how to get started. */
 import { formatInt } from '../graph/format';
-import { useReport } from '../graph/useReport';
+import { useReport } from '../store/report';
 import { useEditor } from '../store/editor';
 
 export function ProjectInfo() {

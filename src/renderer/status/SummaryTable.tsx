@@ -6,7 +6,7 @@ import { focusNode } from '../canvas/flowApi';
 import { categoryVar } from '../graph/categories';
 import { formatCompact, formatInt } from '../graph/format';
 import { summaryRows } from '../graph/summary';
-import { useReport } from '../graph/useReport';
+import { useReport } from '../store/report';
 import { useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
 

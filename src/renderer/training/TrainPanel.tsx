@@ -5,7 +5,7 @@
  */
 import { useEditor } from '../store/editor';
 import './training.css';
-import { selectGraph, useReport } from '../graph/useReport';
+import { selectGraph, useReport } from '../store/report';
 import { DataSection, useDataPreview } from './DataSection';
 import { platform } from '../platform';
 import { choiceFromProject, dataLabel, fitProblems, networkProblem, shapesClassesFor, withShapesOptions } from './data-choice';

@@ -5,7 +5,7 @@
  * on the main thread, one question in flight at a time, the latest wish winning.
  */
 import { useEffect, useRef } from 'react';
-import { selectGraph, useReport } from '../../graph/useReport';
+import { selectGraph, useReport } from '../../store/report';
 import { platform } from '../../platform';
 import { useEditor } from '../../store/editor';
 import { hyperFrom } from '../../training/SettingsSection';
