@@ -22,12 +22,16 @@ export const AvgPool2D: LayerSpec<PoolParams> = {
   },
   // one add per window cell (the divide is folded in)
   flops: (_in, out, p) => out[0] * out[1] * out[2] * p.poolSize[0] * p.poolSize[1],
+  exactIndex: true,
   compile(ctx, p) {
     const k = poolConsts(ctx.inShapes[0], p, 'AvgPool2D');
     const planes = ctx.batch * k.C;
-    const f = poolForwardSource(k, planes, ctx.grid === true, 'avg');
+    // webasm: its fast grid; elsewhere exact i32 offsets (tensors past 2^24)
+    const addr = ctx.grid === true ? { grid: true } : { exact: true };
+    const f = poolForwardSource(k, planes, 'avg', addr);
     const forward = ctx.kernel(f.source, f.size);
-    const backward = ctx.kernel(poolBackwardSource(k, 'avg'), planes * k.H * k.W);
+    const b = poolBackwardSource(k, planes, 'avg', addr);
+    const backward = ctx.kernel(b.source, b.size);
     return {
       forward: ({ inputs }) => ({ output: forward(inputs[0]) }),
       backward: ({ gradOutput, needInputGrad }) => ({ inputs: [needInputGrad[0] ? backward(gradOutput) : null], params: {} }),

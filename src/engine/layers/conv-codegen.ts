@@ -146,19 +146,6 @@ function indexing(grid: boolean, inner: [string, number][], outer: [string, numb
 }
 
 /**
- * An elementwise kernel over the flat buffer [outer…, inner…] (names innermost first): `body`
- * sees the decoded indices and the flat index `i`, and returns the value. On a grid (webasm)
- * the outer indices (sample, channel) are uniform across SIMD lanes, so per-channel reads are
- * splat loads. Every decode is exact (exactDiv); `i` is exact below 2^24 (limits.ts).
- */
-export function elementwise(grid: boolean, inner: [string, number][], outer: [string, number][], params: string[], body: string[]): GeneratedKernel {
-  const ix = indexing(grid, inner, outer);
-  const lines = [...ix.lines];
-  if (Array.isArray(ix.size)) lines.push(`const i = gx + ${ix.size[0]} * gy;`);
-  return { source: build(params, [...lines, ...body]), size: ix.size };
-}
-
-/**
  * How a generated kernel addresses its buffers: `grid` (webasm's 2-D grid, offsets in f32
  * variables: fastest there, and webasm keeps tensors under 2^24 anyway) or `exact` (a 2-D grid
  * too, so no thread index passes 2^24 in a variable, and every buffer offset written inline with
@@ -177,6 +164,31 @@ export interface Addressing {
  */
 function int(a: Addressing, v: string): string {
   return a.exact ? `(${v} | 0)` : v;
+}
+
+/**
+ * An elementwise kernel over the flat buffer [outer…, inner…] (names innermost first): `body`
+ * sees the decoded indices and the flat index `i`, and returns the value. On a grid (webasm)
+ * the outer indices (sample, channel) are uniform across SIMD lanes, so per-channel reads are
+ * splat loads. Every decode is exact (exactDiv); `i` is exact below 2^24 (limits.ts).
+ * With `exact` addressing (see Addressing), `body` is a function of `I` — the flat index as an
+ * i32 expression — and `int` (a decoded index made i32), and may address buffers of any size.
+ */
+export function elementwise(
+  grid: boolean,
+  inner: [string, number][],
+  outer: [string, number][],
+  params: string[],
+  body: string[] | ((ix: { I: string; int: (v: string) => string }) => string[]),
+  a: Addressing = {},
+): GeneratedKernel {
+  const ix = indexing(grid || a.exact === true, inner, outer);
+  const lines = [...ix.lines];
+  const X = Array.isArray(ix.size) ? ix.size[0] : 0;
+  if (X && !a.exact) lines.push(`const i = gx + ${X} * gy;`);
+  const I = a.exact ? `(this.thread.x + ${X} * this.thread.y)` : 'i';
+  const rest = typeof body === 'function' ? body({ I, int: (v) => int(a, v) }) : body;
+  return { source: build(params, [...lines, ...rest]), size: ix.size };
 }
 
 /** The padded input extent the windows need: (out − 1)·stride + kernel. */

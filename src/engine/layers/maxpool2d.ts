@@ -7,7 +7,9 @@
  * The kernels are generated (pool-window.ts over conv-codegen.ts): sizes as literals, exact
  * index decodes (webgpu's f32 division put 189 / 189 at 0 on SwiftShader), 2-D grids on webasm.
  */
+import { GraphError } from '../graph/errors';
 import type { LayerSpec } from './spec';
+import { EXACT_INDEX } from './conv-codegen';
 import { POOL_PARAMS, poolBackwardSource, poolConsts, poolForwardSource, poolGatherSource, poolGeometry, poolSummary, type PoolParams } from './pool-window';
 
 export const MaxPool2D: LayerSpec<PoolParams> = {
@@ -24,14 +26,22 @@ export const MaxPool2D: LayerSpec<PoolParams> = {
   },
   // one comparison per window cell
   flops: (_in, out, p) => out[0] * out[1] * out[2] * p.poolSize[0] * p.poolSize[1],
+  exactIndex: true,
   compile(ctx, p) {
     const k = poolConsts(ctx.inShapes[0], p, 'MaxPool2D');
+    if (k.H * k.W > EXACT_INDEX) {
+      // the saved argmax is a position inside its plane, held in f32
+      throw new GraphError(`MaxPool2D needs each plane under ${EXACT_INDEX.toLocaleString('en-US')} pixels (2^24, exact in float32), got ${k.H}×${k.W}`, ctx.nodeId);
+    }
     const planes = ctx.batch * k.C;
-    const am = poolForwardSource(k, planes, ctx.grid === true, 'argmax');
+    // webasm: its fast grid; elsewhere exact i32 offsets (tensors past 2^24)
+    const addr = ctx.grid === true ? { grid: true } : { exact: true };
+    const am = poolForwardSource(k, planes, 'argmax', addr);
     const argmax = ctx.kernel(am.source, am.size);
-    const g = poolGatherSource(k, planes, ctx.grid === true);
+    const g = poolGatherSource(k, planes, addr);
     const gather = ctx.kernel(g.source, g.size);
-    const backward = ctx.kernel(poolBackwardSource(k, 'max'), planes * k.H * k.W);
+    const b = poolBackwardSource(k, planes, 'max', addr);
+    const backward = ctx.kernel(b.source, b.size);
     return {
       forward: ({ inputs }) => {
         const arg = argmax(inputs[0]);

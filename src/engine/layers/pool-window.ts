@@ -5,7 +5,7 @@
 import { ShapeError } from '../graph/errors';
 import type { Padding, ParamDef } from './params';
 import { expectImage, windowGeometry, type Window } from './geometry';
-import { build, decode, elementwise, exactDiv, type GeneratedKernel, type KernelSource } from './conv-codegen';
+import { elementwise, exactDiv, type Addressing, type GeneratedKernel } from './conv-codegen';
 
 export interface PoolParams {
   poolSize: [number, number];
@@ -67,20 +67,23 @@ export function poolConsts(inShape: readonly number[], p: PoolParams, layer: str
  * that contain it (output row oh takes the pixel through tap kh when oh·SH = ih + PT − kh
  * exactly). Max pooling adds a window's delta only where the saved argmax is this pixel
  * (`dy, arg`); average pooling adds every window's delta and divides by the window size (`dy`).
+ * `a`: webasm's grid, or exact i32 offsets elsewhere (tensors past 2^24: VGG-16 at batch 8).
  */
-export function poolBackwardSource(k: PoolConsts, mode: 'max' | 'avg'): KernelSource {
-  const L = decode([['iw', k.W], ['ih', k.H], ['plane', Infinity]]);
-  L.push(`const pos = ih * ${k.W} + iw;`, `const base = plane * ${k.OHW};`, 'let s = 0;');
-  L.push(`for (let kh = 0; kh < ${k.KH}; kh++) {`, `const th = ih + ${k.PT} - kh;`);
-  exactDiv(L, 'oh', 'th', k.SH);
-  L.push(`if (th >= 0 && oh * ${k.SH} === th && oh < ${k.OH}) {`);
-  L.push(`for (let kw = 0; kw < ${k.KW}; kw++) {`, `const tw = iw + ${k.PL} - kw;`);
-  exactDiv(L, 'ow', 'tw', k.SW);
-  L.push(`if (tw >= 0 && ow * ${k.SW} === tw && ow < ${k.OW}) {`, `const o = base + oh * ${k.OW} + ow;`);
-  L.push(mode === 'max' ? 'if (arg[o] === pos) s += dy[o];' : 's += dy[o];');
-  L.push('}', '}', '}', '}');
-  L.push(mode === 'max' ? 'return s;' : `return s / ${k.KH * k.KW};`);
-  return build(mode === 'max' ? ['dy', 'arg'] : ['dy'], L);
+export function poolBackwardSource(k: PoolConsts, planes: number, mode: 'max' | 'avg', a: Addressing = {}): GeneratedKernel {
+  return elementwise(a.grid === true, [['iw', k.W], ['ih', k.H]], [['plane', planes]], mode === 'max' ? ['dy', 'arg'] : ['dy'], ({ int }) => {
+    const L = [`const pos = ih * ${k.W} + iw;`, 'let s = 0;'];
+    L.push(`for (let kh = 0; kh < ${k.KH}; kh++) {`, `const th = ih + ${k.PT} - kh;`);
+    exactDiv(L, 'oh', 'th', k.SH);
+    L.push(`if (th >= 0 && oh * ${k.SH} === th && oh < ${k.OH}) {`);
+    L.push(`for (let kw = 0; kw < ${k.KW}; kw++) {`, `const tw = iw + ${k.PL} - kw;`);
+    exactDiv(L, 'ow', 'tw', k.SW);
+    const o = `${int('plane')} * ${k.OHW} + ${int('oh')} * ${k.OW} + ${int('ow')}`;
+    L.push(`if (tw >= 0 && ow * ${k.SW} === tw && ow < ${k.OW}) {`);
+    L.push(mode === 'max' ? `if (arg[${o}] === pos) {` : '{', `s += dy[${o}];`, '}');
+    L.push('}', '}', '}', '}');
+    L.push(mode === 'max' ? 'return s;' : `return s / ${k.KH * k.KW};`);
+    return L;
+  }, a);
 }
 
 /**
@@ -89,22 +92,25 @@ export function poolBackwardSource(k: PoolConsts, mode: 'max' | 'avg'): KernelSo
  * as PyTorch on ties, skipping padded cells; `avg` returns the window's sum over real cells
  * divided by KH·KW (padding counts as zeros).
  */
-export function poolForwardSource(k: PoolConsts, planes: number, grid: boolean, mode: 'argmax' | 'avg'): GeneratedKernel {
-  const L = [`const base = plane * ${k.H * k.W};`, mode === 'argmax' ? 'let best = 0;' : '', mode === 'argmax' ? 'let at = -1;' : 'let s = 0;'].filter(Boolean);
-  L.push(`for (let kh = 0; kh < ${k.KH}; kh++) {`, `const ih = oh * ${k.SH} - ${k.PT} + kh;`, `if (ih >= 0 && ih < ${k.H}) {`);
-  L.push(`for (let kw = 0; kw < ${k.KW}; kw++) {`, `const iw = ow * ${k.SW} - ${k.PL} + kw;`, `if (iw >= 0 && iw < ${k.W}) {`);
-  if (mode === 'argmax') {
-    // strict > keeps the first maximum on ties
-    L.push(`const v = x[base + ih * ${k.W} + iw];`, 'if (at < 0 || v > best) {', 'best = v;', `at = ih * ${k.W} + iw;`, '}');
-  } else {
-    L.push(`s += x[base + ih * ${k.W} + iw];`);
-  }
-  L.push('}', '}', '}', '}');
-  L.push(mode === 'argmax' ? 'return at;' : `return s / ${k.KH * k.KW};`);
-  return elementwise(grid, [['ow', k.OW], ['oh', k.OH]], [['plane', planes]], ['x'], L);
+export function poolForwardSource(k: PoolConsts, planes: number, mode: 'argmax' | 'avg', a: Addressing = {}): GeneratedKernel {
+  return elementwise(a.grid === true, [['ow', k.OW], ['oh', k.OH]], [['plane', planes]], ['x'], ({ int }) => {
+    const L = mode === 'argmax' ? ['let best = 0;', 'let at = -1;'] : ['let s = 0;'];
+    L.push(`for (let kh = 0; kh < ${k.KH}; kh++) {`, `const ih = oh * ${k.SH} - ${k.PT} + kh;`, `if (ih >= 0 && ih < ${k.H}) {`);
+    L.push(`for (let kw = 0; kw < ${k.KW}; kw++) {`, `const iw = ow * ${k.SW} - ${k.PL} + kw;`, `if (iw >= 0 && iw < ${k.W}) {`);
+    const at = `x[${int('plane')} * ${k.H * k.W} + ${int('ih')} * ${k.W} + ${int('iw')}]`;
+    if (mode === 'argmax') {
+      // strict > keeps the first maximum on ties
+      L.push(`const v = ${at};`, 'if (at < 0 || v > best) {', 'best = v;', `at = ih * ${k.W} + iw;`, '}');
+    } else {
+      L.push(`s += ${at};`);
+    }
+    L.push('}', '}', '}', '}');
+    L.push(mode === 'argmax' ? 'return at;' : `return s / ${k.KH * k.KW};`);
+    return L;
+  }, a);
 }
 
 /** Max pooling's output: the input at each window's saved argmax. */
-export function poolGatherSource(k: PoolConsts, planes: number, grid: boolean): GeneratedKernel {
-  return elementwise(grid, [['p', k.OHW]], [['plane', planes]], ['x', 'arg'], [`return x[plane * ${k.H * k.W} + arg[i]];`]);
+export function poolGatherSource(k: PoolConsts, planes: number, a: Addressing = {}): GeneratedKernel {
+  return elementwise(a.grid === true, [['p', k.OHW]], [['plane', planes]], ['x', 'arg'], ({ I, int }) => [`return x[${int('plane')} * ${k.H * k.W} + ${int(`arg[${I}]`)}];`], a);
 }
