@@ -36,7 +36,7 @@ describe('Dense past 2^24 weights', () => {
     }
     expect(error).toBeInstanceOf(DeviceLimitError);
     expect((error as Error).message).toBe(
-      'layer fc6 (Dense): weight [4097×4096] has 16,781,312 values, over the 16,777,216 (2^24) a webasm kernel can index exactly (webasm computes lane-varying indices in float32); use a smaller batch, or the webgpu or cpu backend',
+      'layer fc6 (Dense): weight [4097×4096] has 16,781,312 values, over the 16,777,216 (2^24) a webasm kernel can index exactly (webasm computes lane-varying indices in float32); use a smaller layer, or the webgpu or cpu backend',
     );
   });
   for (const backend of TEST_BACKENDS.filter((b) => b !== 'webasm')) {

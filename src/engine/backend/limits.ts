@@ -50,9 +50,11 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 :
 export function checkLayerFits(layer: LayerTensors, mode: ConcreteBackend, limits: DeviceLimits): void {
   for (const [name, elements] of Object.entries(layer.tensors)) {
     const bytes = elements * 4;
+    // activations shrink with the batch; a weight only with the layer
+    const smaller = /^(its input|its output|input \d)/.test(name) ? 'use a smaller batch' : 'use a smaller layer';
     if (bytes > limits.maxBufferBytes) {
       throw new DeviceLimitError(
-        `layer ${layer.id} (${layer.type}): ${name} needs ${elements.toLocaleString('en-US')} float32 values (${mb(bytes)}), over this device's ${limits.bufferLimitName} of ${mb(limits.maxBufferBytes)}; use a smaller batch or a smaller layer`,
+        `layer ${layer.id} (${layer.type}): ${name} needs ${elements.toLocaleString('en-US')} float32 values (${mb(bytes)}), over this device's ${limits.bufferLimitName} of ${mb(limits.maxBufferBytes)}; ${smaller}`,
         layer.id,
       );
     }
@@ -60,7 +62,7 @@ export function checkLayerFits(layer: LayerTensors, mode: ConcreteBackend, limit
     if (elements > indexLimit) {
       const why = mode === 'webasm' ? 'webasm computes lane-varying indices in float32' : `${layer.type}'s kernels keep indices in float32 variables`;
       throw new DeviceLimitError(
-        `layer ${layer.id} (${layer.type}): ${name} has ${elements.toLocaleString('en-US')} values, over the ${F32_EXACT.toLocaleString('en-US')} (2^24) a ${mode} kernel can index exactly (${why}); use a smaller batch${mode === 'webasm' ? ', or the webgpu or cpu backend' : ''}`,
+        `layer ${layer.id} (${layer.type}): ${name} has ${elements.toLocaleString('en-US')} values, over the ${F32_EXACT.toLocaleString('en-US')} (2^24) a ${mode} kernel can index exactly (${why}); ${smaller}${mode === 'webasm' ? ', or the webgpu or cpu backend' : ''}`,
         layer.id,
       );
     }

@@ -3,7 +3,8 @@
  * output has the input's shape, one kernel thread per element each way, and the gradient is a
  * function of the saved input or output and the incoming gradient. A layer file keeps its two
  * kernels (gpu.js parses them from source, so they stay plain module-level functions) and its
- * facts; the factory writes the LayerSpec around them.
+ * facts; the factory writes the LayerSpec around them. Kernels read `x[this.thread.x]` inline,
+ * never through a `const` (gpu.js makes that f32, inexact past 2^24: see EXACT_INDEX).
  */
 import type { ParamDef } from './params';
 import type { KArr, KernelThis, LayerSpec } from './spec';
@@ -42,6 +43,8 @@ export function elementwise<P = Record<string, never>, C extends Consts = Consts
     outputShape: (inShapes) => inShapes[0],
     flops: (_in, out) => d.flopsPerElement * size(out),
     torch: d.torch,
+    // the kernels index with `this.thread.x` inline (never a `const`: f32), exact past 2^24
+    exactIndex: true,
     compile(ctx, p) {
       const n = ctx.batch * size(ctx.outShape);
       const k = d.constants?.(p);

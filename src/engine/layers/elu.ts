@@ -17,10 +17,9 @@ function eluForward(this: KernelThis<EluConsts>, x: KArr): number {
 
 /** dy where x > 0, dy·alpha·e^x elsewhere (PyTorch takes the negative side at exactly 0, as here). */
 function eluBackward(this: KernelThis<EluConsts>, x: KArr, dy: KArr): number {
-  const i = this.thread.x;
-  const v = x[i];
-  let g = dy[i];
-  if (v <= 0) g = dy[i] * this.constants.alpha * Math.exp(v);
+  const v = x[this.thread.x];
+  let g = dy[this.thread.x];
+  if (v <= 0) g = dy[this.thread.x] * this.constants.alpha * Math.exp(v);
   return g;
 }
 

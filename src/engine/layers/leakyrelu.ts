@@ -17,9 +17,8 @@ function leakyForward(this: KernelThis<LeakyConsts>, x: KArr): number {
 
 /** Gradient from the input's sign (at exactly 0 PyTorch uses the negative slope, as here). */
 function leakyBackward(this: KernelThis<LeakyConsts>, x: KArr, dy: KArr): number {
-  const i = this.thread.x;
-  let g = dy[i];
-  if (x[i] <= 0) g = dy[i] * this.constants.alpha;
+  let g = dy[this.thread.x];
+  if (x[this.thread.x] <= 0) g = dy[this.thread.x] * this.constants.alpha;
   return g;
 }
 

@@ -7,9 +7,8 @@ function reluForward(this: KernelThis, x: KArr): number {
 }
 
 function reluBackward(this: KernelThis, y: KArr, dy: KArr): number {
-  const i = this.thread.x;
   let g = 0;
-  if (y[i] > 0) g = dy[i];
+  if (y[this.thread.x] > 0) g = dy[this.thread.x];
   return g;
 }
 

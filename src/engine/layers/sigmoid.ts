@@ -7,8 +7,7 @@ function sigmoidForward(this: KernelThis, x: KArr): number {
 }
 
 function sigmoidBackward(this: KernelThis, y: KArr, dy: KArr): number {
-  const i = this.thread.x;
-  return dy[i] * y[i] * (1 - y[i]);
+  return dy[this.thread.x] * y[this.thread.x] * (1 - y[this.thread.x]);
 }
 
 export const Sigmoid = elementwise({

@@ -15,8 +15,7 @@ function tanhForward(this: KernelThis, x: KArr): number {
 }
 
 function tanhBackward(this: KernelThis, y: KArr, dy: KArr): number {
-  const i = this.thread.x;
-  return dy[i] * (1 - y[i] * y[i]);
+  return dy[this.thread.x] * (1 - y[this.thread.x] * y[this.thread.x]);
 }
 
 export const Tanh = elementwise({
