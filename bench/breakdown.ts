@@ -19,7 +19,7 @@ import { stepCounter } from '../src/engine/layers/counter-random';
 import { makeUpdater, optimizerSlots, hyperFor } from '../src/engine/train/optimizers';
 import { Rng } from '../src/engine/util/rng';
 import { median } from './measure';
-import type { ConvasTraining } from './convas';
+import type { ConvasTraining, LayerCost, StepBreakdown } from './types';
 import type { Workload } from './workloads';
 
 /** Reads one value; at a larger output size it writes every element once, as a real result would be. */
@@ -27,29 +27,6 @@ function firstValue(this: KernelThis, a: KArr): number {
   return a[0];
 }
 
-export interface LayerCost {
-  node: string;
-  type: string;
-  forwardMs: number;
-  /** For the output layer: the loss and its gradient. */
-  backwardMs: number;
-}
-
-export interface StepBreakdown {
-  workload: string;
-  backend: string;
-  threads: number;
-  batch: number;
-  stepMs: number;
-  layers: LayerCost[];
-  updateMs: number;
-  uploadMs: number;
-  readbackMs: number;
-  /** Steps per plan call the upload and readback are shared by. */
-  stepsPerCall: number;
-  /** stepMs minus every part above (dispatch, JS glue, noise; may be negative under load). */
-  restMs: number;
-}
 
 /**
  * Median wall time of a call, after one untimed call (it compiles); 3 timed calls, more while

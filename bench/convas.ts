@@ -10,10 +10,11 @@ import { size } from '../src/engine/layers/spec';
 import { inferShapes } from '../src/engine/shapes/inferShapes';
 import { maxChunkSteps, stateBytes } from '../src/engine/train/chunking';
 import { compileTrainSteps, type TrainSteps } from '../src/engine/train/network';
-import { initWeights, tensorSlots, type WeightMap } from '../src/engine/train/weights';
+import { initWeights, tensorSlots } from '../src/engine/train/weights';
 import { Rng } from '../src/engine/util/rng';
 import { breakdownSeconds, breakdownStep } from './breakdown';
 import { median, toMeasurement, type EngineResult, type EngineSession, type Measurement, type Protocol } from './measure';
+import type { ConvasTraining } from './types';
 import type { Workload } from './workloads';
 
 export type ConvasBackend = 'webgpu' | 'webasm';
@@ -41,25 +42,6 @@ export function webasmThreads(executorKind: string): number {
  * does. Steps run `stepsPerCall` to a plan call (the worker's chunks): the weights and optimizer
  * slots cross between JS and the device once per call each way, the batches once per step.
  */
-export interface ConvasTraining {
-  /** The one-step plan (the breakdown measures its parts). */
-  step: TrainSteps;
-  stepsPerCall: number;
-  x: Float32Array;
-  targets: Float32Array;
-  weights: WeightMap;
-  optimizerState: WeightMap;
-  rng: Rng;
-  t: number;
-  /** `n` training steps, weights and slots carried over: chunks of `stepsPerCall`, the rest in powers of two. Returns the last loss. */
-  run(n: number): Promise<number>;
-  /** Bytes moved between JS and the device so far, all plans together. */
-  bytesMoved(): number;
-  /** The chunk plans that ran (steps per call → plan): each must have run fused, on the backend asked for. */
-  plans(): Map<number, TrainSteps>;
-  destroy(): void;
-}
-
 export function prepareTraining(w: Workload, device: Device, seed: number, stepsPerCall = 1): ConvasTraining {
   if (!Number.isInteger(Math.log2(stepsPerCall))) throw new Error(`steps per call must be a power of two, got ${stepsPerCall}`);
   const plans = new Map<number, TrainSteps>();

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { StepBreakdown } from './breakdown';
+import type { StepBreakdown } from './types';
 import { defaultStepsPerCall, openConvas, webgpuAdapter } from './convas';
 import { BenchSkip, ENGINES, FULL, QUICK, timeInterleaved, type EngineName, type EngineResult, type EngineSession, type Measurement, type Protocol } from './measure';
 import { openPytorch } from './pytorch';

@@ -3,7 +3,7 @@
  * steps, samples/s from the median run. One place, so Convas and its peers are timed alike (the
  * PyTorch peer reimplements exactly this loop in Python, fed the same `Protocol`).
  */
-import type { StepBreakdown } from './breakdown';
+import type { StepBreakdown } from './types';
 import type { WorkloadName } from './workloads';
 
 export const ENGINES = ['convas', 'tfjs', 'pytorch'] as const;

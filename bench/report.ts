@@ -1,5 +1,5 @@
 /** The bench's human-readable output: tables of samples/s, ratios against the targets, breakdowns. */
-import type { StepBreakdown } from './breakdown';
+import type { StepBreakdown } from './types';
 import type { EngineName, Measurement } from './measure';
 import type { ShapeCheckTiming } from './shapecheck';
 import type { WorkloadName } from './workloads';
