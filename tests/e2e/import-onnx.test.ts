@@ -79,9 +79,16 @@ describe('ONNX import in the app', () => {
     const drop = async (name: string, bytes: number[]) => {
       await page.evaluate(
         ({ name, bytes }) => {
-          const dt = new DataTransfer();
-          dt.items.add(new File([new Uint8Array(bytes)], name));
-          window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+          // the page's own classes (the Node-side typecheck has no DOM library)
+          const w = globalThis as unknown as {
+            DataTransfer: new () => { items: { add(file: unknown): void } };
+            File: new (parts: unknown[], name: string) => unknown;
+            DragEvent: new (type: string, init: object) => unknown;
+            dispatchEvent(e: unknown): boolean;
+          };
+          const dt = new w.DataTransfer();
+          dt.items.add(new w.File([new Uint8Array(bytes)], name));
+          w.dispatchEvent(new w.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
         },
         { name, bytes },
       );
