@@ -54,8 +54,9 @@ describe('building a CNN on the canvas', () => {
 
     // A kernel taller than the image: the engine's message on conv2d_1, nowhere else.
     await select(page, 'conv2d_1');
+    // the kernel's height and width are linked (square) by default: one number sets both
     await fill(page, 'param-kernelSize-0', '29');
-    await expect(errorOf(page, 'conv2d_1').textContent()).resolves.toMatch(/kernel 29×5 .*28×28/);
+    await expect(errorOf(page, 'conv2d_1').textContent()).resolves.toMatch(/kernel 29×29 .*28×28.*use padding "same" or a kernel of at most 28×28/);
     await expect(page.getByTestId('node-error').count()).resolves.toBe(1);
     await expect(outputOf(page, 'maxpool2d_1').textContent()).resolves.toBe('—');
     await expect(page.getByTestId('status-errors').textContent()).resolves.toContain('1 problem');

@@ -72,13 +72,15 @@ function PairInput({ nodeId, def, value, onChange, testId, custom }: Props & { t
   const arr = Array.isArray(value) ? (value as unknown[]) : typeof value === 'number' ? [value, value] : [undefined, undefined];
   const [drafts, setDrafts] = useState<[string, string]>([numberText(arr[0]), numberText(arr[1])]);
   const [error, setError] = useState<string | null>(null);
+  // square by default (3×3, 2×2): one number edits both until the link is undone
+  const [linked, setLinked] = useState(arr[0] === arr[1]);
   const key = JSON.stringify(value ?? null);
   useEffect(() => {
     setDrafts([numberText(arr[0]), numberText(arr[1])]);
     setError(null);
   }, [key]);
   const apply = (i: 0 | 1, text: string) => {
-    const next: [string, string] = [...drafts];
+    const next: [string, string] = linked ? [text, text] : [...drafts];
     next[i] = text;
     setDrafts(next);
     // Padding's own check allows 0; a pair's does not: both come from the engine.
@@ -104,7 +106,27 @@ function PairInput({ nodeId, def, value, onChange, testId, custom }: Props & { t
           aria-invalid={!!error}
           data-testid={`${testId}-${i}`}
         />
-      )).reduce<React.ReactNode[]>((acc, el, i) => (i === 0 ? [el] : [...acc, <span key="x" className="pair-x">×</span>, el]), [])}
+      )).reduce<React.ReactNode[]>(
+        (acc, el, i) =>
+          i === 0
+            ? [el]
+            : [
+                ...acc,
+                <button
+                  key="x"
+                  type="button"
+                  className={`pair-x pair-link${linked ? ' is-linked' : ''}`}
+                  onClick={() => setLinked((l) => !l)}
+                  aria-pressed={linked}
+                  title={linked ? `${def.label}: height and width linked (square); click to set them apart` : `${def.label}: height and width apart; click to link them (square)`}
+                  data-testid={`${testId}-link`}
+                >
+                  {linked ? '⊠' : '×'}
+                </button>,
+                el,
+              ],
+        [],
+      )}
     </div>
   );
   if (custom) return <>{inputs}{error && <div className="field-error" role="alert">{error}</div>}</>;
