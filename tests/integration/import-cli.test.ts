@@ -66,7 +66,7 @@ describe('convas import', () => {
     const r = await runCli(['import', at('unmappable.onnx'), '--out', at('u.convas.json')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unmappable.onnx: 1 ONNX node cannot be mapped onto Convas layers');
-    expect(r.stderr).toMatch(/\/Elu \(Elu; inputs "\/Relu_output_0"\): ONNX Elu has no Convas layer/);
+    expect(r.stderr).toMatch(/\/Selu \(Selu; inputs "\/Relu_output_0"\): ONNX Selu has no Convas layer/);
     expect(r.stderr).toContain('--partial');
     expect(existsSync(at('u.convas.json'))).toBe(false);
   });
@@ -74,11 +74,11 @@ describe('convas import', () => {
   it('--partial imports the part before the unmappable node and says where it stopped', async () => {
     const r = await runCli(['import', at('unmappable.onnx'), '--out', at('u.convas.json'), '--partial']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^partial import: stopped at \/Elu \(Elu; inputs \/Relu_output_0\): ONNX Elu has no Convas layer; 2 later nodes not imported\n$/);
+    expect(r.stderr).toMatch(/^partial import: stopped at \/Selu \(Selu; inputs \/Relu_output_0\): ONNX Selu has no Convas layer; 2 later nodes not imported\n$/);
     expect(r.stdout).toMatch(/\/fc\/Gemm \(Gemm\)\s+→ \(not imported/);
     const project = parseProject(JSON.parse(readFileSync(at('u.convas.json'), 'utf8')));
     expect(project.graph.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['input:Input', 'conv:Conv2D', 'Relu:ReLU']);
-    expect(project.description).toContain('partial: stopped at /Elu (Elu)');
+    expect(project.description).toContain('partial: stopped at /Selu (Selu)');
   });
 
   it('a model with more than 4 M weights must write them beside (binary); embedding is refused before anything is written', async () => {

@@ -81,6 +81,7 @@ const EVERY_LAYER: Graph = {
     { id: 'conv_s2', type: 'Conv2D', params: { filters: 8, kernelSize: [3, 3], stride: [2, 2] } },
     { id: 'sig', type: 'Sigmoid', params: {} },
     { id: 'tanh', type: 'Tanh', params: {} },
+    { id: 'elu', type: 'ELU', params: { alpha: 0.7 } },
     { id: 'sum', type: 'Add', params: {} },
     { id: 'relu', type: 'ReLU', params: {} },
     { id: 'pool', type: 'MaxPool2D', params: { poolSize: [2, 2] } },
@@ -96,7 +97,7 @@ const EVERY_LAYER: Graph = {
   edges: [
     ['input', 'conv_same'], ['conv_same', 'bn'], ['bn', 'leaky'], ['leaky', 'max_same'], ['leaky', 'avg_pad'], ['leaky', 'conv_1x1'],
     ['max_same', 'cat', 0], ['avg_pad', 'cat', 1], ['conv_1x1', 'cat', 2], ['cat', 'lrn'], ['lrn', 'conv_s2'], ['conv_s2', 'sig'], ['conv_s2', 'tanh'],
-    ['sig', 'sum', 0], ['tanh', 'sum', 1], ['sum', 'relu'], ['relu', 'pool'], ['relu', 'gap'], ['pool', 'flat'], ['gap', 'fc_a'], ['flat', 'fc_b'],
+    ['sig', 'sum', 0], ['tanh', 'elu'], ['elu', 'sum', 1], ['sum', 'relu'], ['relu', 'pool'], ['relu', 'gap'], ['pool', 'flat'], ['gap', 'fc_a'], ['flat', 'fc_b'],
     ['fc_a', 'cat2', 0], ['fc_b', 'cat2', 1], ['cat2', 'drop'], ['drop', 'out'], ['out', 'softmax'],
   ].map(([from, to, port]) => ({ from: from as string, to: to as string, port: (port as number | undefined) ?? 0 })),
 };

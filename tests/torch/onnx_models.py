@@ -150,7 +150,7 @@ class AlexLrn(nn.Module):
 
 
 class Unmappable(nn.Module):
-    """A model with an op Convas has no layer for (ELU), then more layers after it."""
+    """A model with an op Convas has no layer for (SELU), then more layers after it."""
 
     def __init__(self):
         super().__init__()
@@ -158,7 +158,7 @@ class Unmappable(nn.Module):
         self.fc = nn.Linear(4 * 6 * 6, 3)
 
     def forward(self, x):
-        x = F.elu(F.relu(self.conv(x)))
+        x = F.selu(F.relu(self.conv(x)))
         return self.fc(torch.flatten(x, 1))
 
 

@@ -72,6 +72,11 @@ describe('ONNX op table', () => {
     expect(avg.graph.nodes[1].params).toEqual({ poolSize: [2, 2], stride: null, padding: 'valid' });
   });
 
+  it('Elu maps to ELU with its alpha (default 1)', () => {
+    const r = importOnnx(model([2, 3, 3], [['Elu', ['x'], 'elu', { alpha: { float: 0.5 } }], ['Elu', ['elu'], 'elu2']]));
+    expect(r.graph.nodes.slice(1).map((n) => [n.type, n.params])).toEqual([['ELU', { alpha: 0.5 }], ['ELU', { alpha: 1 }]]);
+  });
+
   it('LRN: odd sizes map (alpha, beta, bias → k), even sizes are refused', () => {
     const r = importOnnx(model([6, 4, 4], [['LRN', ['x'], 'lrn', { size: 5, alpha: { float: 2e-4 }, beta: { float: 0.75 }, bias: { float: 2 } }]]));
     expect(r.graph.nodes[1].params).toEqual({ size: 5, alpha: 2e-4, beta: 0.75, k: 2 });
@@ -102,11 +107,11 @@ describe('ONNX op table', () => {
   });
 
   it('partial: keeps the layers before the first unmappable node and names it', () => {
-    const bytes = model([1, 6, 6], [conv({}), ['Relu', ['conv'], 'relu'], ['Elu', ['relu'], 'elu'], ['Flatten', ['elu'], 'flat']], { w: [2, 1, 3, 3] });
-    expect(refused(bytes)).toContain('elu (Elu; inputs "relu"): ONNX Elu has no Convas layer');
+    const bytes = model([1, 6, 6], [conv({}), ['Relu', ['conv'], 'relu'], ['Selu', ['relu'], 'selu'], ['Flatten', ['selu'], 'flat']], { w: [2, 1, 3, 3] });
+    expect(refused(bytes)).toContain('selu (Selu; inputs "relu"): ONNX Selu has no Convas layer');
     const r = importOnnx(bytes, { partial: true });
     expect(r.graph.nodes.map((n) => n.id)).toEqual(['x', 'conv', 'relu']);
-    expect(r.stopped).toEqual({ at: { name: 'elu', opType: 'Elu', inputs: ['relu'], reason: 'ONNX Elu has no Convas layer' }, skipped: ['flat'] });
+    expect(r.stopped).toEqual({ at: { name: 'selu', opType: 'Selu', inputs: ['relu'], reason: 'ONNX Selu has no Convas layer' }, skipped: ['flat'] });
   });
 });
 

@@ -337,6 +337,7 @@ export const ONNX_OPS: Readonly<Record<string, OpMapping>> = {
   LeakyRelu: elementwise('LeakyReLU', (c) => ({ alpha: attrFloat(c, 'alpha', 0.01) })),
   Sigmoid: elementwise('Sigmoid'),
   Tanh: elementwise('Tanh'),
+  Elu: elementwise('ELU', (c) => ({ alpha: attrFloat(c, 'alpha', 1) })),
   Flatten: flattenOp,
   Reshape: reshape,
   Gemm: gemm,
