@@ -80,6 +80,7 @@ export function buildMenuTemplate(opts: MenuOptions, actions: MenuActions): Menu
       command('&Inspector', 'toggleInspector', actions, 'CmdOrCtrl+2'),
       command('&Summary Table', 'toggleSummary', actions, 'CmdOrCtrl+3'),
       command('&Minimap', 'toggleMinimap', actions, 'CmdOrCtrl+4'),
+      command('&Wire Shapes', 'toggleWireShapes', actions, 'CmdOrCtrl+5'),
       { type: 'separator' },
       command('Toggle &Dark / Light Theme', 'toggleTheme', actions, 'CmdOrCtrl+Shift+T'),
       { type: 'separator' },

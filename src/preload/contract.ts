@@ -107,6 +107,7 @@ export const MENU_COMMANDS = [
   'toggleInspector',
   'toggleSummary',
   'toggleMinimap',
+  'toggleWireShapes',
   'toggleTheme',
   'showGallery',
   'showShortcuts',

@@ -11,7 +11,10 @@ import {
   ReactFlow,
   useReactFlow,
   type Connection,
+  type DefaultEdgeOptions,
+  type EdgeTypes,
   type FinalConnectionState,
+  type NodeChange,
   type NodeTypes,
 } from '@xyflow/react';
 import { useCallback, useEffect, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
@@ -24,13 +27,33 @@ import { ConnectionHint } from './ConnectionHint';
 import { LAYER_MIME } from './dnd';
 import { EmptyCanvas } from './EmptyCanvas';
 import { MIN_ZOOM, setFlowInstance, setLastPointer, showDocument } from './flowApi';
+import { LayerEdgeView } from './LayerEdge';
 import { LayerNodeView } from './LayerNodeView';
 import { PreviewBar } from './preview/PreviewBar';
 import { PreviewEffects } from './preview/PreviewEffects';
+import { reflowBelow } from './reflow';
 import { explainRefusal, isReconnecting, isValidConnection, onReconnect, onReconnectEnd, onReconnectStart } from './wiring';
 
 /** Module level: a nodeTypes object recreated per render makes React Flow remount every node. */
 const nodeTypes: NodeTypes = { layer: LayerNodeView };
+const edgeTypes: EdgeTypes = { layer: LayerEdgeView };
+/** Every wire is a LayerEdge (arrowhead, optional shape label, routed round nodes going back up). */
+const defaultEdgeOptions: DefaultEdgeOptions = { type: 'layer' };
+
+/**
+ * React Flow's changes into the store; when nodes were measured at a new size (an error line
+ * appeared, a preview thumbnail arrived), the nodes they now overlap below them move down.
+ */
+function onNodesChangeWithReflow(changes: NodeChange<LayerNode>[]): void {
+  const editor = useEditor.getState();
+  editor.onNodesChange(changes);
+  const resized = changes.filter((c) => c.type === 'dimensions' && c.dimensions).map((c) => (c as { id: string }).id);
+  if (resized.length === 0) return;
+  const boxes = useEditor.getState().nodes.map((n) => ({ id: n.id, x: n.position.x, y: n.position.y, width: n.measured?.width ?? 0, height: n.measured?.height ?? 0 }));
+  const moved = reflowBelow(boxes, resized);
+  const ids = Object.keys(moved);
+  if (ids.length) editor.onNodesChange(ids.map((id) => ({ type: 'position', id, position: moved[id] })));
+}
 
 function FlowBridge() {
   const rf = useReactFlow<LayerNode, LayerEdge>();
@@ -55,7 +78,6 @@ function miniMapColor(n: LayerNode): string {
 export function Canvas() {
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
-  const onNodesChange = useEditor((s) => s.onNodesChange);
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
   const theme = useUi((s) => s.theme);
   const showMinimap = useUi((s) => s.panels.minimap);
@@ -120,7 +142,9 @@ export function Canvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
+        edgeTypes={edgeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onNodesChange={onNodesChangeWithReflow}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}

@@ -72,6 +72,7 @@ export function Toolbar() {
         <PanelToggle panel="palette" icon="sidebarLeft" label="Layer palette" command="togglePalette" />
         <PanelToggle panel="summary" icon="table" label="Summary table" command="toggleSummary" />
         <PanelToggle panel="minimap" icon="map" label="Minimap" command="toggleMinimap" />
+        <PanelToggle panel="wireShapes" icon="wireShapes" label="Wire shapes" command="toggleWireShapes" />
         <PanelToggle panel="inspector" icon="sidebarRight" label="Inspector" command="toggleInspector" />
         <ToolButton icon="keyboard" label="Keyboard shortcuts" command="showShortcuts" />
         <ToolButton icon={theme === 'dark' ? 'sun' : 'moon'} label={theme === 'dark' ? 'Light theme' : 'Dark theme'} command="toggleTheme" />

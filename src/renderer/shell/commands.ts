@@ -118,6 +118,9 @@ export function run(command: AppCommand): void {
     case 'toggleMinimap':
       ui.togglePanel('minimap');
       return;
+    case 'toggleWireShapes':
+      ui.togglePanel('wireShapes');
+      return;
     case 'toggleTheme':
       ui.toggleTheme();
       return;

@@ -40,6 +40,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Mod+2', command: 'toggleInspector', menu: true, label: 'Inspector' },
   { keys: 'Mod+3', command: 'toggleSummary', menu: true, label: 'Summary table' },
   { keys: 'Mod+4', command: 'toggleMinimap', menu: true, label: 'Minimap' },
+  { keys: 'Mod+5', command: 'toggleWireShapes', menu: true, label: 'Wire shapes' },
   { keys: 'Mod+Shift+T', command: 'toggleTheme', menu: true, label: 'Dark / light theme' },
   { keys: 'Tab', command: 'quickAdd', menu: false, label: 'Quick add layer' },
   { keys: 'Shift+A', command: 'quickAdd', menu: false, label: 'Quick add layer' },
@@ -76,7 +77,7 @@ export function shortcutFor(command: AppCommand): string | undefined {
 }
 
 /** Commands that still make sense while typing in a field (they are not text edits). */
-const GLOBAL_IN_FIELDS = new Set<AppCommand>(['save', 'saveAs', 'open', 'new', 'showGallery', 'toggleTheme', 'togglePalette', 'toggleInspector', 'toggleSummary', 'toggleMinimap', 'autoLayout']);
+const GLOBAL_IN_FIELDS = new Set<AppCommand>(['save', 'saveAs', 'open', 'new', 'showGallery', 'toggleTheme', 'togglePalette', 'toggleInspector', 'toggleSummary', 'toggleMinimap', 'toggleWireShapes', 'autoLayout']);
 
 export function handleKeyDown(e: KeyboardEvent): void {
   const combo = comboOf(e);

@@ -6,7 +6,8 @@
 import { create } from 'zustand';
 
 export type Theme = 'dark' | 'light';
-export type Panel = 'palette' | 'inspector' | 'summary' | 'minimap';
+/** `wireShapes`: each wire labelled with the tensor shape it carries (View → Wire Shapes). */
+export type Panel = 'palette' | 'inspector' | 'summary' | 'minimap' | 'wireShapes';
 
 export interface Toast {
   id: number;
@@ -40,7 +41,7 @@ const PREFS_KEY = 'convas.prefs';
 function loadPrefs(): Prefs {
   const fallback: Prefs = {
     theme: window.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark',
-    panels: { palette: true, inspector: true, summary: false, minimap: true },
+    panels: { palette: true, inspector: true, summary: false, minimap: true, wireShapes: false },
     batchSize: 64,
   };
   try {

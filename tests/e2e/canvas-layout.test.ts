@@ -1,0 +1,126 @@
+/**
+ * The whole network on screen, readable: VGG-16 opens wrapped into columns at a zoom where its
+ * text reads, every wire ends in an arrowhead, wires that go back up into the next column pass
+ * no node, shape labels come and go with the toolbar toggle, and a node that grows (an error
+ * line) pushes its neighbour down instead of overlapping it. Screenshots in both themes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { fill, layoutProblems, nodeById, openApp, select } from './helpers/editor';
+import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
+
+let s: Session;
+beforeAll(async () => {
+  s = await startSession();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+async function openPreset(page: Page, file: string): Promise<void> {
+  await openApp(page, s.url);
+  await page.getByTestId('tool-showGallery').click();
+  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
+  await page.getByTestId('gallery').waitFor({ state: 'detached' });
+  await page.waitForTimeout(600); // measured, then fitted to view (animated)
+}
+
+// Code run in the page is given as source text: the Node-side typecheck has no DOM library.
+const zoomOf = (page: Page): Promise<number> =>
+  page.evaluate('new DOMMatrixReadOnly(getComputedStyle(document.querySelector(".react-flow__viewport")).transform).a');
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+  height: number;
+}
+const rects = (page: Page, selector: string): Promise<Rect[]> =>
+  page.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => e.getBoundingClientRect().toJSON())`);
+
+/** Edges whose drawn path passes through a node other than its two ends (sampled every 6 px). */
+const WIRES_THROUGH_NODES = `(() => {
+  const nodes = [...document.querySelectorAll('.react-flow__node')].map((n) => ({ id: n.dataset.id, r: n.getBoundingClientRect() }));
+  const out = [];
+  for (const g of document.querySelectorAll('.react-flow__edge')) {
+    const id = g.dataset.id || g.getAttribute('data-id') || '';
+    const [source, rest] = id.split('->');
+    const target = (rest || '').split(':')[0];
+    const path = g.querySelector('.react-flow__edge-path');
+    const ctm = path.getScreenCTM();
+    const len = path.getTotalLength();
+    for (let d = 0; d <= len; d += 6) {
+      const q = path.getPointAtLength(d);
+      const p = new DOMPoint(q.x, q.y).matrixTransform(ctm);
+      const hit = nodes.find((n) => n.id !== source && n.id !== target && p.x > n.r.left + 2 && p.x < n.r.right - 2 && p.y > n.r.top + 2 && p.y < n.r.bottom - 2);
+      if (hit) { out.push(id + ' passes through ' + hit.id); break; }
+    }
+  }
+  return out;
+})()`;
+const wiresThroughNodes = (page: Page): Promise<string[]> => page.evaluate(WIRES_THROUGH_NODES);
+
+describe('seeing the whole network', () => {
+  it('opens VGG-16 in columns, readable, every block on screen, every wire with an arrowhead, no wire through a node', async () => {
+    for (const theme of ['dark', 'light'] as const) {
+      const { page, context, errors } = await newPage(s, { theme });
+      await openPreset(page, 'vgg16.convas.json');
+      const zoom = await zoomOf(page);
+      console.log(`VGG-16 opens at zoom ${zoom.toFixed(2)} (${theme})`);
+      expect(zoom).toBeGreaterThanOrEqual(0.45);
+      const nodes = await rects(page, '.react-flow__node');
+      const xs = nodes.map((b) => Math.round(b.left));
+      expect(new Set(xs).size, 'columns').toBeGreaterThanOrEqual(3);
+      expect(await layoutProblems(page)).toEqual([]);
+      const pane = (await page.locator('.react-flow').boundingBox())!;
+      expect(nodes.filter((b) => b.left < pane.x - 1 || b.top < pane.y - 1 || b.right > pane.x + pane.width + 1 || b.bottom > pane.y + pane.height + 1)).toEqual([]);
+      // node text at this zoom: the id is at least 6 px tall on screen
+      const [name] = await rects(page, '.layer-node-name');
+      expect(name.height).toBeGreaterThanOrEqual(6);
+      const edges = await page.locator('.react-flow__edge').count();
+      expect(edges).toBe(40);
+      await expect(page.locator('.react-flow__edge .layer-edge-arrow').count()).resolves.toBe(edges);
+      expect(await wiresThroughNodes(page)).toEqual([]);
+      await page.screenshot({ path: `${SCREENSHOTS}/layout-vgg16-${theme}.png` });
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it('labels every wire with the shape it carries when Wire shapes is on, and not when off', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openPreset(page, 'seed-mnist-cnn.convas.json');
+    await expect(page.getByTestId('wire-shape').count()).resolves.toBe(0);
+    await page.getByTestId('tool-toggleWireShapes').click();
+    const edges = await page.locator('.react-flow__edge').count();
+    await expect(page.getByTestId('wire-shape').count()).resolves.toBe(edges);
+    // the wire out of conv1 carries conv1's output shape
+    await expect(page.getByTestId('wire-shape').allTextContents()).resolves.toContain(await nodeById(page, 'conv1').getByTestId('node-output').textContent());
+    await page.screenshot({ path: `${SCREENSHOTS}/layout-wire-shapes.png` });
+    await page.getByTestId('tool-toggleWireShapes').click();
+    await expect(page.getByTestId('wire-shape').count()).resolves.toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('moves the node below down when a node grows an error line, instead of overlapping it', async () => {
+    const { page, context } = await newPage(s, { theme: 'light' });
+    await openPreset(page, 'seed-mnist-cnn.convas.json');
+    const box = (id: string) => nodeById(page, id).boundingBox().then((b) => b!);
+    const before = { conv1: await box('conv1'), relu1: await box('relu1') };
+    await select(page, 'conv1');
+    await fill(page, 'param-kernelSize-0', '30');
+    await page.getByTestId('param-kernelSize-0').press('Tab');
+    await nodeById(page, 'conv1').getByTestId('node-error').waitFor();
+    await page.waitForTimeout(300);
+    const after = { conv1: await box('conv1'), relu1: await box('relu1') };
+    const grew = after.conv1.height - before.conv1.height;
+    console.log(`conv1 grew ${grew.toFixed(0)} px on screen; the gap below it was ${(before.relu1.y - before.conv1.y - before.conv1.height).toFixed(0)} px`);
+    expect(grew).toBeGreaterThan(before.relu1.y - before.conv1.y - before.conv1.height);
+    expect(after.relu1.y).toBeGreaterThanOrEqual(after.conv1.y + after.conv1.height);
+    expect((await layoutProblems(page)).filter((p) => p.includes('overlaps'))).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/layout-node-grows.png` });
+    await context.close();
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * Reflow after a node grows (src/renderer/canvas/reflow.ts) and the lane a back-up wire runs in
+ * (src/renderer/canvas/backRoute.ts): pure geometry.
+ */
+import { describe, expect, it } from 'vitest';
+import { backRoute, needsBackRoute } from '../../src/renderer/canvas/backRoute';
+import { REFLOW_GAP, reflowBelow } from '../../src/renderer/canvas/reflow';
+
+const card = (id: string, x: number, y: number, height = 80) => ({ id, x, y, width: 224, height });
+
+describe('reflow after a node grows', () => {
+  it('moves the node it now overlaps down, and the ones below that in turn', () => {
+    const moved = reflowBelow([card('a', 0, 0, 200), card('b', 0, 136), card('c', 0, 272), card('side', 300, 136)], ['a']);
+    expect(moved.b).toEqual({ x: 0, y: 200 + REFLOW_GAP });
+    expect(moved.c).toEqual({ x: 0, y: 200 + REFLOW_GAP + 80 + REFLOW_GAP });
+    expect(moved.side).toBeUndefined(); // beside it, not below
+  });
+
+  it('moves nothing when the grown node still clears its neighbours', () => {
+    expect(reflowBelow([card('a', 0, 0, 100), card('b', 0, 136), card('above', 0, -200)], ['a'])).toEqual({});
+  });
+});
+
+describe('a wire going back up', () => {
+  const rect = (id: string, x: number, y: number) => ({ id, internals: { positionAbsolute: { x, y } }, measured: { width: 224, height: 80 } });
+
+  it('is recognised by its ends', () => {
+    expect(needsBackRoute(500, 20)).toBe(true);
+    expect(needsBackRoute(100, 160)).toBe(false);
+  });
+
+  it('runs in the gap between two columns, clear of both', () => {
+    // column 1 at x 0..224 (source at its bottom), column 2 at x 364..588 (target at its top)
+    const nodes = [rect('s', 0, 400), rect('mid1', 0, 200), rect('t', 364, 0), rect('mid2', 364, 200)];
+    const x = backRoute(nodes, { source: 's', target: 't', sourceX: 112, sourceY: 480, targetX: 476, targetY: 0 });
+    expect(x).toBeGreaterThanOrEqual(224 + 20);
+    expect(x).toBeLessThanOrEqual(364 - 20);
+  });
+});
