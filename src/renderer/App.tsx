@@ -3,9 +3,9 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from './canvas/Canvas';
 import { ContextMenu } from './canvas/ContextMenu';
 import { QuickAdd } from './canvas/QuickAdd';
-import { Inspector } from './inspector/Inspector';
 import { Palette } from './palette/Palette';
 import { Gallery } from './presets/Gallery';
+import { SidePanel } from './shell/SidePanel';
 import { ConfirmHost } from './shell/ConfirmHost';
 import { RecoveryBanner } from './shell/RecoveryBanner';
 import { ShortcutsDialog } from './shell/ShortcutsDialog';
@@ -42,7 +42,7 @@ export function App() {
             {curves && <CurvesDock />}
             {panels.summary && <SummaryTable />}
           </main>
-          {panels.inspector && <Inspector />}
+          {panels.inspector && <SidePanel />}
         </div>
         <StatusBar />
       </div>

@@ -13,10 +13,6 @@ import { useNodeInfo, useReport } from '../store/report';
 import { connectedPorts, isPendingWiring } from '../graph/wiring';
 import { run } from '../shell/commands';
 import { useEditor, type EditorState } from '../store/editor';
-import { SideTabs } from '../training/SideTabs';
-import { TrainPanel } from '../training/TrainPanel';
-import { useTrainingUi } from '../training/ui';
-import { VisualsPanel } from '../visuals/inside/VisualsPanel';
 import { NameField } from './NameField';
 import { ParamField } from './ParamField';
 import { ProjectInfo } from './ProjectInfo';
@@ -175,15 +171,8 @@ function SelectionInspector({ ids }: { ids: string[] }) {
   );
 }
 
+/** The Inspector tab's body (the side panel, shell/SidePanel.tsx, hosts it beside Train and Visuals). */
 export function Inspector() {
   const ids = useEditor(useShallow(selectedIds));
-  const tab = useTrainingUi((s) => s.tab);
-  return (
-    <aside className={`panel inspector${tab === 'train' ? ' is-train' : tab === 'visuals' ? ' is-visuals' : ''}`} aria-label="Inspector" data-testid="inspector">
-      <SideTabs />
-      <div className="panel-scroll">
-        {tab === 'train' ? <TrainPanel /> : tab === 'visuals' ? <VisualsPanel /> : ids.length === 1 ? <LayerInspector id={ids[0]} /> : ids.length > 1 ? <SelectionInspector ids={ids} /> : <ProjectInfo />}
-      </div>
-    </aside>
-  );
+  return ids.length === 1 ? <LayerInspector id={ids[0]} /> : ids.length > 1 ? <SelectionInspector ids={ids} /> : <ProjectInfo />;
 }

@@ -1,6 +1,6 @@
-/** The right-hand panel's tabs: the inspector and the training dashboard. */
-import { isActive, useTraining } from './store';
-import { useTrainingUi, type SideTab } from './ui';
+/** The side panel's tabs: the inspector, the training dashboard and the visuals. */
+import { isActive, useTraining } from '../training/store';
+import { useTrainingUi, type SideTab } from '../training/ui';
 
 export function SideTabs() {
   const tab = useTrainingUi((s) => s.tab);
