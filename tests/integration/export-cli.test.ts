@@ -32,7 +32,7 @@ describe('convas export', () => {
     expect(r.code).toBe(0);
     expect(statSync(out).size).toBeGreaterThan(4 * 8 * 25);
     expect(r.stdout).toMatch(/^wrote .*mnist\.onnx \(onnx, 1 file/m);
-    const m = /verified with onnxruntime-web [\d.]+ \(wasm\): outputs of 2 inputs \(seeded random\), Convas on cpu, largest difference from Convas ([\d.e+-]+) \(allowed 1\.00e-4\)/.exec(r.stdout);
+    const m = /verified with onnxruntime-web [\d.]+ \(wasm\): outputs of 2 samples of MNIST digits, Convas on cpu, largest difference from Convas ([\d.e+-]+) \(allowed 1\.00e-4\)/.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();
     expect(Number(m![1])).toBeLessThanOrEqual(1e-4);
   });
@@ -44,7 +44,7 @@ describe('convas export', () => {
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['README.md', 'data', 'model.py', 'train.py', 'weights.safetensors']);
     expect(readdirSync(join(out, 'data')).sort()).toEqual(['train-images.idx', 'train-labels.idx']);
-    expect(r.stdout).toMatch(/verified with PyTorch [\w.]+ \(model\.py\): outputs of 2 inputs \(seeded random\), Convas on cpu, largest difference from Convas [\d.e+-]+ \(allowed 1\.00e-4\)/);
+    expect(r.stdout).toMatch(/verified with PyTorch [\w.]+ \(model\.py\): outputs of 2 samples of MNIST digits, Convas on cpu, largest difference from Convas [\d.e+-]+ \(allowed 1\.00e-4\)/);
   });
 
   it('--format tfjs writes model.json and weight shards checked with @tensorflow/tfjs', async () => {
@@ -53,14 +53,14 @@ describe('convas export', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
-    expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ \(cpu backend\): outputs of 2 inputs \(seeded random\), Convas on cpu, largest difference from Convas [\d.e+-]+ \(allowed 1\.00e-4\)/);
+    expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ \(cpu backend\): outputs of 2 samples of MNIST digits, Convas on cpu, largest difference from Convas [\d.e+-]+ \(allowed 1\.00e-4\)/);
   });
 
   it('--format keras writes one .keras file, run back through TensorFlow.js from its own config and HDF5 weights', async () => {
     const out = join(dir, 'mnist.keras');
     const r = await runCli(exportArgs('keras', out));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ running the \.keras file's config\.json and model\.weights\.h5 \(read back with h5wasm; Keras itself not run\): outputs of 2 inputs/);
+    expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ running the \.keras file's config\.json and model\.weights\.h5 \(read back with h5wasm; Keras itself not run\): outputs of 2 samples of MNIST digits/);
   });
 
   it('an existing --out is refused without --force, and replaced with it', async () => {

@@ -9,7 +9,8 @@ import { createNodeDevice } from '../../engine/backend/node';
 import { FormatError } from '../../engine/io/errors';
 import { EXPORT_FORMATS, ExportError, exportPlan, type ExportFormat, type ExportPlan } from '../../engine/io/export/plan';
 import { TARGETS } from '../../engine/io/export/targets.node.js';
-import { describeVerification, randomBatch } from '../../engine/io/export/verify';
+import { describeVerification } from '../../engine/io/export/verify';
+import { verifyInputs } from '../../engine/io/export/verify-inputs.node.js';
 import { checkOutPath, writeArtifact } from '../../engine/io/export/write.node.js';
 import { applyPreprocessing } from '../../engine/data/preprocessing';
 import { compileInference } from '../../engine/train/network';
@@ -70,10 +71,10 @@ async function run(projectPath: string, opts: { weights?: string; format: Export
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);
   io.out(`wrote ${opts.out} (${opts.format}, ${Object.keys(sizes).length} file${Object.keys(sizes).length > 1 ? 's' : ''}, ${(total / 1e6).toFixed(2)} MB)\n`);
 
-  const raw = randomBatch(plan, VERIFY_BATCH, 1);
+  const { raw, what } = await verifyInputs(project, projectPath, plan, VERIFY_BATCH);
   const x = plan.preprocessing ? applyPreprocessing(plan.preprocessing, { shape: [VERIFY_BATCH, ...plan.input.outShape], data: raw }).data : raw;
   const reference = await convasOutputs(plan, x, opts.backend);
-  const inputs = `${VERIFY_BATCH} inputs (seeded random${plan.preprocessing ? ', preprocessed' : ''}), Convas on ${reference.backend}`;
+  const inputs = `${what}${plan.preprocessing ? ' (preprocessed as in training)' : ''}, Convas on ${reference.backend}`;
   const v = await target.verify({ plan, out: opts.out, raw, x, batch: VERIFY_BATCH, reference: reference.output, inputs });
   if (!v.ok) {
     io.err(`${opts.out}: ${describeVerification(v)}\n`);
@@ -95,7 +96,7 @@ export const exportCommand: Command = {
     { name: 'backend', kind: 'value', valueName: '<name>', choices: INFER_BACKENDS, help: 'Where Convas computes the reference outputs (default auto)' },
   ],
   details:
-    'After writing, the export runs in its target runtime on 2 seeded random inputs and prints the largest absolute difference from Convas. Exit codes: 0 written and verified, 1 the export or its verification failed, 2 bad usage or an unreadable/invalid file.',
+    'After writing, the export runs in its target runtime on 2 inputs (the project\'s data when it can be opened here, else seeded random) and prints the largest absolute difference from Convas. Exit codes: 0 written and verified, 1 the export or its verification failed, 2 bad usage or an unreadable/invalid file.',
   async run(args, io) {
     return run(
       args.positionals[0],
