@@ -27,6 +27,7 @@ describe('a wire going back up', () => {
   it('is recognised by its ends', () => {
     expect(needsBackRoute(500, 20)).toBe(true);
     expect(needsBackRoute(100, 160)).toBe(false);
+    expect(needsBackRoute(100, 110)).toBe(false); // a short gap is still a forward wire
   });
 
   it('runs in the gap between two columns, clear of both', () => {

@@ -20,9 +20,9 @@ interface NodeRect {
 /** Distance kept between a wire's lane and a node's side. */
 const CLEARANCE = 20;
 
-/** A wire must go round when its target's input is not clearly below its source's output. */
+/** A wire must go round when its target's input is above its source's output. */
 export function needsBackRoute(sourceY: number, targetY: number): boolean {
-  return targetY < sourceY + 24;
+  return targetY < sourceY;
 }
 
 export function backRoute(nodes: Iterable<NodeRect>, e: RouteEnds): number {

@@ -13,8 +13,8 @@ export interface Box {
 
 /** The gap kept below a grown node, as the auto-layout keeps between layers. */
 export const REFLOW_GAP = 32;
-/** A node closer than this below another counts as touching it. */
-const MIN_CLEARANCE = 8;
+/** A node closer than this below another counts as touching it (its wire would have no room). */
+const MIN_CLEARANCE = 24;
 
 /** New positions (only for nodes that must move) so that none of `grown` overlaps a node below it. */
 export function reflowBelow(boxes: readonly Box[], grown: readonly string[]): Record<string, { x: number; y: number }> {
