@@ -26,6 +26,7 @@ import { size } from '../layers/spec';
 import { inferShapes, type ShapeReport } from '../shapes/inferShapes';
 import { Rng } from '../util/rng';
 import {
+  errorEvent,
   event,
   parseCommand,
   type Hyperparameters,
@@ -712,10 +713,10 @@ export class TrainingSession {
     const r = this.run;
     const running = phase === 'step' || phase === 'data' || phase === 'validation' || phase === 'checkpoint';
     this.host.post(
-      event({
-        type: 'error',
-        message,
-        where: { phase, epoch: running && r ? r.epoch + 1 : null, step: running && r ? r.step : null, node },
+      errorEvent(message, phase, {
+        epoch: running && r ? r.epoch + 1 : null,
+        step: running && r ? r.step : null,
+        node,
         saved: { checkpoint: r?.lastCheckpoint?.path ?? null, epoch: r?.lastCheckpoint ? r.lastCheckpoint.epoch + 1 : null, step: r?.lastCheckpoint?.step ?? null },
         requestId,
       }),
