@@ -56,12 +56,16 @@ describe('training the seed MNIST CNN in the browser', () => {
     await page.getByTestId('training-train').click();
     const t0 = Date.now();
     // the start-up says what it is doing until steps come
-    const phases = new Set<string>();
+    /** Each phase shown, and when it first showed (s after Train). */
+    const phases = new Map<string, number>();
     while (Date.now() - t0 < 120_000) {
       const step = await text(page, 'training-step');
       if (/^[1-9]/.test(step)) break;
       const phase = page.getByTestId('training-phase');
-      if ((await phase.count()) > 0) phases.add(((await phase.textContent()) ?? '').trim());
+      if ((await phase.count()) > 0) {
+        const shown = ((await phase.textContent()) ?? '').trim();
+        if (!phases.has(shown)) phases.set(shown, (Date.now() - t0) / 1000);
+      }
       await page.waitForTimeout(50);
     }
     const firstStep = (Date.now() - t0) / 1000;
@@ -86,7 +90,7 @@ describe('training the seed MNIST CNN in the browser', () => {
     const longest = Math.round(Math.max(0, ...during));
     console.log(
       `seed MNIST CNN (12,042 parameters), built-in MNIST, webasm, ${cores} cores: first step after ${firstStep.toFixed(1)} s ` +
-        `(phases shown: ${[...phases].join(' → ') || 'none'}); ${WATCH_S} s of training: main-thread tasks over 50 ms: ${during.length}, ` +
+        `(phases shown: ${[...phases].map(([p, at]) => `${p} at ${at.toFixed(1)} s`).join(' → ') || 'none'}); ${WATCH_S} s of training: main-thread tasks over 50 ms: ${during.length}, ` +
         `longest ${longest} ms, ${(during.reduce((a, b) => a + b, 0) / 1000).toFixed(2)} s in all; ` +
         `main thread busy: tasks ${busy('TaskDuration')}, script ${busy('ScriptDuration')}, layout ${busy('LayoutDuration')}, style ${busy('RecalcStyleDuration')}; live rate ${rate} samples/s`,
     );
