@@ -1,6 +1,8 @@
 /** backend/limits.ts: what a device refuses before training, and how it says so. */
 import { describe, expect, it } from 'vitest';
-import { checkLayerFits, DeviceLimitError, layerTensors } from '../../src/engine/backend/limits';
+import { checkGrid, checkLayerFits, DeviceLimitError, layerTensors } from '../../src/engine/backend/limits';
+import { compileGraph } from '../../src/engine/train/network';
+import { TEST_BACKENDS, deviceFor } from '../helpers/backends';
 
 const node = (inShape: number[], out: number[]) => ({ id: 'conv1', type: 'Conv2D', inShapes: [inShape], outputShape: out });
 const limits = { maxBufferBytes: 128 * 2 ** 20, bufferLimitName: 'maxStorageBufferBindingSize' };
@@ -24,5 +26,21 @@ describe('device limits', () => {
     expect(() => checkLayerFits(big, 'cpu', roomy)).not.toThrow();
     expect(() => checkLayerFits(big, 'webasm', roomy)).toThrow('over the 16,777,216 (2^24) a webasm kernel can index exactly');
     expect(() => checkLayerFits({ ...big, exactIndex: false }, 'webgpu', roomy)).toThrow("(Conv2D's kernels keep indices in float32 variables); use a smaller batch");
+  });
+  it('a kernel grid wider than the dispatch limit is refused when it is created', () => {
+    expect(() => checkGrid([524280, 8], 65535)).not.toThrow();
+    expect(() => checkGrid([600000, 1], 65535)).toThrow('a kernel grid of 600000 × 1 needs 75,000 workgroups along x, over this device\'s maxComputeWorkgroupsPerDimension of 65,535');
+    expect(() => checkGrid(10_000_000, 65535)).not.toThrow();
+  });
+  it.runIf(TEST_BACKENDS.includes('webgpu'))('webgpu: a network whose layer needs such a grid is refused before training, naming the layer', async () => {
+    const device = await deviceFor('webgpu');
+    const graph = {
+      nodes: [
+        { id: 'in', type: 'Input', params: { shape: [1] } },
+        { id: 'wide', type: 'Dense', params: { units: 600000 } },
+      ],
+      edges: [{ from: 'in', to: 'wide', port: 0 }],
+    };
+    expect(() => compileGraph(graph as never, device, 1)).toThrow(/^layer wide \(Dense\): a kernel grid of 600000 × 1 needs 75,000 workgroups along x/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { GPU } from 'gpu.js';
 import type { KArr, KernelCall, KernelThis } from '../layers/spec';
-import type { DeviceLimits } from './limits';
+import { checkGrid, type DeviceLimits } from './limits';
 
 import type { BackendName, ConcreteBackend } from '../io/settings';
 
@@ -48,10 +48,17 @@ function withArity<F extends (...args: unknown[]) => unknown>(n: number, impl: F
 
 export interface GpuEnvironment {
   /** Whether an adapter answers, and what it is (Node installs navigator.gpu before this). */
-  webgpuAdapter(): Promise<{ ok: boolean; name: string | null; software: boolean; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } }>;
+  webgpuAdapter(): Promise<{ ok: boolean; name: string | null; software: boolean; limits?: AdapterLimits }>;
   webgl2(): boolean;
   /** The WebGL2 renderer's name where it can be read (null where unknown). */
   webgl2Renderer(): string | null;
+}
+
+/** The adapter limits Convas checks against (gpu.js requests the adapter's maxima for the first two). */
+export interface AdapterLimits {
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+  maxComputeWorkgroupsPerDimension?: number;
 }
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
@@ -86,9 +93,10 @@ const defaultEnvironment: GpuEnvironment = {
     if (!nav?.gpu) return { ok: false, name: null, software: false };
     try {
       // the adapter gpu.js will get too (it asks for the default one; Node asks high-performance)
-      const adapter = (await nav.gpu.requestAdapter()) as { info?: AdapterInfo; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } } | null;
+      const adapter = (await nav.gpu.requestAdapter()) as { info?: AdapterInfo; limits?: AdapterLimits } | null;
       if (!adapter) return { ok: false, name: null, software: false };
-      const limits = adapter.limits ? { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize } : undefined;
+      const l = adapter.limits;
+      const limits = l ? { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize, maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension } : undefined;
       return { ok: true, ...describeAdapter(adapter.info ?? {}), limits };
     } catch {
       return { ok: false, name: null, software: false };
@@ -121,7 +129,7 @@ const defaultEnvironment: GpuEnvironment = {
 export async function resolveBackend(
   requested: BackendName,
   env: GpuEnvironment = defaultEnvironment,
-): Promise<{ mode: ConcreteBackend; adapter: string | null; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } }> {
+): Promise<{ mode: ConcreteBackend; adapter: string | null; limits?: AdapterLimits }> {
   if (requested === 'cpu') return { mode: 'cpu', adapter: null };
   if (requested === 'webasm') {
     if (!GPU.isWebAssemblySupported) throw new BackendUnavailableError('webasm', 'WebAssembly is not supported');
@@ -177,6 +185,8 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
         bufferLimitName: adapterLimits.maxStorageBufferBindingSize <= adapterLimits.maxBufferSize ? 'maxStorageBufferBindingSize' : 'maxBufferSize',
       }
     : { maxBufferBytes: Infinity, bufferLimitName: 'buffer limit' };
+  // WebGPU guarantees 65,535 workgroups per dimension
+  const maxWorkgroups = adapterLimits?.maxComputeWorkgroupsPerDimension ?? 65535;
   const gpu = new GPU({ mode });
   const plans: PlanRun[] = [];
   return {
@@ -188,6 +198,7 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
     kernel(fn, size, constants) {
       let dims = typeof size === 'number' ? [size] : size;
       if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`kernel output size must be positive integers, got ${dims.join('×')}`);
+      if (mode === 'webgpu') checkGrid(dims, maxWorkgroups);
       if (mode === 'cpu' && dims.length === 2) {
         fn = flattenGrid(fn, dims[0]);
         dims = [dims[0] * dims[1]];

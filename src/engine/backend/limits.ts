@@ -84,3 +84,21 @@ export function layerTensors(
   for (const [name, s] of Object.entries({ ...params, ...state })) tensors[`${name} [${s.join('×')}]`] = count(s);
   return { id: n.id, type: n.type, tensors, exactIndex };
 }
+
+/** gpu.js dispatches 1-D kernels in groups of 64 (folded into y past the limit), 2-D ones in 8 × 8. */
+const GRID_GROUP = 8;
+
+/**
+ * A 2-D kernel grid whose x or y needs more workgroups than WebGPU dispatches per dimension
+ * (65,535 guaranteed; `maxComputeWorkgroupsPerDimension`) would fail on its first run: refuse it
+ * when it is created. 1-D kernels fold into y and reach 65,535² × 64 threads.
+ */
+export function checkGrid(size: number | readonly number[], maxWorkgroups: number): void {
+  if (typeof size === 'number' || size.length < 2) return;
+  size.forEach((extent, axis) => {
+    const groups = Math.ceil(extent / GRID_GROUP);
+    if (groups > maxWorkgroups) {
+      throw new DeviceLimitError(`a kernel grid of ${size.join(' × ')} needs ${groups.toLocaleString('en-US')} workgroups along ${axis === 0 ? 'x' : 'y'}, over this device's maxComputeWorkgroupsPerDimension of ${maxWorkgroups.toLocaleString('en-US')}; use a smaller layer`, '');
+    }
+  });
+}

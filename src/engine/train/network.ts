@@ -4,7 +4,7 @@
  * stay on the device from the first kernel to the last and are read back once per call.
  */
 import type { Device, PlanRun } from '../backend/device';
-import { checkLayerFits, layerTensors } from '../backend/limits';
+import { checkLayerFits, DeviceLimitError, layerTensors } from '../backend/limits';
 import { GraphError } from '../graph/errors';
 import type { Graph } from '../graph/types';
 import { inferShapes, type NodeShapeInfo, type ShapeReport } from '../shapes/inferShapes';
@@ -32,6 +32,16 @@ export interface CompiledGraph {
   add(n: number): KernelCall;
 }
 
+/** A device limit met while a layer creates its kernels, said with the layer's name. */
+function withLayer<T>(n: { id: string; type: string }, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof DeviceLimitError && !e.node) throw new DeviceLimitError(`layer ${n.id} (${n.type}): ${e.message}`, n.id);
+    throw e;
+  }
+}
+
 /** Check the graph and compile every layer's kernels for a fixed batch size. */
 export function compileGraph(graph: Graph, device: Device, batch: number): CompiledGraph {
   if (!Number.isInteger(batch) || batch < 1) throw new GraphError(`batch size must be a whole number ≥ 1, got ${batch}`);
@@ -52,7 +62,7 @@ export function compileGraph(graph: Graph, device: Device, batch: number): Compi
       batch,
       inShapes: n.inShapes,
       outShape: n.outputShape!,
-      kernel: (fn, sz, constants) => device.kernel(fn, sz, constants),
+      kernel: (fn, sz, constants) => withLayer(n, () => device.kernel(fn, sz, constants)),
       grid: device.grid,
     };
     // refuse what the device cannot hold or index before any kernel exists (backend/limits.ts)
