@@ -63,6 +63,9 @@ describe('preset gallery', () => {
       expect(data.source).toBe('builtin');
       if (data.name === 'kernel-fit') {
         expect(input.params.shape).toEqual([1, 80, 80]);
+      } else if (data.name === 'mnist' || data.name === 'fashion-mnist') {
+        // the seed's chapter-18 data: 28×28 grey digits or clothes (Fashion-MNIST falls back to the digits)
+        expect(input.params.shape).toEqual([1, 28, 28]);
       } else {
         // The built-in shapes are drawn square, grey or RGB, 12 to 256 pixels a side.
         expect(data.name).toBe('shapes');
