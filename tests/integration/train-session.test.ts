@@ -79,6 +79,21 @@ describe('training session with an in-memory checkpoint store (web host)', () =>
     expect(sameTensors(b.weights, a.weights)).toBe(true);
   });
 
+  it('gives the same weights whatever the chunks: longest chunks (frozen clock) and one step per call', async () => {
+    const frozen = session(() => undefined, () => 0);
+    frozen.s.handle(startSmall({ batchSize: 12 }));
+    const a = (await frozen.done) as EventOf<'finished'>;
+    const single = session();
+    // a checkpoint after every step forces one step per call
+    single.s.handle(startSmall({ batchSize: 12, checkpointEverySteps: 1 }));
+    const b = (await single.done) as EventOf<'finished'>;
+    expect(a.type).toBe('finished');
+    expect(b.type).toBe('finished');
+    // 20 steps an epoch: chunks of 1, 16, 2, 1 then 16, 4 — the 2-step plan is released when the 4-step one compiles
+    expect(a.globalStep).toBe(40);
+    expect(sameTensors(a.weights, b.weights)).toBe(true);
+  });
+
   it('a run diverging inside a chunk of steps reports the same step, layer and message as one step per call', async () => {
     // a frozen clock makes every step look free: chunks are as long as the epoch and memory allow
     const chunked = session(() => undefined, () => 0);

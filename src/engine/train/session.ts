@@ -64,6 +64,9 @@ export interface SessionHost {
 
 type Phase = 'start' | 'data' | 'step' | 'validation' | 'checkpoint' | 'request';
 
+/** Chunk plans (besides the one-step plan) kept compiled at once. */
+const MAX_CHUNK_PLANS = 2;
+
 /** An error that knows where it happened (and which layer, for divergence). */
 class RunError extends Error {
   constructor(
@@ -429,10 +432,21 @@ export class TrainingSession {
   private chunkPlan(steps: number): TrainSteps {
     const r = this.run!;
     let plan = r.chunks.get(steps);
-    if (!plan) {
+    if (plan) {
+      // most recently used last
+      r.chunks.delete(steps);
+    } else {
+      // every plan holds its own device buffers (a VGG-16 step's activations are hundreds of MB):
+      // keep the one-step plan and the two chunk sizes used last, release the rest
+      const others = [...r.chunks.keys()].filter((k) => k !== 1);
+      for (const k of others.slice(0, Math.max(0, others.length - (MAX_CHUNK_PLANS - 1)))) {
+        r.chunks.get(k)!.destroy();
+        r.chunks.delete(k);
+      }
       const optimizer = { ...r.hyper.optimizer, weightDecay: r.hyper.weightDecay };
-      r.chunks.set(steps, (plan = compileTrainSteps(r.graph, r.device, { batch: r.hyper.batchSize, optimizer, steps })));
+      plan = compileTrainSteps(r.graph, r.device, { batch: r.hyper.batchSize, optimizer, steps });
     }
+    r.chunks.set(steps, plan);
     return plan;
   }
 
