@@ -84,8 +84,9 @@ describe('auto-layout', () => {
       const p = preset.project.layout;
       expect(overlaps(nodes, p), preset.file).toEqual([]);
       const { width, height } = extent(nodes, p);
-      if (nodes.length > 20) expect(width / height, preset.file).toBeGreaterThan(0.6);
-      expect(width / height, preset.file).toBeLessThan(4);
+      // a deep network fills a laptop's canvas (about 860×760 px between the panels), not a thread
+      if (nodes.length > 20) expect(width / height, preset.file).toBeGreaterThan(0.8);
+      expect(width / height, preset.file).toBeLessThan(2.2);
     }
   }, 120_000);
 });

@@ -14,8 +14,8 @@ import { portOf } from '../graph/types';
 export const DEFAULT_NODE_SIZE = { width: 224, height: 112 };
 /** Empty space between two columns of a wrapped layout: room for the wires that go back up. */
 export const COLUMN_GAP = 140;
-/** The wrapped layout aims at this width : height, a laptop screen's canvas. */
-export const TARGET_ASPECT = 1.6;
+/** The wrapped layout aims at this width : height: the canvas between the palette and the inspector on a laptop screen (1440×900: about 860×760 px) or with a panel hidden. */
+export const TARGET_ASPECT = 1.25;
 /** A network shorter than this (px) stays one column: it reads at full size on any screen. */
 export const WRAP_MIN_HEIGHT = 1200;
 
@@ -95,7 +95,7 @@ function bands(nodes: readonly SizedNode[], pos: Positions): Band[] {
 
 /**
  * Where to end each column: band indices after which a new column starts. Aims at `columns`
- * columns of equal height; each cut is moved, within the last 35 % of its column, to the
+ * columns of equal height (re-aimed after each cut); each cut is moved, within the last 35 % of its column, to the
  * boundary the fewest wires cross (after a pool or an Add, not through a residual block).
  */
 function cutPoints(bs: readonly Band[], edges: readonly PortEdge[], bandOf: Map<string, number>, columns: number): number[] {
@@ -105,12 +105,12 @@ function cutPoints(bs: readonly Band[], edges: readonly PortEdge[], bandOf: Map<
     const b = bandOf.get(e.target)!;
     for (let i = Math.min(a, b); i < Math.max(a, b); i++) crossing[i]++;
   }
-  const total = bs[bs.length - 1].bottom - bs[0].top;
-  const target = total / columns;
   const cuts: number[] = [];
   let start = 0;
   while (cuts.length < columns - 1) {
     const top = bs[start].top;
+    // what is left shared among the columns left, so a short column early does not make the last one long
+    const target = (bs[bs.length - 1].bottom - top) / (columns - cuts.length);
     let best = -1;
     for (let i = start; i < bs.length - 1; i++) {
       const height = bs[i].bottom - top;
@@ -133,30 +133,41 @@ export async function layoutSized(nodes: readonly SizedNode[], edges: readonly P
   if (nodes.length === 0) return {};
   const pos = await layered(nodes, edges);
   const size = new Map(nodes.map((n) => [n.id, n]));
-  const left = Math.min(...nodes.map((n) => pos[n.id].x));
-  const width = Math.max(...nodes.map((n) => pos[n.id].x + n.width)) - left;
   const bs = bands(nodes, pos);
-  const height = bs[bs.length - 1].bottom - bs[0].top;
-  if (height < WRAP_MIN_HEIGHT) return pos;
-  // k columns: width k·(w + gap), height h/k; the aspect wanted gives k² = aspect·h / (w + gap).
-  const columns = Math.min(bs.length, Math.max(1, Math.round(Math.sqrt((aspect * height) / (width + COLUMN_GAP)))));
-  if (columns < 2) return pos;
+  if (bs[bs.length - 1].bottom - bs[0].top < WRAP_MIN_HEIGHT) return pos;
   const bandOf = new Map<string, number>();
   bs.forEach((b, i) => b.ids.forEach((id) => bandOf.set(id, i)));
-  const cuts = cutPoints(bs, edges, bandOf, columns);
-  const out: Positions = {};
-  let x = 0;
-  let start = 0;
-  for (const end of [...cuts, bs.length - 1]) {
-    const ids = bs.slice(start, end + 1).flatMap((b) => b.ids);
-    const minX = Math.min(...ids.map((id) => pos[id].x));
-    const maxX = Math.max(...ids.map((id) => pos[id].x + size.get(id)!.width));
-    const top = bs[start].top;
-    for (const id of ids) out[id] = { x: Math.round(pos[id].x - minX + x), y: Math.round(pos[id].y - top) };
-    x += maxX - minX + COLUMN_GAP;
-    start = end + 1;
+
+  /** The layout in `columns` columns, with its width : height. */
+  const wrapped = (columns: number) => {
+    const out: Positions = {};
+    let x = 0;
+    let height = 0;
+    let start = 0;
+    for (const end of [...cutPoints(bs, edges, bandOf, columns), bs.length - 1]) {
+      const ids = bs.slice(start, end + 1).flatMap((b) => b.ids);
+      const minX = Math.min(...ids.map((id) => pos[id].x));
+      const maxX = Math.max(...ids.map((id) => pos[id].x + size.get(id)!.width));
+      const top = bs[start].top;
+      for (const id of ids) out[id] = { x: Math.round(pos[id].x - minX + x), y: Math.round(pos[id].y - top) };
+      x += maxX - minX + COLUMN_GAP;
+      height = Math.max(height, bs[end].bottom - top);
+      start = end + 1;
+    }
+    return { out, aspect: (x - COLUMN_GAP) / height };
+  };
+  // The column count whose real width : height comes nearest the wanted one (on a log scale:
+  // twice too wide is as bad as twice too tall); the aspect only grows with more columns.
+  let best = wrapped(1);
+  for (let k = 2; k <= Math.min(bs.length, 60); k++) {
+    const next = wrapped(k);
+    if (Math.abs(Math.log(next.aspect / aspect)) >= Math.abs(Math.log(best.aspect / aspect))) {
+      if (next.aspect > aspect) break;
+      continue;
+    }
+    best = next;
   }
-  return out;
+  return best.out;
 }
 
 /** React Flow nodes and edges as the layout sees them: measured sizes, else estimated. */
