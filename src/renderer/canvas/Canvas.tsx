@@ -36,6 +36,8 @@ import { explainRefusal, isReconnecting, isValidConnection, onReconnect, onRecon
 
 /** Module level: a nodeTypes object recreated per render makes React Flow remount every node. */
 const nodeTypes: NodeTypes = { layer: LayerNodeView };
+/** A graph this small is seen whole when fitted: a minimap would only cover some of its layers. */
+const MINIMAP_MIN_LAYERS = 20;
 const edgeTypes: EdgeTypes = { layer: LayerEdgeView };
 /** Every wire is a LayerEdge (arrowhead, optional shape label, routed round nodes going back up). */
 const defaultEdgeOptions: DefaultEdgeOptions = { type: 'layer' };
@@ -185,7 +187,7 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <Controls showInteractive={false} position="bottom-left" />
-        {showMinimap && <MiniMap<LayerNode> pannable zoomable nodeColor={miniMapColor} nodeBorderRadius={6} position="bottom-right" ariaLabel="Minimap" />}
+        {showMinimap && nodes.length > MINIMAP_MIN_LAYERS && <MiniMap<LayerNode> pannable zoomable nodeColor={miniMapColor} nodeBorderRadius={6} position="bottom-right" ariaLabel="Minimap" />}
         <ConnectionHint />
         <FlowBridge />
         {nodes.length > 0 && <PreviewBar />}

@@ -5,6 +5,7 @@
  */
 import { curvesOf, useTraining, isActive, type LiveRun } from './store';
 import { formatCheckpoint, formatDuration, formatLoss, formatPercent, formatRate, withoutCheckpointNote } from './format';
+import { BACKEND_LABELS } from './SettingsSection';
 
 function ProgressBar({ live }: { live: LiveRun }) {
   const p = live.progress;
@@ -45,7 +46,7 @@ function ProgressBar({ live }: { live: LiveRun }) {
       <div className="tbackend small" data-testid="training-running-on">
         {live.backend ? (
           <>
-            Running on <strong className="mono">{live.backend}</strong>
+            {isActive(live.status) ? 'Running on' : 'Ran on'} <strong>{BACKEND_LABELS[live.backend] ?? live.backend}</strong>
             {live.requestedBackend && live.requestedBackend !== live.backend ? <span className="muted"> (asked: {live.requestedBackend})</span> : null}
             {live.adapter ? <span className="muted"> · {live.adapter}</span> : null}
           </>

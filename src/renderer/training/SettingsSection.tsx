@@ -11,7 +11,15 @@ import { useEditor } from '../store/editor';
 import { NumberField, Section, SelectField, SwitchField } from './fields';
 
 const INIT_LABELS: Record<InitializerName, string> = { msra: 'MSRA / He', xavier: 'Xavier / Glorot', normal: 'Normal (σ 0.01)', zeros: 'Zeros' };
-const BACKEND_LABELS: Record<string, string> = { auto: 'Auto (fastest here)', webgpu: 'WebGPU', webgl2: 'WebGL2', webasm: 'WebAssembly', cpu: 'CPU (reference, slow)' };
+/** A backend as people read it, with the name the engine reports (the run's status says the same words). */
+export const BACKEND_LABELS: Record<string, string> = {
+  auto: 'Auto (fastest here)',
+  webgpu: 'GPU — WebGPU (webgpu)',
+  webgl2: 'GPU — WebGL2 (webgl2)',
+  headlessgl: 'GPU — headless GL (headlessgl)',
+  webasm: 'CPU, vectorised — WebAssembly (webasm)',
+  cpu: 'CPU, plain JavaScript — reference, slow (cpu)',
+};
 
 const NORMALIZE_OPTIONS = [
   { value: 'unit', label: 'Pixels in [0, 1]' },

@@ -14,7 +14,7 @@ export function PreviewBar() {
   const set = usePreview((s) => s.set);
   const step = (d: number) => set({ sample: Math.max(0, sample + d) });
   return (
-    <Panel position="bottom-center" className="preview-bar" data-testid="preview-bar">
+    <Panel position="top-right" className="preview-bar" data-testid="preview-bar">
       <label className="preview-toggle">
         <input type="checkbox" checked={enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="preview-enabled" />
         Data preview

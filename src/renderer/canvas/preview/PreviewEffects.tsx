@@ -18,8 +18,10 @@ import { usePreview } from './store';
 
 /** Quiet time after an edit before a new worker is asked (typing "32" must not start two). */
 const DEBOUNCE_MS = 400;
-/** A network this heavy is not run on every edit (one sample, forward only). */
-export const PREVIEW_MAX_FLOPS = 2e9;
+/** A network this heavy is not run on every edit (one sample, forward only): AlexNet and larger are left out. */
+export const PREVIEW_MAX_FLOPS = 5e8;
+/** Shapes drawn for a preview: one sample is shown, an ImageNet-sized set of thousands would cost gigabytes. */
+const PREVIEW_SHAPES = { train: 64, test: 32 };
 /** While a run trains, its weights move many times a second: the previews follow at most this often. */
 const TRAINED_EVERY_MS = 1000;
 
@@ -53,8 +55,8 @@ export function PreviewEffects() {
       wish = { key: `trained|${weightsVersion}|${sample}|${graphKey}`, run: () => requests.infer(sample), source: 'trained', graphKey };
     } else if (liveStatus === null || !['starting', 'running', 'paused'].includes(liveStatus)) {
       const data = withShapesOptions(picked ?? choiceFromProject(training.dataset, platform.training.systemData), {
-        shapesSamples,
-        shapesTestSamples,
+        shapesSamples: Math.min(shapesSamples, PREVIEW_SHAPES.train),
+        shapesTestSamples: Math.min(shapesTestSamples, PREVIEW_SHAPES.test),
         classes: shapesClassesFor(report),
       });
       const req: PreviewRequest = { graph, data, hyper: hyperFrom(training) };
@@ -76,7 +78,7 @@ export function PreviewEffects() {
       if (!enabled) closePreview();
       set({
         busy: false,
-        error: !enabled ? null : tooBig ? `Previews are off for networks over ${PREVIEW_MAX_FLOPS / 1e9} GFLOP per sample.` : !report.ok ? 'The network has errors: no preview.' : null,
+        error: !enabled ? null : tooBig ? `Previews are off for networks over ${PREVIEW_MAX_FLOPS / 1e6} MFLOP per sample.` : !report.ok ? 'The network has errors: no preview.' : null,
       });
       return;
     }
