@@ -90,7 +90,8 @@ export function python<T>(script: string, input: unknown, args: string[] = []): 
  * (extra pixel after) on a conv and both pools, explicit padding, LRN, merges, BatchNorm on
  * images and on vectors, and node ids that are not Python identifiers.
  */
-export function coverageProject(): Project {
+/** `eluAlpha`: TF.js layers implement only 1, ONNX and PyTorch any (they are checked with 0.7). */
+export function coverageProject(eluAlpha = 1): Project {
   const n = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, params });
   const nodes = [
     n('input', 'Input', { shape: [3, 9, 8] }),
@@ -104,6 +105,7 @@ export function coverageProject(): Project {
     n('maxp', 'MaxPool2D', { poolSize: [2, 2], stride: [1, 1], padding: 'same' }),
     n('avgp', 'AvgPool2D', { poolSize: [3, 3], stride: [2, 2], padding: 'same' }),
     n('avgp2', 'AvgPool2D', { poolSize: [2, 2], stride: [2, 2], padding: [1, 0] }),
+    n('elu', 'ELU', { alpha: eluAlpha }),
     n('tanh', 'Tanh'),
     n('cat', 'Concat'),
     n('gap', 'GlobalAvgPool'),
@@ -116,7 +118,7 @@ export function coverageProject(): Project {
   ];
   const chain = [
     ['input', 'conv-a'], ['conv-a', 'forward'], ['forward', 'conv_b'], ['conv_b', 'bn2d'], ['bn2d', 'sig'],
-    ['forward', 'add'], ['sig', 'add'], ['add', 'lrn'], ['lrn', 'maxp'], ['maxp', 'avgp'], ['maxp', 'avgp2'], ['avgp2', 'tanh'],
+    ['forward', 'add'], ['sig', 'add'], ['add', 'lrn'], ['lrn', 'maxp'], ['maxp', 'avgp'], ['maxp', 'avgp2'], ['avgp2', 'elu'], ['elu', 'tanh'],
     ['avgp', 'cat'], ['tanh', 'cat'], ['cat', 'gap'], ['gap', 'fc'], ['fc', 'bn1d'], ['bn1d', 'relu'], ['relu', 'drop'], ['drop', 'fc2'], ['fc2', 'out'],
   ];
   const ports = new Map<string, number>();

@@ -23,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const KERAS_CLASSES: Record<string, string[]> = {
   Conv2D: ['Conv2D'], Dense: ['Dense'], MaxPool2D: ['MaxPooling2D'], AvgPool2D: ['AveragePooling2D'], GlobalAvgPool: ['GlobalAveragePooling2D'],
   Flatten: ['Flatten'], ReLU: ['Activation'], Softmax: ['Activation'], Regression: ['Activation'], Sigmoid: ['Activation'], Tanh: ['Activation'],
-  LeakyReLU: ['LeakyReLU'], BatchNorm: ['BatchNormalization'], Dropout: ['Dropout'], Add: ['Add'], Concat: ['Concatenate'], Input: ['InputLayer'],
+  LeakyReLU: ['LeakyReLU'], ELU: ['ELU'], BatchNorm: ['BatchNormalization'], Dropout: ['Dropout'], Add: ['Add'], Concat: ['Concatenate'], Input: ['InputLayer'],
 };
 
 const cases = [

@@ -31,8 +31,8 @@ const cases: Case[] = [
   ...smallPresetsWithOutput()
     
     .map((p) => ({ name: p, plan: randomPlan(loadPreset(p)).plan })),
-  { name: 'every layer type', plan: randomPlan(coverageProject(), 5).plan },
-  { name: 'every layer type, with preprocessing', plan: withPreprocessing(randomPlan(coverageProject(), 6).plan) },
+  { name: 'every layer type', plan: randomPlan(coverageProject(0.7), 5).plan },
+  { name: 'every layer type, with preprocessing', plan: withPreprocessing(randomPlan(coverageProject(0.7), 6).plan) },
 ].map((c, i) => ({ ...c, folder: join(dir, `case${i}`), raw: randomBatch(c.plan, BATCH, 10 + i) }));
 
 const RUN = `

@@ -50,6 +50,12 @@ describe('TF.js layers export', () => {
     expectClose((await runTfjs({ modelJson, weightData }, plan, x, 2)).y, await convasOutputs(plan, x, 2), 1e-4, 'sharded');
   });
 
+  it('ELU with alpha ≠ 1 (which TF.js layers do not implement) is refused, naming the node', () => {
+    const project = withoutLrn(coverageProject());
+    const graph = { ...project.graph, nodes: project.graph.nodes.map((n) => (n.type === 'ELU' ? { ...n, params: { alpha: 0.7 } } : n)) };
+    expect(() => tfjsArtifact(randomPlan({ ...project, graph }).plan, 'x')).toThrow(/^elu \(ELU\): alpha 0\.7 — TF\.js layers' ELU supports only alpha 1/);
+  });
+
   it('LRN is refused, naming the node and TF.js', () => {
     expect(() => tfjsArtifact(randomPlan(coverageProject()).plan, 'x')).toThrow(/^lrn \(LRN\): TF\.js layers have no local response normalisation layer/);
   });

@@ -149,7 +149,12 @@ export const KERAS_LAYERS: Record<string, KerasLayerFn> = {
   [LeakyReLU.type]: ({ node, inputs, b }) => b.add('LeakyReLU', node.id, inputs, out(node), { [b.target === 'Keras' ? 'negative_slope' : 'alpha']: node.params.alpha as number }),
   [Sigmoid.type]: activation('sigmoid'),
   [Tanh.type]: activation('tanh'),
-  [ELU.type]: ({ node, inputs, b }) => b.add('ELU', node.id, inputs, out(node), { alpha: node.params.alpha as number }),
+  [ELU.type]: ({ node, inputs, b }) => {
+    const alpha = node.params.alpha as number;
+    // TF.js layers' ELU implements only alpha = 1 (it throws NotImplementedError otherwise)
+    if (b.target === 'TF.js' && alpha !== 1) throw new ExportError(`${node.id} (ELU): alpha ${alpha} — TF.js layers' ELU supports only alpha 1; use alpha 1 (or ONNX, PyTorch or Keras) to export`, node.id);
+    return b.add('ELU', node.id, inputs, out(node), { alpha });
+  },
   [BatchNorm.type]: ({ node, inputs, b }) =>
     b.add('BatchNormalization', node.id, inputs, out(node), {
       axis: -1,

@@ -71,6 +71,8 @@ function tfjsConfig(l: Keras3Layer): Record<string, unknown> {
     c.batch_input_shape = c.batch_shape;
     delete c.batch_shape;
   }
+  // TF.js layers' ELU implements only alpha = 1: a Keras file with another alpha is written but cannot be checked here
+  if (l.class_name === 'ELU' && c.alpha !== 1) throw new ExportError(`${l.name} (ELU): the check runs the .keras file in TensorFlow.js, whose ELU supports only alpha 1 (this one: ${String(c.alpha)})`);
   if (l.class_name === 'LeakyReLU') {
     c.alpha = c.negative_slope;
     delete c.negative_slope;
