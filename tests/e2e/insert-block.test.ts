@@ -56,7 +56,8 @@ describe('inserting a block', () => {
     await page.getByTestId('training-backend').selectOption('cpu');
     await page.getByTestId('training-train').click();
     await page.getByTestId('training-status').filter({ hasText: /Finished|Failed/ }).waitFor({ timeout: 150_000 });
-    await expect(page.getByTestId('training-status').textContent()).resolves.toContain('Finished');
+    const failure = (await page.getByTestId('training-error').count()) > 0 ? await page.getByTestId('training-error').textContent() : '';
+    expect(`${await page.getByTestId('training-status').textContent()} ${failure}`).toMatch(/^Finished/);
     expect(errors).toEqual([]);
     await context.close();
   }, 200_000);

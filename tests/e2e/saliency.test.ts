@@ -42,7 +42,8 @@ describe('saliency', () => {
     await page.getByTestId('training-backend').selectOption('cpu');
     await page.getByTestId('training-train').click();
     await page.getByTestId('training-status').filter({ hasText: /Finished|Failed/ }).waitFor({ timeout: 120_000 });
-    await expect(page.getByTestId('training-status').textContent()).resolves.toContain('Finished');
+    const failure = (await page.getByTestId('training-error').count()) > 0 ? await page.getByTestId('training-error').textContent() : '';
+    expect(`${await page.getByTestId('training-status').textContent()} ${failure}`).toMatch(/^Finished/);
 
     await page.getByTestId('tool-inside').click();
     await page.getByTestId('inside-tab-saliency').click();
