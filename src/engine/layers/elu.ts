@@ -1,5 +1,5 @@
 /** ELU — x where x > 0, alpha·(e^x − 1) elsewhere (Clevert et al. 2016; PyTorch's nn.ELU). */
-import { elementwise } from './elementwise';
+import { activation } from './activation';
 import type { KArr, KernelThis } from './spec';
 
 export interface ELUParams {
@@ -23,7 +23,7 @@ function eluBackward(this: KernelThis<EluConsts>, x: KArr, dy: KArr): number {
   return g;
 }
 
-export const ELU = elementwise<ELUParams, EluConsts>({
+export const ELU = activation<ELUParams, EluConsts>({
   type: 'ELU',
   label: 'ELU',
   description: 'Exponential linear unit: x for x > 0, alpha·(e^x − 1) otherwise — smooth, with negative outputs that pull mean activations toward zero.',

@@ -1,5 +1,5 @@
 /** LeakyReLU — x where x > 0, alpha·x elsewhere (PyTorch's negative_slope). */
-import { elementwise } from './elementwise';
+import { activation } from './activation';
 import type { KArr, KernelThis } from './spec';
 
 export interface LeakyReLUParams {
@@ -22,7 +22,7 @@ function leakyBackward(this: KernelThis<LeakyConsts>, x: KArr, dy: KArr): number
   return g;
 }
 
-export const LeakyReLU = elementwise<LeakyReLUParams, LeakyConsts>({
+export const LeakyReLU = activation<LeakyReLUParams, LeakyConsts>({
   type: 'LeakyReLU',
   label: 'LeakyReLU',
   description: 'Leaky rectified linear unit: x for x > 0, alpha·x otherwise, so negative inputs keep a small gradient.',

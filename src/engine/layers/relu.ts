@@ -1,5 +1,5 @@
 /** ReLU — max(x, 0); the gradient passes where the output is positive. */
-import { elementwise } from './elementwise';
+import { activation } from './activation';
 import type { KArr, KernelThis } from './spec';
 
 function reluForward(this: KernelThis, x: KArr): number {
@@ -12,7 +12,7 @@ function reluBackward(this: KernelThis, y: KArr, dy: KArr): number {
   return g;
 }
 
-export const ReLU = elementwise({
+export const ReLU = activation({
   type: 'ReLU',
   label: 'ReLU',
   description: 'Rectified linear unit: max(x, 0).',

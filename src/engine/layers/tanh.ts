@@ -1,5 +1,5 @@
 /** Tanh — hyperbolic tangent; the gradient 1 − y² comes from the saved output. */
-import { elementwise } from './elementwise';
+import { activation } from './activation';
 import type { KArr, KernelThis } from './spec';
 
 /**
@@ -18,7 +18,7 @@ function tanhBackward(this: KernelThis, y: KArr, dy: KArr): number {
   return dy[this.thread.x] * (1 - y[this.thread.x] * y[this.thread.x]);
 }
 
-export const Tanh = elementwise({
+export const Tanh = activation({
   type: 'Tanh',
   label: 'Tanh',
   description: 'Hyperbolic tangent, squashing values into (−1, 1).',

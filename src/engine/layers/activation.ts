@@ -12,7 +12,7 @@ import { size } from './spec';
 
 type Consts = Record<string, number>;
 
-export interface ElementwiseDef<P, C extends Consts> {
+export interface ActivationDef<P, C extends Consts> {
   type: string;
   label: string;
   description: string;
@@ -31,7 +31,7 @@ export interface ElementwiseDef<P, C extends Consts> {
   torch: NonNullable<LayerSpec['torch']>;
 }
 
-export function elementwise<P = Record<string, never>, C extends Consts = Consts>(d: ElementwiseDef<P, C>): LayerSpec<P> {
+export function activation<P = Record<string, never>, C extends Consts = Consts>(d: ActivationDef<P, C>): LayerSpec<P> {
   return {
     type: d.type,
     label: d.label,
