@@ -37,8 +37,8 @@ export function App() {
         <div className="workspace">
           {panels.palette && <Palette />}
           <main className="centre">
-            <Canvas />
             <TrainingLockBanner />
+            <Canvas />
             {curves && <CurvesDock />}
             {panels.summary && <SummaryTable />}
           </main>
