@@ -16,7 +16,7 @@
  */
 import { GraphError } from '../graph/errors';
 import type { Handle, KArr, KernelThis, LayerSpec } from './spec';
-import { elementwise } from './conv-codegen';
+import { build, elementwise, type Addressing, type KernelSource } from './conv-codegen';
 
 export interface BatchNormParams {
   momentum: number;
@@ -31,31 +31,7 @@ type BnConsts = {
   unbias: number;
 };
 
-/** μ[c]: mean over the batch and the spatial positions of channel c. */
-function channelMean(this: KernelThis<BnConsts>, x: KArr): number {
-  const c = this.thread.x;
-  let s = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    const base = (n * this.constants.C + c) * this.constants.HW;
-    for (let j = 0; j < this.constants.HW; j++) s += x[base + j];
-  }
-  return s / (this.constants.N * this.constants.HW);
-}
 
-/** σ²[c]: biased variance, two-pass (Σ(x − μ)²) so large means do not cancel precision away. */
-function channelVariance(this: KernelThis<BnConsts>, x: KArr, mean: KArr): number {
-  const c = this.thread.x;
-  const mu = mean[c];
-  let s = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    const base = (n * this.constants.C + c) * this.constants.HW;
-    for (let j = 0; j < this.constants.HW; j++) {
-      const d = x[base + j] - mu;
-      s += d * d;
-    }
-  }
-  return s / (this.constants.N * this.constants.HW);
-}
 
 function updateRunningMean(this: KernelThis<BnConsts>, running: KArr, batchMean: KArr): number {
   const c = this.thread.x;
@@ -67,47 +43,52 @@ function updateRunningVar(this: KernelThis<BnConsts>, running: KArr, batchVar: K
   return (1 - this.constants.momentum) * running[c] + this.constants.momentum * batchVar[c] * this.constants.unbias;
 }
 
-/** dβ[c] = Σ dy over the batch and positions of channel c. */
-function gradBeta(this: KernelThis<BnConsts>, dy: KArr): number {
-  const c = this.thread.x;
-  let s = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    const base = (n * this.constants.C + c) * this.constants.HW;
-    for (let j = 0; j < this.constants.HW; j++) s += dy[base + j];
-  }
-  return s;
+
+
+/**
+ * Σ over the batch and the positions of channel c = this.thread.x, every index inline (i32: exact
+ * past 2^24, see EXACT_INDEX): `pre` lines, then `term(at)` per element (`at`: its index), then
+ * `result` (which sees the sum `s`).
+ */
+function channelSum(N: number, C: number, HW: number, params: string[], pre: string[], term: (at: string) => string[], result: string): KernelSource {
+  const at = `(n * ${C} + this.thread.x) * ${HW} + j`;
+  return build(params, [...pre, 'let s = 0;', `for (let n = 0; n < ${N}; n++) {`, `for (let j = 0; j < ${HW}; j++) {`, ...term(at), '}', '}', result]);
 }
 
-/** dγ[c] = Σ dy·x̂, x̂ = (x − μ)/√(σ² + ε). */
-function gradGamma(this: KernelThis<BnConsts>, dy: KArr, x: KArr, mean: KArr, variance: KArr): number {
-  const c = this.thread.x;
-  const mu = mean[c];
-  let s = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    const base = (n * this.constants.C + c) * this.constants.HW;
-    for (let j = 0; j < this.constants.HW; j++) s += dy[base + j] * (x[base + j] - mu);
-  }
-  return s / Math.sqrt(variance[c] + this.constants.eps);
+/** The per-channel statistics and parameter gradients. */
+function channelKernels(N: number, C: number, HW: number) {
+  const m = N * HW;
+  return {
+    /** μ[c]: mean over the batch and the spatial positions of channel c. */
+    mean: channelSum(N, C, HW, ['x'], [], (at) => [`s += x[${at}];`], `return s / ${m};`),
+    /** σ²[c]: biased variance, two-pass (Σ(x − μ)²) so large means do not cancel precision away. */
+    variance: channelSum(N, C, HW, ['x', 'mean'], ['const mu = mean[this.thread.x];'], (at) => [`const d = x[${at}] - mu;`, 's += d * d;'], `return s / ${m};`),
+    /** dβ[c] = Σ dy. */
+    gradBeta: channelSum(N, C, HW, ['dy'], [], (at) => [`s += dy[${at}];`], 'return s;'),
+    /** dγ[c] = Σ dy·x̂, x̂ = (x − μ)/√(σ² + ε). */
+    gradGamma: channelSum(N, C, HW, ['dy', 'x', 'mean', 'variance'], ['const mu = mean[this.thread.x];'], (at) => [`s += dy[${at}] * (x[${at}] - mu);`], 'return s / Math.sqrt(variance[this.thread.x] + this.constants.eps);'),
+  };
 }
 
 /**
  * The per-element kernels, generated (conv-codegen.ts): the element's channel comes from an
  * exact decode, on webasm's grid from y (uniform across lanes: γ, μ, σ² reads are splats).
  */
-function elementKernels(grid: boolean, N: number, C: number, HW: number) {
+function elementKernels(a: Addressing, N: number, C: number, HW: number) {
   const shape: [[string, number][], [string, number][]] = [[['p', HW]], [['c', C], ['n', N]]];
   const invStd = 'const invStd = 1 / Math.sqrt(variance[c] + this.constants.eps);';
+  const grid = a.grid === true;
   return {
     /** y = γ·(x − μ)/√(σ² + ε) + β, with μ, σ² the batch or the running statistics. */
-    normalise: elementwise(grid, ...shape, ['x', 'mean', 'variance', 'gamma', 'beta'], [invStd, 'return gamma[c] * (x[i] - mean[c]) * invStd + beta[c];']),
+    normalise: elementwise(grid, ...shape, ['x', 'mean', 'variance', 'gamma', 'beta'], ({ I }) => [invStd, `return gamma[c] * (x[${I}] - mean[c]) * invStd + beta[c];`], a),
     /** Training: dx = γ/(σ·m) · (m·dy − dβ − x̂·dγ). */
-    gradTraining: elementwise(grid, ...shape, ['dy', 'x', 'mean', 'variance', 'gamma', 'dBeta', 'dGamma'], [
+    gradTraining: elementwise(grid, ...shape, ['dy', 'x', 'mean', 'variance', 'gamma', 'dBeta', 'dGamma'], ({ I }) => [
       invStd,
-      'const xhat = (x[i] - mean[c]) * invStd;',
-      `return gamma[c] * invStd / ${N * HW} * (${N * HW} * dy[i] - dBeta[c] - xhat * dGamma[c]);`,
-    ]),
+      `const xhat = (x[${I}] - mean[c]) * invStd;`,
+      `return gamma[c] * invStd / ${N * HW} * (${N * HW} * dy[${I}] - dBeta[c] - xhat * dGamma[c]);`,
+    ], a),
     /** Inference: the statistics are constants, so dx = γ·dy/√(σ² + ε). */
-    gradInference: elementwise(grid, ...shape, ['dy', 'variance', 'gamma'], [invStd, 'return gamma[c] * dy[i] * invStd;']),
+    gradInference: elementwise(grid, ...shape, ['dy', 'variance', 'gamma'], ({ I }) => [invStd, `return gamma[c] * dy[${I}] * invStd;`], a),
   };
 }
 
@@ -136,14 +117,18 @@ export const BatchNorm: LayerSpec<BatchNormParams> = {
     const HW = s.length === 3 ? s[1] * s[2] : 1;
     const m = ctx.batch * HW;
     const k: BnConsts = { N: ctx.batch, C, HW, momentum: p.momentum, eps: p.epsilon, unbias: m > 1 ? m / (m - 1) : 1 };
-    const mean = ctx.kernel(channelMean, C, k);
-    const variance = ctx.kernel(channelVariance, C, k);
-    const el = elementKernels(ctx.grid === true, ctx.batch, C, HW);
+    // webasm: its fast grid; elsewhere i32 offsets. Not yet `exactIndex`: past 2^24 values a check
+    // (1,025 × 128 × 128, batch 2) gave one wrong element on webgpu and f32 sums drift, so limits.ts
+    // still refuses BatchNorm tensors over 2^24.
+    const el = elementKernels(ctx.grid === true ? { grid: true } : { exact: true }, ctx.batch, C, HW);
+    const ch = channelKernels(ctx.batch, C, HW);
+    const mean = ctx.kernel(ch.mean, C, k);
+    const variance = ctx.kernel(ch.variance, C, k);
     const norm = ctx.kernel(el.normalise.source, el.normalise.size, k);
     const runMean = ctx.kernel(updateRunningMean, C, k);
     const runVar = ctx.kernel(updateRunningVar, C, k);
-    const dBeta = ctx.kernel(gradBeta, C, k);
-    const dGamma = ctx.kernel(gradGamma, C, k);
+    const dBeta = ctx.kernel(ch.gradBeta, C, k);
+    const dGamma = ctx.kernel(ch.gradGamma, C, k);
     const dxTrain = ctx.kernel(el.gradTraining.source, el.gradTraining.size, k);
     const dxInfer = ctx.kernel(el.gradInference.source, el.gradInference.size, k);
     return {
