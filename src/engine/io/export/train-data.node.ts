@@ -22,13 +22,20 @@ export async function trainData(project: Project, projectPath: string, plan: Exp
   const n = ds.train.length;
   // byte images (MNIST digits) go back to bytes: train.py divides by 255 as Convas did
   const bytes = ds.rawScale === 255;
-  // read and written a slice at a time: an ImageNet-sized Shapes set is gigabytes
-  async function* slices(part: 'x' | 'y'): AsyncGenerator<Uint8Array> {
+  // read and written a slice at a time (an ImageNet-sized Shapes set is gigabytes); the targets,
+  // small, are kept from the images' pass so the samples are drawn once
+  const targets: Uint8Array[] | Float32Array[] = [];
+  async function* images(): AsyncGenerator<Uint8Array> {
+    targets.length = 0;
     for (let start = 0; start < n; start += SLICE) {
       const r = await ds.train.read(start, Math.min(SLICE, n - start));
-      if (part === 'y') yield idxBody(ds.classes ? Uint8Array.from(r.y) : r.y);
-      else yield idxBody(bytes ? Uint8Array.from(r.x, (v) => Math.round(v * 255)) : r.x);
+      (targets as (Uint8Array | Float32Array)[]).push(ds.classes ? Uint8Array.from(r.y) : r.y);
+      yield idxBody(bytes ? Uint8Array.from(r.x, (v) => Math.round(v * 255)) : r.x);
     }
+  }
+  async function* labels(): AsyncGenerator<Uint8Array> {
+    if (targets.length * SLICE < n) for await (const _ of images()) void _;
+    for (const t of targets) yield idxBody(t);
   }
   const yShape = ds.classes ? [n] : [n, ...ds.targetShape];
   return {
@@ -36,11 +43,11 @@ export async function trainData(project: Project, projectPath: string, plan: Exp
     files: [
       streamed('data/train-images.idx', async function* () {
         yield idxHeader([n, ...ds.inputShape], !bytes);
-        yield* slices('x');
+        yield* images();
       }),
       streamed('data/train-labels.idx', async function* () {
         yield idxHeader(yShape, !ds.classes);
-        yield* slices('y');
+        yield* labels();
       }),
     ],
   };
