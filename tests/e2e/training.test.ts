@@ -47,13 +47,16 @@ function runConvas(args: string[]): Promise<{ code: number | null; stdout: strin
   });
 }
 
-/** The validation samples exactly as the worker feeds them (same data, seed and normalisation). */
+/**
+ * The validation samples the worker picks (same data, seed and split), in the data's own units
+ * (pixels in [0, 1]): `convas infer` applies the run's preprocessing, stored with the weights.
+ */
 async function validationInputs(indices: number[]): Promise<{ shape: number[]; data: number[] }> {
   const preset = JSON.parse(readFileSync(PRESET, 'utf8'));
   const t = preset.training;
   // ten shapes: the Train tab matches Shapes' classes to the Softmax's 10 outputs
   const dataset = await openBuiltinDataset({ kind: 'shapes', samples: SAMPLES, testSamples: TEST_SAMPLES, classes: 10 }, { inputShape: [1, 28, 28], seed: t.seed ?? 1 });
-  const pipeline = await DataPipeline.create(dataset, { batch: t.batchSize, seed: t.seed ?? 1, valFraction: 0.1, normalize: t.dataset.normalize, shuffle: true });
+  const pipeline = await DataPipeline.create(dataset, { batch: t.batchSize, seed: t.seed ?? 1, valFraction: 0.1, normalize: 'unit', shuffle: true });
   const data: number[] = [];
   for (const i of indices) data.push(...(await pipeline.sample('validation', i)).x);
   return { shape: [indices.length, 1, 28, 28], data };
