@@ -1,7 +1,7 @@
 /**
  * electron-vite: builds main (ESM), the sandboxed preload (CommonJS: a sandboxed preload cannot
  * be an ES module) and the renderer (the same React app the browser build serves).
- * The training worker (the engine's node-host.ts) and the data-preview worker are further main
+ * The training worker (the engine's node-host.node.ts) and the data-preview worker are further main
  * entries, each spawned by main as an Electron utilityProcess. Nothing that carries gpu.js
  * kernels is minified: gpu.js compiles a kernel from its source text, and a minifier's renamed
  * variables break that.
@@ -19,7 +19,7 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
-          'training-worker': resolve(import.meta.dirname, 'src/engine/worker/node-host.ts'),
+          'training-worker': resolve(import.meta.dirname, 'src/engine/worker/node-host.node.ts'),
           // describes data folders for the panel in a utility process (main decodes no data)
           'preview-worker': resolve(import.meta.dirname, 'src/main/preview-worker.ts'),
         },

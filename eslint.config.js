@@ -11,11 +11,16 @@ const ENGINE_PATTERNS = [
 ];
 
 /** What loads gpu.js: only the training worker, the CLI's kernel-running commands and tests may. */
+/** Node's built-ins: only in `*.node.ts` files, since the engine's other files also run in the browser. */
+const NODE_FREE_PATTERNS = [
+  { group: ['node:*'], message: 'node: built-ins only in src/engine/**/*.node.ts (imported as ./x.node.js): this file also runs in the browser.' },
+];
+
 const GPU_FREE_PATTERNS = [
   { group: ['gpu.js', 'gpu.js/*'], message: 'gpu.js runs only in the training worker, the CLI and tests: import names from src/engine/io/settings.ts.' },
-  { group: ['**/backend/device', '**/backend/device.js', '**/backend/node', '**/backend/node.js'], message: 'backend/device loads gpu.js: import names from src/engine/io/settings.ts.' },
+  { group: ['**/backend/device', '**/backend/device.js', '**/backend/device.node', '**/backend/device.node.js'], message: 'backend/device loads gpu.js: import names from src/engine/io/settings.ts.' },
   {
-    group: ['**/train/network', '**/train/network.js', '**/train/optimizers', '**/train/optimizers.js', '**/train/session', '**/train/session.js', '**/train/layer-harness', '**/train/layer-harness.js'],
+    group: ['**/train/network', '**/train/network.js', '**/train/optimizers', '**/train/optimizers.js', '**/worker/session', '**/worker/session.js', '**/train/layer-harness', '**/train/layer-harness.js'],
     message: 'training code compiles gpu.js kernels: not from here.',
   },
 ];
@@ -69,8 +74,25 @@ export default tseslint.config(
     },
   },
   {
+    // Node's built-ins only in files that say so: the engine's other files also run in the browser.
+    files: ['src/engine/**/*.ts'],
+    ignores: ['src/engine/**/*.node.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...ENGINE_PATTERNS, ...NODE_FREE_PATTERNS] },
+      ],
+    },
+  },
+  {
     // The engine's gpu-free floors: graph, layers' shape rules, shapes, formats.
     files: ['src/engine/graph/**/*.ts', 'src/engine/layers/**/*.ts', 'src/engine/shapes/**/*.ts', 'src/engine/io/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...ENGINE_PATTERNS, ...GPU_FREE_PATTERNS] }] },
+  },
+  {
+    // … and those floors' browser files, which get both rules (a later block replaces a rule's options).
+    files: ['src/engine/graph/**/*.ts', 'src/engine/layers/**/*.ts', 'src/engine/shapes/**/*.ts', 'src/engine/io/**/*.ts'],
+    ignores: ['src/engine/**/*.node.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...ENGINE_PATTERNS, ...GPU_FREE_PATTERNS, ...NODE_FREE_PATTERNS] }] },
   },
 );

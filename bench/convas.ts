@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Device } from '../src/engine/backend/device';
-import { createNodeDevice } from '../src/engine/backend/node';
+import { createNodeDevice } from '../src/engine/backend/device.node.js';
 import { size } from '../src/engine/layers/spec';
 import { inferShapes } from '../src/engine/shapes/inferShapes';
 import { maxChunkSteps, stateBytes } from '../src/engine/train/chunking';

@@ -8,7 +8,7 @@
  * kernel, so it cannot train a CNN (see `TFJS_WASM_NOTE`).
  */
 import type * as TF from '@tensorflow/tfjs';
-import { installNodeWebGPU } from '../src/engine/backend/node';
+import { installNodeWebGPU } from '../src/engine/backend/device.node.js';
 import type { Graph } from '../src/engine/graph/types';
 import { Rng } from '../src/engine/util/rng';
 import { toMeasurement, type EngineSession, type Protocol } from './measure';

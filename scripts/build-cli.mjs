@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Build the `convas` command to plain JavaScript, so that it starts without transpiling
- * TypeScript: src/cli/index.ts and the training worker it forks (src/engine/worker/node-host.ts)
+ * TypeScript: src/cli/index.ts and the training worker it forks (src/engine/worker/node-host.node.ts)
  * are bundled by esbuild into out/cli/<build>/convas.mjs and training-worker.mjs. Packages stay
  * in node_modules (imported as they are); commands are split into chunks that load on demand, so
  * only the commands that run kernels load gpu.js.
@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'out/cli');
-const ENTRIES = { convas: 'src/cli/index.ts', 'training-worker': 'src/engine/worker/node-host.ts' };
+const ENTRIES = { convas: 'src/cli/index.ts', 'training-worker': 'src/engine/worker/node-host.node.ts' };
 
 /**
  * Packages stay external, imported by the name the source uses — unless Node's ESM resolver

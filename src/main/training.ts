@@ -1,5 +1,5 @@
 /**
- * Training workers: one Electron utilityProcess per run, running the engine's node-host.ts
+ * Training workers: one Electron utilityProcess per run, running the engine's node-host.node.ts
  * (built to out/main/training-worker.js). Main hands each worker its start command and relays
  * every message to the window that started it, tagged with the run id; when the process ends
  * the window hears why (a crash never takes the window down). Messages are not parsed here:

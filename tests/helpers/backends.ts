@@ -1,5 +1,5 @@
 /** The gpu.js backends every engine test runs on here (webgpu through Dawn + SwiftShader). */
-import { createNodeDevice } from '../../src/engine/backend/node';
+import { createNodeDevice } from '../../src/engine/backend/device.node.js';
 import type { BackendName, Device } from '../../src/engine/backend/device';
 
 export const TEST_BACKENDS: BackendName[] = (process.env.CONVAS_TEST_BACKENDS?.split(',') as BackendName[]) ?? ['cpu', 'webasm', 'webgpu'];

@@ -63,7 +63,7 @@ describe('the built convas CLI', () => {
   it('build.json names the build and every source file it was made from', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'out/cli/build.json'), 'utf8')) as { dir: string; inputs: string[] };
     expect(manifest.inputs).toContain('src/cli/index.ts');
-    expect(manifest.inputs).toContain('src/engine/worker/node-host.ts');
+    expect(manifest.inputs).toContain('src/engine/worker/node-host.node.ts');
     expect(manifest.inputs).toContain('package.json');
     const bundle = readFileSync(join(ROOT, 'out/cli', manifest.dir, 'convas.mjs'), 'utf8');
     expect(bundle).not.toMatch(/from "gpu\.js"/); // only command chunks import it

@@ -3,10 +3,10 @@
  * memory and travel in the checkpoint event, and a run resumes from those bytes exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { createNodeDevice } from '../../src/engine/backend/node';
+import { createNodeDevice } from '../../src/engine/backend/device.node.js';
 import { openBuiltinDataset } from '../../src/engine/data/ref';
 import { memoryCheckpointStore } from '../../src/engine/train/checkpoint';
-import { TrainingSession } from '../../src/engine/train/session';
+import { TrainingSession } from '../../src/engine/worker/session';
 import type { EventOf, WorkerEvent } from '../../src/engine/worker/protocol';
 import { sameTensors, startSmall } from './worker-helpers';
 

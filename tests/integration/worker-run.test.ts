@@ -138,7 +138,7 @@ describe('training worker', () => {
   it("speaks through Electron's process.parentPort when there is one", async () => {
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
     const shim = new URL('./worker-parentport-shim.ts', import.meta.url).href;
-    const entry = fileURLToPath(new URL('../../src/engine/worker/node-host.ts', import.meta.url));
+    const entry = fileURLToPath(new URL('../../src/engine/worker/node-host.node.ts', import.meta.url));
     const child = fork(entry, [], { execArgv: ['--import', tsx, '--import', shim], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const reply = new Promise<{ viaParentPort: boolean; message: { type: string; message: string } }>((resolve) => child.once('message', resolve as never));
     child.send({ v: 1, type: 'getWeights', requestId: 7 });

@@ -1,5 +1,5 @@
 /**
- * Which Vulkan drivers Dawn sees in Node (backend/node.ts) and how an adapter is named
+ * Which Vulkan drivers Dawn sees in Node (backend/device.node.ts) and how an adapter is named
  * (backend/device.ts): a real GPU must never be passed over for SwiftShader.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeAdapter } from '../../src/engine/backend/device';
-import { SWIFTSHADER_ICD, systemVulkanDrivers, vulkanDriverEnv } from '../../src/engine/backend/node';
+import { SWIFTSHADER_ICD, systemVulkanDrivers, vulkanDriverEnv } from '../../src/engine/backend/device.node.js';
 
 const NVIDIA = '/usr/share/vulkan/icd.d/nvidia_icd.json';
 const LAVAPIPE = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json';

@@ -4,10 +4,10 @@
  * clicked cell's samples can be fetched and drawn).
  */
 import { describe, expect, it } from 'vitest';
-import { createNodeDevice } from '../../src/engine/backend/node';
+import { createNodeDevice } from '../../src/engine/backend/device.node.js';
 import { openBuiltinDataset } from '../../src/engine/data/ref';
 import { memoryCheckpointStore } from '../../src/engine/train/checkpoint';
-import { TrainingSession } from '../../src/engine/train/session';
+import { TrainingSession } from '../../src/engine/worker/session';
 import { argmax, confusionFrom } from '../../src/engine/visuals/confusion';
 import type { EventOf, WorkerEvent } from '../../src/engine/worker/protocol';
 import { startSmall } from '../integration/worker-helpers';

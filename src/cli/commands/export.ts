@@ -5,7 +5,7 @@
  * check is an error (exit 1), never a silent success.
  */
 import { BackendUnavailableError, type BackendName, type Device } from '../../engine/backend/device';
-import { createNodeDevice } from '../../engine/backend/node';
+import { createNodeDevice } from '../../engine/backend/device.node.js';
 import { FormatError } from '../../engine/io/errors';
 import { EXPORT_FORMATS, ExportError, exportPlan, type ExportFormat, type ExportPlan } from '../../engine/io/export/plan';
 import { TARGETS } from '../../engine/io/export/targets.node.js';

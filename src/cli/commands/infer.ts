@@ -6,7 +6,7 @@
  * training run recorded with the weights is applied first, so the answers are the trained ones.
  */
 import { BackendUnavailableError, type BackendName, type Device } from '../../engine/backend/device';
-import { createNodeDevice } from '../../engine/backend/node';
+import { createNodeDevice } from '../../engine/backend/device.node.js';
 import { formatShape } from '../../engine/graph/types';
 import { FormatError } from '../../engine/io/errors';
 import { applyPreprocessing, type Preprocessing } from '../../engine/data/preprocessing';

@@ -57,13 +57,13 @@ interface Waiter {
 }
 
 /**
- * The worker entry: node-host.ts beside this file when running from the sources (through tsx),
+ * The worker entry: node-host.node.ts beside this file when running from the sources (through tsx),
  * or training-worker.mjs beside the bundle when this module is part of the built CLI
  * (scripts/build-cli.mjs puts entries and chunks in one folder).
  */
 function defaultEntry(): string {
   const fromSources = import.meta.url.endsWith('.ts');
-  return fileURLToPath(new URL(fromSources ? './node-host.ts' : './training-worker.mjs', import.meta.url));
+  return fileURLToPath(new URL(fromSources ? './node-host.node.ts' : './training-worker.mjs', import.meta.url));
 }
 
 function defaultExecArgv(entry: string): string[] {

@@ -4,11 +4,11 @@
  * channel of a `child_process.fork` child (the CLI, the tests). No electron import: Electron
  * provides `parentPort` on `process` itself.
  */
-import { createNodeDevice } from '../backend/node';
+import { createNodeDevice } from '../backend/device.node.js';
 import { openDataset } from '../data/open.node.js';
 import { fileCheckpointStore } from '../train/checkpoint-file.node.js';
 import { nodeMemoryLimit } from '../train/memory-limit.node.js';
-import { TrainingSession } from '../train/session';
+import { TrainingSession } from './session';
 import { errorEvent, type WorkerEvent } from './protocol';
 
 interface ParentPort {

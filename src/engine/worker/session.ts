@@ -32,7 +32,7 @@ import {
   type Hyperparameters,
   type ParsedCommand,
   type WorkerEvent,
-} from '../worker/protocol';
+} from './protocol';
 import {
   CheckpointError,
   decodeCheckpoint,
@@ -41,13 +41,13 @@ import {
   type CheckpointStore,
   type EpochAccumulator,
   type EpochMetricsRecord,
-} from './checkpoint';
-import { estimateTrainingMemory, judgeMemory, type MemoryLimit } from './memory-estimate';
-import { MetricsAccumulator } from './metrics';
-import { chunkSteps, maxChunkSteps, stateBytes } from './chunking';
-import { compileInference, compileTrainSteps, type Inference, type TrainSteps } from './network';
-import { compileSaliency, type SaliencyPlan } from './saliency';
-import { initWeights, tensorSlots, type WeightMap } from './weights';
+} from '../train/checkpoint';
+import { estimateTrainingMemory, judgeMemory, type MemoryLimit } from '../train/memory-estimate';
+import { MetricsAccumulator } from '../train/metrics';
+import { chunkSteps, maxChunkSteps, stateBytes } from '../train/chunking';
+import { compileInference, compileTrainSteps, type Inference, type TrainSteps } from '../train/network';
+import { compileSaliency, type SaliencyPlan } from '../train/saliency';
+import { initWeights, tensorSlots, type WeightMap } from '../train/weights';
 
 export interface SessionHost {
   post(e: WorkerEvent): void;

@@ -11,7 +11,7 @@ import { openBuiltinDataset } from '../data/ref';
 import { DatasetError } from '../data/types';
 import { memoryCheckpointStore } from '../train/checkpoint';
 import { browserMemoryLimit } from '../train/memory-estimate';
-import { TrainingSession } from '../train/session';
+import { TrainingSession } from './session';
 import type { WorkerEvent } from './protocol';
 
 /** The parts of DedicatedWorkerGlobalScope used here (the engine builds without DOM types). */
