@@ -26,7 +26,7 @@ import { useUi } from '../store/ui';
 import { ConnectionHint } from './ConnectionHint';
 import { LAYER_MIME } from './dnd';
 import { EmptyCanvas } from './EmptyCanvas';
-import { MIN_ZOOM, setFlowInstance, setLastPointer, showDocument } from './flowApi';
+import { MIN_ZOOM, refitIfStillFitted, setFlowInstance, setLastPointer, showDocument, stopKeepingFitted } from './flowApi';
 import { LayerEdgeView } from './LayerEdge';
 import { LayerNodeView } from './LayerNodeView';
 import { PreviewBar } from './preview/PreviewBar';
@@ -48,13 +48,16 @@ const defaultEdgeOptions: DefaultEdgeOptions = { type: 'layer' };
  */
 function onNodesChangeWithReflow(changes: NodeChange<LayerNode>[]): void {
   const editor = useEditor.getState();
+  if (changes.some((c) => c.type === 'select' || (c.type === 'position' && c.dragging))) stopKeepingFitted();
   editor.onNodesChange(changes);
   const resized = changes.filter((c) => c.type === 'dimensions' && c.dimensions).map((c) => (c as { id: string }).id);
   if (resized.length === 0) return;
   const boxes = useEditor.getState().nodes.map((n) => ({ id: n.id, x: n.position.x, y: n.position.y, width: n.measured?.width ?? 0, height: n.measured?.height ?? 0 }));
   const moved = reflowBelow(boxes, resized);
   const ids = Object.keys(moved);
-  if (ids.length) editor.onNodesChange(ids.map((id) => ({ type: 'position', id, position: moved[id] })));
+  if (ids.length === 0) return;
+  editor.onNodesChange(ids.map((id) => ({ type: 'position', id, position: moved[id] })));
+  refitIfStillFitted();
 }
 
 function FlowBridge() {
@@ -168,6 +171,10 @@ export function Canvas() {
         onNodeDragStop={() => useEditor.getState().endDrag()}
         onSelectionDragStart={() => useEditor.getState().beginDrag()}
         onSelectionDragStop={() => useEditor.getState().endDrag()}
+        onMoveStart={(e) => {
+          // a pan or zoom by the user (not a fitView): the view is theirs now
+          if (e) stopKeepingFitted();
+        }}
         onDragOver={onDragOver}
         onDrop={onDrop}
         colorMode={theme}

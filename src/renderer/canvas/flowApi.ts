@@ -42,12 +42,33 @@ export function zoomToFit(): void {
  */
 export function showDocument(): void {
   if (!instance || instance.getNodes().length === 0) return;
+  keepFitted = true;
   void instance.fitView({ padding: 0.08, duration: 250, maxZoom: 1.25, minZoom: MIN_ZOOM });
+}
+
+/**
+ * Blocks that grow after the document was shown (preview thumbnails arriving, measured taller
+ * than the layout assumed) push others down, out of the fitted view: fit it again, unless the
+ * user has since panned, zoomed or selected something (then the view is theirs).
+ */
+let keepFitted = false;
+let refit: ReturnType<typeof setTimeout> | null = null;
+export function stopKeepingFitted(): void {
+  keepFitted = false;
+}
+export function refitIfStillFitted(): void {
+  if (!keepFitted) return;
+  if (refit) clearTimeout(refit);
+  refit = setTimeout(() => {
+    refit = null;
+    if (keepFitted) showDocument();
+  }, 80);
 }
 
 export function focusNode(id: string): void {
   const node = instance?.getNode(id);
   if (!instance || !node) return;
+  keepFitted = false;
   const w = node.measured?.width ?? 224;
   const h = node.measured?.height ?? 112;
   void instance.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(instance.getZoom(), 0.9), duration: 250 });

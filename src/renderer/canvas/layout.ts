@@ -95,8 +95,9 @@ function bands(nodes: readonly SizedNode[], pos: Positions): Band[] {
 
 /**
  * Where to end each column: band indices after which a new column starts. Aims at `columns`
- * columns of equal height (re-aimed after each cut); each cut is moved, within the last 35 % of its column, to the
- * boundary the fewest wires cross (after a pool or an Add, not through a residual block).
+ * columns of equal height (re-aimed after each cut); each cut goes, among the boundaries at
+ * 65–110 % of that height, where the fewest wires cross (after a pool or an Add, not through a
+ * residual block).
  */
 function cutPoints(bs: readonly Band[], edges: readonly PortEdge[], bandOf: Map<string, number>, columns: number): number[] {
   const crossing = new Array<number>(bs.length).fill(0); // wires crossing the boundary after band i

@@ -4,7 +4,7 @@
  * is one, and to the canvas otherwise.
  */
 import type { MenuCommand, NativeEditAction } from '../../preload/contract';
-import { flow, lastPointerFlow, lastPointerScreen, zoomToFit } from '../canvas/flowApi';
+import { flow, lastPointerFlow, lastPointerScreen, stopKeepingFitted, zoomToFit } from '../canvas/flowApi';
 import { layoutGraph } from '../canvas/layout';
 import { platform } from '../platform';
 import * as files from '../project/actions';
@@ -99,6 +99,7 @@ export function run(command: AppCommand): void {
       return;
     case 'zoomToSelection': {
       const selected = editor.nodes.filter((n) => n.selected);
+      stopKeepingFitted();
       if (selected.length) void flow()?.fitView({ nodes: selected, padding: 0.4, duration: 250, maxZoom: 1.5 });
       else zoomToFit();
       return;
