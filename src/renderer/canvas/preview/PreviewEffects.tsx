@@ -51,7 +51,11 @@ export function PreviewEffects() {
 
   let wish: Wish | null = null;
   if (enabled && report.ok && !tooBig) {
-    if (trained) {
+    if (trained && (liveStatus === 'running' || liveStatus === 'starting')) {
+      // a running worker is not asked: its device runs the training steps, and a preview
+      // compiled and run between them would slow them (and a pause) down; paused or done, it is
+      wish = null;
+    } else if (trained) {
       wish = { key: `trained|${weightsVersion}|${sample}|${graphKey}`, run: () => requests.infer(sample), source: 'trained', graphKey };
     } else if (liveStatus === null || !['starting', 'running', 'paused'].includes(liveStatus)) {
       const data = withShapesOptions(picked ?? choiceFromProject(training.dataset, platform.training.systemData), {
@@ -78,6 +82,7 @@ export function PreviewEffects() {
       if (!enabled) closePreview();
       set({
         busy: false,
+        note: enabled && liveStatus !== null && ['starting', 'running'].includes(liveStatus) ? 'training: renewed when the run pauses or ends' : null,
         error: !enabled ? null : tooBig ? `Previews are off for networks over ${PREVIEW_MAX_FLOPS / 1e6} MFLOP per sample.` : !report.ok ? 'The network has errors: no preview.' : null,
       });
       return;
@@ -102,7 +107,7 @@ export function PreviewEffects() {
       });
     };
     f.queued = w;
-    if (usePreview.getState().error !== null) set({ error: null });
+    if (usePreview.getState().error !== null || usePreview.getState().note !== null) set({ error: null, note: null });
     if (f.timer) clearTimeout(f.timer);
     // edits wait for a quiet moment; moving weights are followed at a steady pace
     f.timer = setTimeout(
@@ -112,7 +117,7 @@ export function PreviewEffects() {
       },
       w.source === 'trained' ? Math.max(0, f.last + TRAINED_EVERY_MS - performance.now()) : DEBOUNCE_MS,
     );
-  }, [wishKey, enabled, tooBig, report.ok]);
+  }, [wishKey, enabled, tooBig, report.ok, liveStatus]);
 
   useEffect(() => () => closePreview(), []);
   return null;

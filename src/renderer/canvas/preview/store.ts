@@ -16,6 +16,8 @@ export interface PreviewState {
   graphKey: string | null;
   busy: boolean;
   error: string | null;
+  /** Why nothing is being renewed just now, when that is not a problem (a run is training). */
+  note: string | null;
   /** Counts answers, so a test (and a person) can see a preview was renewed. */
   version: number;
   set(patch: Partial<Omit<PreviewState, 'set'>>): void;
@@ -29,6 +31,7 @@ export const usePreview = create<PreviewState>((set) => ({
   graphKey: null,
   busy: false,
   error: null,
+  note: null,
   version: 0,
   set: (patch) => set(patch),
 }));
