@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildPresets } from '../../scripts/make-presets';
-import { COLUMN_GAP, estimateNodeSize, layoutSized, type PortEdge, type Positions, type SizedNode } from '../../src/renderer/canvas/layout';
+import { COLUMN_GAP, estimateNodeSize, layoutGraph, layoutSized, sizedNodes, type PortEdge, type Positions, type SizedNode } from '../../src/renderer/canvas/layout';
 
 const box = (n: SizedNode, p: Positions) => ({ x0: p[n.id].x, y0: p[n.id].y, x1: p[n.id].x + n.width, y1: p[n.id].y + n.height });
 
@@ -63,6 +63,22 @@ describe('auto-layout', () => {
     nodes[1].height = 260; // an error line and a preview thumbnail
     const p = await layoutSized(nodes, edges);
     expect(p.n2.y).toBeGreaterThanOrEqual(p.n1.y + 260);
+  });
+
+  it('uses the size React Flow measured, else an estimate from what the card shows', async () => {
+    const nodes = [
+      { id: 'conv', data: { type: 'Conv2D' }, measured: { width: 224, height: 300 } },
+      { id: 'relu', data: { type: 'ReLU' } },
+      { id: 'fc', data: { type: 'Dense' } },
+    ];
+    const sized = sizedNodes(nodes);
+    expect(sized[0].height).toBe(300);
+    expect(sized[1].height).toBeLessThan(sized[2].height); // no parameter line on a ReLU card
+    const p = await layoutGraph(nodes, [
+      { source: 'conv', target: 'relu', targetHandle: 'in-0' },
+      { source: 'relu', target: 'fc', targetHandle: 'in-0' },
+    ]);
+    expect(p.relu.y).toBeGreaterThanOrEqual(p.conv.y + 300);
   });
 
   it('keeps merge inputs left to right by port', async () => {
