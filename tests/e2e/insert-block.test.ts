@@ -58,6 +58,9 @@ describe('inserting a block', () => {
     await page.getByTestId('training-status').filter({ hasText: /Finished|Failed/ }).waitFor({ timeout: 150_000 });
     const failure = (await page.getByTestId('training-error').count()) > 0 ? await page.getByTestId('training-error').textContent() : '';
     expect(`${await page.getByTestId('training-status').textContent()} ${failure}`).toMatch(/^Finished/);
+    // the canvas's previews now show the trained weights, through the inserted block too
+    await page.getByTestId('preview-status').filter({ hasText: /^trained weights$/ }).waitFor({ timeout: 60_000 });
+    await expect(nodeById(page, 'res1_add').getByTestId('node-preview').getAttribute('data-source')).resolves.toBe('trained');
     expect(errors).toEqual([]);
     await context.close();
   }, 200_000);
