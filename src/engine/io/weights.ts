@@ -111,28 +111,57 @@ function throwProblems(problems: Problem[]): void {
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
+/** How a fit problem is worded for where the tensors come from (a file has shapes, a map lengths). */
+interface Wording<T> {
+  missing: string;
+  fits(t: T, slot: TensorSlot): boolean;
+  has(t: T, slot: TensorSlot): string;
+  extra: string;
+}
+
+const FILE_WORDING: Wording<{ shape: number[] }> = {
+  missing: 'missing from the file',
+  fits: (t, s) => sameShape(t.shape, s.shape),
+  has: (t, s) => `file has ${t.shape.join('×')}, graph needs ${s.shape.join('×')}`,
+  extra: 'in the file but not used by the graph',
+};
+
+const MAP_WORDING: Wording<Float32Array> = {
+  missing: 'missing',
+  fits: (t, s) => t.length === s.size,
+  has: (t, s) => `has ${t.length} values, graph needs ${s.shape.join('×')} = ${s.size}`,
+  extra: 'not a tensor of this graph',
+};
+
+/**
+ * The one rule for "these tensors fit the graph" (loading a file, saving, starting a run): every
+ * slot of the graph is there with its shape, and nothing else is. Every problem is collected.
+ */
+function fitProblems<T>(report: ShapeReport, tensors: Record<string, T | undefined>, wording: Wording<T>, doing: string): { slots: TensorSlot[]; problems: Problem[] } {
+  if (!report.ok) throw new FormatError(`cannot ${doing} a graph with errors: ${report.errors.map((e) => e.message).join('; ')}`);
+  const slots = tensorSlots(report);
+  const problems: Problem[] = [];
+  for (const slot of slots) {
+    const t = tensors[slot.key];
+    if (!t) problems.push({ key: slot.key, text: `${slot.key}: ${wording.missing} (graph needs ${slot.shape.join('×')})` });
+    else if (!wording.fits(t, slot)) problems.push({ key: slot.key, text: `${slot.key}: ${wording.has(t, slot)}` });
+  }
+  const wanted = new Set(slots.map((s) => s.key));
+  for (const key of Object.keys(tensors)) if (!wanted.has(key)) problems.push({ key, text: `${key}: ${wording.extra}` });
+  return { slots, problems };
+}
+
 /**
  * The tensors a graph needs, taken from a weights file: every problem is collected (missing,
  * extra, shape mismatch) and thrown together, each naming the tensor and both shapes.
  */
 export function matchWeights(report: ShapeReport, file: Pick<WeightsFile, 'tensors'>): WeightMap {
-  if (!report.ok) {
-    throw new FormatError(`cannot check weights against a graph with errors: ${report.errors.map((e) => e.message).join('; ')}`);
-  }
-  const problems: Problem[] = [];
+  const { slots, problems } = fitProblems(report, file.tensors, FILE_WORDING, 'check weights against');
   const out: WeightMap = {};
-  const slots = tensorSlots(report);
-  for (const { key, shape } of slots) {
-    const t = file.tensors[key];
-    if (!t) problems.push({ key, text: `${key}: missing from the file (graph needs ${shape.join('×')})` });
-    else if (!sameShape(t.shape, shape)) problems.push({ key, text: `${key}: file has ${t.shape.join('×')}, graph needs ${shape.join('×')}` });
-    else out[key] = t.data;
+  if (!problems.length) {
+    for (const { key } of slots) out[key] = file.tensors[key].data;
+    problems.push(...valueProblems(slots, out));
   }
-  const wanted = new Set(slots.map((s) => s.key));
-  for (const key of Object.keys(file.tensors)) {
-    if (!wanted.has(key)) problems.push({ key, text: `${key}: in the file but not used by the graph` });
-  }
-  if (!problems.length) problems.push(...valueProblems(slots, out));
   throwProblems(problems);
   return out;
 }
@@ -149,16 +178,7 @@ export interface WeightsJson {
 
 /** The graph's tensor slots, once `weights` is known to fill them exactly (every problem thrown together). */
 export function checkWeightsFit(report: ShapeReport, weights: WeightMap): TensorSlot[] {
-  if (!report.ok) throw new FormatError(`cannot save weights for a graph with errors: ${report.errors.map((e) => e.message).join('; ')}`);
-  const slots = tensorSlots(report);
-  const problems: Problem[] = [];
-  for (const { key, shape, size } of slots) {
-    const t = weights[key];
-    if (!t) problems.push({ key, text: `${key}: missing (graph needs ${shape.join('×')})` });
-    else if (t.length !== size) problems.push({ key, text: `${key}: has ${t.length} values, graph needs ${shape.join('×')} = ${size}` });
-  }
-  const wanted = new Set(slots.map((s) => s.key));
-  for (const key of Object.keys(weights)) if (!wanted.has(key)) problems.push({ key, text: `${key}: not a tensor of this graph` });
+  const { slots, problems } = fitProblems(report, weights, MAP_WORDING, 'save weights for');
   throwProblems(problems);
   return slots;
 }

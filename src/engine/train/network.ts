@@ -42,10 +42,13 @@ function withLayer<T>(n: { id: string; type: string }, make: () => T): T {
   }
 }
 
-/** Check the graph and compile every layer's kernels for a fixed batch size. */
-export function compileGraph(graph: Graph, device: Device, batch: number): CompiledGraph {
+/**
+ * Check the graph and compile every layer's kernels for a fixed batch size. `checked` is the
+ * graph's shape report when the caller has one already (the session infers shapes once a run).
+ */
+export function compileGraph(graph: Graph, device: Device, batch: number, checked?: ShapeReport): CompiledGraph {
   if (!Number.isInteger(batch) || batch < 1) throw new GraphError(`batch size must be a whole number ≥ 1, got ${batch}`);
-  const report = inferShapes(graph);
+  const report = checked ?? inferShapes(graph);
   if (!report.ok) {
     throw new GraphError(`the graph has errors: ${report.errors.map((e) => e.message).join('; ')}`, report.errors[0]?.node ?? null);
   }
@@ -206,11 +209,11 @@ const bytesOf = (arrays: Float32Array[]) => arrays.reduce((n, a) => n + a.byteLe
 export function compileTrainSteps(
   graph: Graph,
   device: Device,
-  options: { batch: number; optimizer: OptimizerConfig; steps: number; withGradients?: boolean },
+  options: { batch: number; optimizer: OptimizerConfig; steps: number; withGradients?: boolean; report?: ShapeReport },
 ): TrainSteps {
   const K = options.steps;
   if (!Number.isInteger(K) || K < 1) throw new Error(`steps per plan must be a whole number ≥ 1, got ${K}`);
-  const g = compileGraph(graph, device, options.batch);
+  const g = compileGraph(graph, device, options.batch, options.report);
   const out = g.output;
   if (!out) throw new GraphError('training needs an output layer (Softmax classifier or Regression) at the end of the graph');
   const slotNames = optimizerSlots(options.optimizer.name);
@@ -404,8 +407,8 @@ export interface Inference {
 }
 
 /** Compile an inference pass (BatchNorm on running statistics, Dropout off). */
-export function compileInference(graph: Graph, device: Device, options: { batch: number; allOutputs?: boolean }): Inference {
-  const g = compileGraph(graph, device, options.batch);
+export function compileInference(graph: Graph, device: Device, options: { batch: number; allOutputs?: boolean; report?: ShapeReport }): Inference {
+  const g = compileGraph(graph, device, options.batch, options.report);
   const last = g.report.nodes[g.report.nodes.length - 1];
   const wanted = options.allOutputs ? g.report.nodes.map((n) => n.id) : [(g.output ?? last).id];
   const plan = device.plan(1 + g.slots.length, (...a: unknown[]) => {
