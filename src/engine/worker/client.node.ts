@@ -182,7 +182,8 @@ export class WorkerClient {
   request(c: { type: 'evaluate' }): Promise<EventOf<'evaluation'>>;
   request(c: { type: 'infer'; x?: Float32Array; sample?: number }): Promise<EventOf<'inference'>>;
   request(c: { type: 'getWeights' }): Promise<EventOf<'weights'>>;
-  async request(c: { type: RequestType; x?: Float32Array; sample?: number }): Promise<ClientEvent> {
+  request(c: { type: 'saliency'; sample: number; classIndex?: number }): Promise<EventOf<'saliency'>>;
+  async request(c: { type: RequestType; x?: Float32Array; sample?: number; classIndex?: number }): Promise<ClientEvent> {
     return this.requests.open(c.type, (requestId) => this.send({ ...c, requestId } as OmitV<Command>));
   }
 
