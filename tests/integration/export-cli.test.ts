@@ -63,6 +63,18 @@ describe('convas export', () => {
     expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ running the \.keras file's config\.json and model\.weights\.h5 \(read back with h5wasm; Keras itself not run\): outputs of 2 samples of MNIST digits/);
   });
 
+  it('an export that cannot be checked (no Python with torch) is an error, never a silent success', async () => {
+    const out = join(dir, 'unchecked');
+    process.env.CONVAS_PYTHON = join(dir, 'no-python');
+    try {
+      const r = await runCli(exportArgs('pytorch', out));
+      expect(r.code).toBe(1);
+      expect(expectOneLine(r.stderr)).toMatch(/unchecked was written but could not be checked: checking a PyTorch export needs .*no-python with torch/);
+    } finally {
+      delete process.env.CONVAS_PYTHON;
+    }
+  });
+
   it('an existing --out is refused without --force, and replaced with it', async () => {
     const out = join(dir, 'exists.onnx');
     writeFileSync(out, 'keep me');

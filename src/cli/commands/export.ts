@@ -9,7 +9,7 @@ import { createNodeDevice } from '../../engine/backend/device.node.js';
 import { FormatError } from '../../engine/io/errors';
 import { EXPORT_FORMATS, ExportError, exportPlan, type ExportFormat, type ExportPlan } from '../../engine/io/export/plan';
 import { TARGETS } from '../../engine/io/export/targets.node.js';
-import { describeVerification } from '../../engine/io/export/verify';
+import { describeVerification, type Verification } from '../../engine/io/export/verify';
 import { verifyInputs } from '../../engine/io/export/verify-inputs.node.js';
 import { checkOutPath, writeArtifact } from '../../engine/io/export/write.node.js';
 import { applyPreprocessing } from '../../engine/data/preprocessing';
@@ -75,7 +75,13 @@ async function run(projectPath: string, opts: { weights?: string; format: Export
   const x = plan.preprocessing ? applyPreprocessing(plan.preprocessing, { shape: [VERIFY_BATCH, ...plan.input.outShape], data: raw }).data : raw;
   const reference = await convasOutputs(plan, x, opts.backend);
   const inputs = `${what}${plan.preprocessing ? ' (preprocessed as in training)' : ''}, Convas on ${reference.backend}`;
-  const v = await target.verify({ plan, out: opts.out, raw, x, batch: VERIFY_BATCH, reference: reference.output, inputs });
+  let v: Verification;
+  try {
+    v = await target.verify({ plan, out: opts.out, raw, x, batch: VERIFY_BATCH, reference: reference.output, inputs });
+  } catch (e) {
+    // written, but not checked: an error all the same (the files stay for inspection)
+    fail(`${opts.out} was written but could not be checked`, e);
+  }
   if (!v.ok) {
     io.err(`${opts.out}: ${describeVerification(v)}\n`);
     return EXIT.failed;

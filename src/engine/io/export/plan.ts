@@ -5,13 +5,11 @@
  * shapes or look at edges themselves.
  */
 import type { Preprocessing } from '../../data/preprocessing';
-import { GraphError } from '../../graph/errors';
 import type { Graph, Shape } from '../../graph/types';
 import { windowGeometry } from '../../layers/geometry';
 import type { Padding } from '../../layers/params';
 import { inferShapes, type ShapeReport } from '../../shapes/inferShapes';
 import { tensorSlots, type WeightMap } from '../../train/weights';
-import { FormatError } from '../errors';
 import { matchWeights, type WeightsFile } from '../weights';
 
 export const EXPORT_FORMATS = ['pytorch', 'onnx', 'tfjs', 'keras'] as const;
@@ -83,13 +81,6 @@ export function exportPlan(graph: Graph, weights: Pick<WeightsFile, 'tensors'> &
   return { nodes, input, output, report, graph, weights: map, preprocessing };
 }
 
-/** How many numbers the exported tensors hold. */
-export function tensorCount(plan: ExportPlan): number {
-  let n = 0;
-  for (const node of plan.nodes) for (const t of Object.values(node.tensors)) n += t.data.length;
-  return n;
-}
-
 export interface Pads {
   /** top, left, bottom, right — ONNX's order is [top, left, bottom, right]. */
   top: number;
@@ -105,12 +96,6 @@ export function windowPads(node: PlanNode, kernel: readonly [number, number], st
   const bottom = Math.max((g.oh - 1) * stride[0] + kernel[0] - H - g.pt, 0);
   const right = Math.max((g.ow - 1) * stride[1] + kernel[1] - W - g.pl, 0);
   return { top: g.pt, left: g.pl, bottom, right };
-}
-
-/** A FormatError from matching weights keeps its message; anything else passes through. */
-export function describeExportFailure(e: unknown): string {
-  if (e instanceof ExportError || e instanceof FormatError || e instanceof GraphError) return e.message;
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** NCHW per-sample shape → NHWC (channels-last targets); vectors stay as they are. */
