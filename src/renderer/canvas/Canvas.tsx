@@ -70,7 +70,7 @@ function FlowBridge() {
   // A newly opened document is shown whole once its nodes have been measured.
   useEffect(() => {
     if (loadCount === 0) return;
-    const t = setTimeout(showDocument, 60);
+    const t = setTimeout(() => showDocument(), 60);
     return () => clearTimeout(t);
   }, [loadCount]);
   return null;

@@ -40,10 +40,10 @@ export function zoomToFit(): void {
  * Show a freshly opened document whole, fitted to the canvas (VGG-16's 41 blocks included):
  * the shape of the network first; zoom in (or select blocks and press Shift+2) to read them.
  */
-export function showDocument(): void {
+export function showDocument(duration = 250): void {
   if (!instance || instance.getNodes().length === 0) return;
   keepFitted = true;
-  void instance.fitView({ padding: 0.08, duration: 250, maxZoom: 1.25, minZoom: MIN_ZOOM });
+  void instance.fitView({ padding: 0.08, duration, maxZoom: 1.25, minZoom: MIN_ZOOM });
 }
 
 /**
@@ -61,8 +61,8 @@ export function refitIfStillFitted(): void {
   if (refit) clearTimeout(refit);
   refit = setTimeout(() => {
     refit = null;
-    if (keepFitted) showDocument();
-  }, 80);
+    if (keepFitted) showDocument(0); // at once: blocks are already jumping as they grow
+  }, 30);
 }
 
 export function focusNode(id: string): void {
