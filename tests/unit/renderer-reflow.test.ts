@@ -37,4 +37,11 @@ describe('a wire going back up', () => {
     expect(x).toBeGreaterThanOrEqual(224 + 20);
     expect(x).toBeLessThanOrEqual(364 - 20);
   });
+
+  it('gives wires backing up the same gap lanes of their own, all clear of the nodes', () => {
+    const nodes = [rect('s', 0, 400), rect('mid1', 0, 200), rect('t', 364, 0), rect('mid2', 364, 200)];
+    const lanes = ['a', 'b', 'c', 'd', 'e', 'f'].map((source) => backRoute(nodes, { source, target: 't', sourceX: 112, sourceY: 480, targetX: 476, targetY: 0 }));
+    expect(new Set(lanes).size).toBeGreaterThan(1);
+    for (const x of lanes) expect(x >= 244 && x <= 344, String(x)).toBe(true);
+  });
 });

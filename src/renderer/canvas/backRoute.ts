@@ -37,8 +37,20 @@ export function backRoute(nodes: Iterable<NodeRect>, e: RouteEnds): number {
     blocks.push([x - CLEARANCE, x + w + CLEARANCE]);
   }
   const free = (x: number) => blocks.every(([a, b]) => x <= a || x >= b);
-  const candidates = [(e.sourceX + e.targetX) / 2, ...blocks.flatMap(([a, b]) => [a, b])].filter(free);
+  // a lane just left of a node (a) or just right of one (b), or halfway; `away` points into the gap
+  const candidates = [{ x: (e.sourceX + e.targetX) / 2, away: 1 }, ...blocks.flatMap(([a, b]) => [{ x: a, away: -1 }, { x: b, away: 1 }])].filter((c) => free(c.x));
   const cost = (x: number) => Math.abs(x - e.sourceX) + Math.abs(x - e.targetX);
   if (candidates.length === 0) return Math.max(e.sourceX, e.targetX) + 120;
-  return candidates.reduce((best, x) => (cost(x) < cost(best) ? x : best));
+  const best = candidates.reduce((p, c) => (cost(c.x) < cost(p.x) ? c : p));
+  // Several wires back up the same gap (DenseNet's concatenations) each get their own lane.
+  const spread = best.x + best.away * LANE_STEP * (hash(`${e.source}>${e.target}`) % LANES);
+  return free(spread) ? spread : best.x;
+}
+
+const LANE_STEP = 8;
+const LANES = 5;
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
+  return h;
 }
