@@ -5,10 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { createNodeDevice } from '../../src/engine/backend/device.node.js';
 import { openBuiltinDataset } from '../../src/engine/data/ref';
+import { parseGraph } from '../../src/engine/graph/validate';
+import { weightsToJson } from '../../src/engine/io/weights';
+import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import { memoryCheckpointStore } from '../../src/engine/train/checkpoint';
 import { TrainingSession } from '../../src/engine/worker/session';
 import type { EventOf, WorkerEvent } from '../../src/engine/worker/protocol';
-import { sameTensors, startSmall } from './worker-helpers';
+import { sameTensors, smallCnn, startSmall } from './worker-helpers';
 
 function session(onEvent: (e: WorkerEvent, s: TrainingSession) => void = () => undefined, now: () => number = () => performance.now()) {
   const events: WorkerEvent[] = [];
@@ -116,5 +119,22 @@ describe('training session with an in-memory checkpoint store (web host)', () =>
     x.s.handle(startSmall({}, { data: { kind: 'folder', path: '/data/mnist' } }));
     const e = (await x.done) as EventOf<'error'>;
     expect(e.message).toMatch(/data from a folder \(\/data\/mnist\) can only be read where there is a file system/);
+  });
+
+  it('refuses starting weights that do not fit the graph, in the words saving them would use (one rule, io/weights.ts)', async () => {
+    const weights = { 'conv.weight': new Float32Array(35), 'conv.bias': new Float32Array(4), 'fc.weight': new Float32Array(6 * 196), extra: new Float32Array(1) };
+    let saving = '';
+    try {
+      weightsToJson(inferShapes(parseGraph(smallCnn)), weights);
+    } catch (err) {
+      saving = (err as Error).message;
+    }
+    expect(saving).toMatch(/^3 problems with the weights: conv\.weight: has 35 values, graph needs 4×1×3×3 = 36; .*fc\.bias: missing .*extra: not a tensor of this graph/);
+    const x = session();
+    x.s.handle(startSmall({}, { weights }));
+    const e = (await x.done) as EventOf<'error'>;
+    expect(e.type).toBe('error');
+    expect(e.where.phase).toBe('start');
+    expect(e.message).toBe(`initial weights do not fit the graph: ${saving}`);
   });
 });
