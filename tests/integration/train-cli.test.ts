@@ -105,5 +105,5 @@ describe('convas train', () => {
     expect(r.code).toBe(0);
     expect(lines(r.out)[0]).toMatchObject({ type: 'ready', resumedFrom: { epoch: 2, step: (stop!.step as number) } });
     expect(JSON.parse(readFileSync(resumed, 'utf8')).tensors).toEqual(JSON.parse(readFileSync(whole, 'utf8')).tensors);
-  });
+  }, 300_000); // three CLI runs of the same training: about 40 s idle, over 100 s on a loaded 2-core machine
 });
