@@ -61,13 +61,9 @@ function Probabilities({ output, labels }: { output: LayerOutput; labels: readon
 }
 
 function NodePreviewInner({ id, shape, isOutput, labels }: { id: string; shape: readonly number[] | null; isOutput: boolean; labels: readonly string[] | null }) {
-  const enabled = usePreview((s) => s.enabled);
   const output = usePreview((s) => (s.enabled ? (s.outputs?.[id] ?? null) : null));
   const source = usePreview((s) => s.source);
-  if (!enabled) return null;
-  // the space is kept while a preview is on its way: a node that grew when it arrived would move
-  // the ones below it seconds after an edit, under the pointer
-  if (!output || !sameShape(output.shape, shape)) return <div className="node-preview is-empty" aria-hidden />;
+  if (!output || !sameShape(output.shape, shape)) return null;
   const kind = output.shape.length === 3 ? 'maps' : isOutput && output.data.length <= 32 ? 'probabilities' : 'strip';
   return (
     <div className="node-preview nodrag" data-testid="node-preview" data-kind={kind} data-source={source ?? ''} data-fingerprint={fingerprint(output.data)}>
