@@ -98,6 +98,8 @@ export interface Run {
   accum: EpochAccumulator;
   lastMetrics: EpochMetricsRecord | null;
   lastCheckpoint: SavedCheckpoint | null;
+  /** host.now() when this run last wrote a checkpoint (−∞ before it has). */
+  lastCheckpointAt: number;
   classifier: boolean;
   /** Set when the loop stopped on an error (divergence, bad data): no more checkpoints of it. */
   failed: boolean;
@@ -175,6 +177,7 @@ export async function openRun(cmd: StartCommand, host: SessionHost): Promise<Run
       accum: ckpt?.accum ?? freshAccum(),
       lastMetrics: ckpt?.lastMetrics ?? null,
       lastCheckpoint: ckpt && typeof cmd.checkpoint === 'string' ? { path: cmd.checkpoint, epoch: ckpt.epoch, step: ckpt.step } : null,
+      lastCheckpointAt: -Infinity,
       classifier: output.spec!.output!.targets === 'class',
       failed: false,
     };

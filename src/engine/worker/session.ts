@@ -14,12 +14,14 @@
  * stop, checkpoints and requests are taken. Any chunking gives the same weights bit for bit.
  *
  * This file is the message loop: commands in, the run's life (start, pause, stop, finish),
- * checkpoints and errors out. Opening a run is `run.ts`, an epoch and validation `epoch.ts`,
- * divergence `diagnosis.ts`, the evaluate/infer/saliency answers `requests.ts`.
+ * when checkpoints are taken, and errors out. Opening a run is `run.ts`, an epoch and validation
+ * `epoch.ts`, divergence `diagnosis.ts`, the evaluate/infer/saliency answers `requests.ts`,
+ * writing a checkpoint `checkpoint-write.ts`.
  */
 import { DatasetError } from '../data/types';
 import { GraphError } from '../graph/errors';
-import { CheckpointError, encodeCheckpointChunks } from '../train/checkpoint';
+import { CheckpointError } from '../train/checkpoint';
+import { autoCheckpoints, writeCheckpoint, type CheckpointReason } from './checkpoint-write';
 import { endEpoch, trainEpoch, type EpochContext } from './epoch';
 import { errorEvent, event, parseCommand, type ParsedCommand } from './protocol';
 import { evaluate, explain, infer } from './requests';
@@ -36,7 +38,6 @@ export class TrainingSession {
   private wake: (() => void) | null = null;
   /** One device user at a time: requests wait for the step in flight. */
   private deviceQueue: Promise<unknown> = Promise.resolve();
-  private lastCheckpointAt = -Infinity;
 
   constructor(private readonly host: SessionHost) {}
 
@@ -102,7 +103,6 @@ export class TrainingSession {
     this.pauseRequested = false;
     this.stopRequested = null;
     this.checkpointRequested = false;
-    this.lastCheckpointAt = -Infinity;
     try {
       this.disposeRun();
       this.run = await openRun(cmd, this.host);
@@ -170,7 +170,7 @@ export class TrainingSession {
       r.step = 0;
       r.accum = freshAccum();
       if (outcome === 'target-loss') return this.finish('target-loss');
-      const sinceLast = (this.host.now() - this.lastCheckpointAt) / 1000;
+      const sinceLast = (this.host.now() - r.lastCheckpointAt) / 1000;
       if (this.autoCheckpoints() && hyper.checkpointEachEpoch && r.epoch < hyper.epochs && sinceLast >= hyper.checkpointMinSeconds) {
         await this.checkpoint('epoch');
       }
@@ -222,45 +222,12 @@ export class TrainingSession {
 
   // ---- checkpoints -------------------------------------------------------------------------
 
-  /** Scheduled checkpoints need somewhere to go: a path, or a store that keeps them itself. */
   private autoCheckpoints(): boolean {
-    return this.run!.hyper.checkpointPath !== null || !this.host.store.durable;
+    return autoCheckpoints(this.run!, this.host);
   }
 
-  private async checkpoint(reason: 'interval' | 'epoch' | 'request' | 'stop'): Promise<void> {
-    const r = this.run!;
-    const chunks = encodeCheckpointChunks({
-      epoch: r.epoch,
-      step: r.step,
-      globalStep: r.globalStep,
-      rng: r.rng.getState(),
-      accum: { ...r.accum },
-      lastMetrics: r.lastMetrics,
-      normalization: r.pipeline.normalization,
-      run: { graph: r.graph, data: r.data, hyper: r.hyper, preprocessing: r.pipeline.preprocessing, ...(r.runArgs ? { args: r.runArgs } : {}) },
-      weights: r.weights,
-      optimizerState: r.optimizerState,
-    }, this.host.store.crc32);
-    let path: string;
-    try {
-      // the chunks alias the live tensors: written before training goes on
-      path = await this.host.store.write(r.hyper.checkpointPath, chunks);
-    } catch (e) {
-      throw new RunError((e as Error).message, 'checkpoint');
-    }
-    r.lastCheckpoint = { path, epoch: r.epoch, step: r.step };
-    this.lastCheckpointAt = this.host.now();
-    this.host.post(
-      event({
-        type: 'checkpoint',
-        path,
-        epoch: r.epoch + 1,
-        step: r.step,
-        globalStep: r.globalStep,
-        reason,
-        ...(this.host.store.durable ? {} : { bytes: await this.host.store.read(path) }),
-      }),
-    );
+  private checkpoint(reason: CheckpointReason): Promise<void> {
+    return writeCheckpoint(this.run!, this.host, reason);
   }
 
   private async writeRequestedCheckpoint(): Promise<void> {
