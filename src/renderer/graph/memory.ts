@@ -9,7 +9,7 @@ import type { ShapeReport } from '../../engine/shapes/inferShapes';
 import { browserMemoryLimit, estimateTrainingMemory, judgeMemory, type MemoryVerdict } from '../../engine/train/memory-estimate';
 
 /** The verdict for a graph without errors; null while it has some (its shapes are not all known). */
-export function statusMemory(report: ShapeReport, batch: number, optimizer: OptimizerName, nav: { deviceMemory?: number } | undefined = globalThis.navigator as { deviceMemory?: number } | undefined): MemoryVerdict | null {
+export function statusMemory(report: ShapeReport, batch: number, optimizer: OptimizerName, nav: { deviceMemory?: number } | undefined = (globalThis as { navigator?: { deviceMemory?: number } }).navigator): MemoryVerdict | null {
   if (!report.ok) return null;
   return judgeMemory(estimateTrainingMemory(report, { batch, optimizer }), browserMemoryLimit(nav));
 }
