@@ -81,7 +81,8 @@ describe('kernel-fit preset', () => {
       await settled(page);
       early = distanceOf((await distance.textContent())!);
       console.log(`paused in epoch ${pausedAt}: largest kernel difference ${early}`);
-      expect(early).toBeLessThan(2);
+      // a pause can land before the first step (the worker takes pauses between its step chunks)
+      expect(early).toBeLessThanOrEqual(2);
       await page.screenshot({ path: `${SCREENSHOTS}/visuals-kernel-fit-paused.png` });
       await page.getByTestId('tab-train').click();
       await page.getByTestId('training-resume').click();
