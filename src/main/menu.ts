@@ -45,7 +45,13 @@ export function buildMenuTemplate(opts: MenuOptions, actions: MenuActions): Menu
       command('Save &As…', 'saveAs', actions, 'CmdOrCtrl+Shift+S'),
       {
         label: '&Export',
-        submenu: [command('Graph (JSON)…', 'exportGraph', actions), command('Layer Summary (CSV)…', 'exportSummary', actions)],
+        submenu: [
+          command('Graph (JSON)…', 'exportGraph', actions),
+          command('Layer Summary (CSV)…', 'exportSummary', actions),
+          { type: 'separator' },
+          // Opens the Train tab's export control; without trained weights the renderer says why.
+          command('&Model (ONNX, PyTorch, TF.js, Keras)…', 'exportModel', actions, 'CmdOrCtrl+Shift+E'),
+        ],
       },
       { type: 'separator' },
       isMac ? { role: 'close' } : { role: 'quit', label: 'E&xit' },

@@ -94,6 +94,8 @@ export const MENU_COMMANDS = [
   'saveAs',
   'exportGraph',
   'exportSummary',
+  /** Open the Train tab's Export model control (ONNX, PyTorch, TF.js, Keras). */
+  'exportModel',
   'undo',
   'redo',
   'cut',

@@ -43,6 +43,17 @@ describe('buildMenuTemplate', () => {
     for (const [cmd] of actions.send.mock.calls) expect(MENU_COMMANDS).toContain(cmd);
   });
 
+  it('offers File → Export → Model…, which asks the renderer to open the export control', () => {
+    const sub = find(items(t, 'File'), 'Export')!.submenu as MenuItemConstructorOptions[];
+    expect(sub.map((i) => i.label?.replace(/&/g, '')).filter(Boolean)).toEqual(['Graph (JSON)…', 'Layer Summary (CSV)…', 'Model (ONNX, PyTorch, TF.js, Keras)…']);
+    const model = find(sub, 'Model (ONNX, PyTorch, TF.js, Keras)…')!;
+    expect(model.accelerator).toBe('CmdOrCtrl+Shift+E');
+    actions.send.mockClear();
+    click(model);
+    expect(actions.send).toHaveBeenCalledExactlyOnceWith('exportModel');
+    expect(MENU_COMMANDS).toContain('exportModel');
+  });
+
   it('lists recent projects and opens them by path', () => {
     const sub = find(items(t, 'File'), 'Open Recent')!.submenu as MenuItemConstructorOptions[];
     expect(sub[0].label).toBe('lenet');

@@ -61,10 +61,12 @@ describe('buildApi', () => {
     const off = api.onMenuCommand((...args) => got.push(args));
     t.emit(Events.menuCommand, 'save');
     t.emit(Events.menuCommand, 'rm -rf');
-    expect(got).toEqual([['save']]);
+    t.emit(Events.menuCommand, 'exportModel');
+    t.emit(Events.menuCommand, 'exportModelNow');
+    expect(got).toEqual([['save'], ['exportModel']]);
     off();
     t.emit(Events.menuCommand, 'undo');
-    expect(got).toHaveLength(1);
+    expect(got).toHaveLength(2);
   });
 
   it('passes recent paths and close requests through', () => {

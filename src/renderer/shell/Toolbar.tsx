@@ -5,6 +5,7 @@ import { useUi, type Panel } from '../store/ui';
 import { run, type AppCommand } from './commands';
 import { shortcutFor } from './shortcuts';
 import { InsideButton, PlaygroundButton } from '../visuals/ToolbarButtons';
+import { ExportModelButton } from '../export/ExportModelButton';
 
 function ToolButton({ icon, label, command, disabled, active, testId }: { icon: IconName; label: string; command: AppCommand; disabled?: boolean; active?: boolean; testId?: string }) {
   const keys = shortcutFor(command);
@@ -50,6 +51,7 @@ export function Toolbar() {
         <ToolButton icon="open" label="Open project" command="open" />
         <ToolButton icon="save" label="Save" command="save" />
         <ToolButton icon="grid" label="Presets" command="showGallery" />
+        <ExportModelButton />
       </div>
       <div className="toolbar-group">
         <ToolButton icon="undo" label="Undo" command="undo" disabled={!canUndo} />

@@ -6,6 +6,7 @@
 import type { MenuCommand, NativeEditAction } from '../../preload/contract';
 import { flow, lastPointerFlow, lastPointerScreen, stopKeepingFitted, zoomToFit } from '../canvas/flowApi';
 import { layoutGraph } from '../canvas/layout';
+import { openModelExport } from '../export/export-command';
 import { platform } from '../platform';
 import * as files from '../project/actions';
 import { copySelection, cutSelection, paste } from '../store/clipboard';
@@ -69,6 +70,9 @@ export function run(command: AppCommand): void {
       return;
     case 'exportSummary':
       void files.exportSummary();
+      return;
+    case 'exportModel':
+      openModelExport();
       return;
     case 'undo':
       editor.undo();

@@ -23,6 +23,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Mod+S', command: 'save', menu: true, label: 'Save' },
   { keys: 'Mod+Shift+S', command: 'saveAs', menu: true, label: 'Save as…' },
   { keys: 'Mod+Shift+N', command: 'showGallery', menu: true, label: 'Presets gallery' },
+  { keys: 'Mod+Shift+E', command: 'exportModel', menu: true, label: 'Export model…' },
   { keys: 'Mod+Z', command: 'undo', menu: true, label: 'Undo' },
   { keys: 'Mod+Shift+Z', command: 'redo', menu: true, label: 'Redo' },
   { keys: 'Mod+Y', command: 'redo', menu: true, label: 'Redo' },
@@ -77,7 +78,7 @@ export function shortcutFor(command: AppCommand): string | undefined {
 }
 
 /** Commands that still make sense while typing in a field (they are not text edits). */
-const GLOBAL_IN_FIELDS = new Set<AppCommand>(['save', 'saveAs', 'open', 'new', 'showGallery', 'toggleTheme', 'togglePalette', 'toggleInspector', 'toggleSummary', 'toggleMinimap', 'toggleWireShapes', 'autoLayout']);
+const GLOBAL_IN_FIELDS = new Set<AppCommand>(['save', 'saveAs', 'open', 'new', 'showGallery', 'exportModel', 'toggleTheme', 'togglePalette', 'toggleInspector', 'toggleSummary', 'toggleMinimap', 'toggleWireShapes', 'autoLayout']);
 
 export function handleKeyDown(e: KeyboardEvent): void {
   const combo = comboOf(e);
