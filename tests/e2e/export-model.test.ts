@@ -2,7 +2,9 @@
  * File → Export model in the browser build: after a short training run of the MNIST CNN preset,
  * each format downloads, and the app shows the check's figure — ONNX run by onnxruntime-web,
  * TF.js and the Keras file (its own config and HDF5 weights) run by TensorFlow.js in the page,
- * each against the run's worker within 1e-4; PyTorch says where it is checked instead.
+ * each against the run's worker within 1e-4; PyTorch says where it is checked instead. The
+ * command (toolbar button / Mod+Shift+E, File → Export → Model… on the desktop) is disabled with
+ * its reason until a run has trained, then opens the Train tab's export control.
  */
 import { statSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -27,6 +29,9 @@ describe('export model from the app', () => {
     await page.getByTestId('tool-showGallery').click();
     await page.locator('[data-testid="preset-card"][data-file="seed-mnist-cnn.convas.json"]').click();
     await page.getByTestId('gallery').waitFor({ state: 'detached' });
+    const command = page.getByTestId('tool-exportModel');
+    expect(await command.isDisabled()).toBe(true);
+    expect(await command.getAttribute('title')).toContain('needs trained weights');
     await page.getByTestId('tab-train').click();
     await page.getByTestId('training-source').selectOption('shapes');
     await page.getByTestId('training-shapes-samples').fill('256');
@@ -36,6 +41,19 @@ describe('export model from the app', () => {
     await page.getByTestId('training-fit-ok').waitFor();
     await page.getByTestId('training-train').click();
     await expect.poll(() => text(page, 'training-status'), { timeout: 90_000 }).toBe('Finished');
+
+    // the command opens the same export control from elsewhere in the app, format choice focused
+    const opensExport = async (issue: () => Promise<void>) => {
+      await page.getByTestId('tab-inspector').click();
+      await page.getByTestId('export-model').waitFor({ state: 'detached' });
+      await issue();
+      await page.getByTestId('export-model').waitFor();
+      expect(await page.getByTestId('tab-train').getAttribute('aria-selected')).toBe('true');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('export-model-format');
+    };
+    await expect.poll(() => command.isDisabled(), { timeout: 10_000 }).toBe(false);
+    await opensExport(() => command.click());
+    await opensExport(() => page.keyboard.press('Control+Shift+E'));
 
     for (const [format, name] of [['onnx', /\.onnx$/], ['tfjs', /-tfjs\.zip$/], ['keras', /\.keras$/], ['pytorch', /-pytorch\.zip$/]] as const) {
       await page.getByTestId('export-model-format').selectOption(format);
