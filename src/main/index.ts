@@ -46,9 +46,25 @@ function send(command: MenuCommand): void {
   focused()?.webContents.send(Events.menuCommand, command);
 }
 
+let menuRecent: readonly RecentFile[] = [];
+let menuExportable: boolean | undefined;
+
+/** Whether the focused window's run has trained weights (File → Export → Model… follows it). */
+function focusedExportable(): boolean | undefined {
+  const win = focused();
+  return win ? documents.get(win.id)?.modelExportable : undefined;
+}
+
+/** Rebuild only when what the menu shows for the focused window changed. */
+function refreshMenuForFocus(): void {
+  if (focusedExportable() !== menuExportable) rebuildMenu(menuRecent);
+}
+
 function rebuildMenu(list: readonly RecentFile[]): void {
+  menuRecent = list;
+  menuExportable = focusedExportable();
   const template = buildMenuTemplate(
-    { isMac: process.platform === 'darwin', appName: APP_NAME, recent: list, isDev: !app.isPackaged },
+    { isMac: process.platform === 'darwin', appName: APP_NAME, recent: list, isDev: !app.isPackaged, modelExportable: menuExportable },
     {
       send,
       openRecent: (file) => focused()?.webContents.send(Events.openRecentRequested, file),
@@ -73,6 +89,7 @@ function start(): void {
     documents,
     appUrl: rendererUrl,
     onRecentChanged: rebuildMenu,
+    onDocumentState: refreshMenuForFocus,
     // another project in the window: the data folder picked for the old one is revoked
     onDocumentReplaced: (windowId) => grants.releaseWindow(windowId),
   });
@@ -85,6 +102,7 @@ function start(): void {
     appUrl: rendererUrl,
   });
   app.on('before-quit', () => training.closeAll());
+  app.on('browser-window-focus', refreshMenuForFocus);
 
   app.on('second-instance', () => {
     const win = focused();

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { Channels, PROJECT_EXTENSION, type OpenResult, type RecentFile, type SaveResult } from '../preload/contract';
+import { Channels, PROJECT_EXTENSION, type DocumentState, type OpenResult, type RecentFile, type SaveResult } from '../preload/contract';
 import type { DocumentRegistry } from './documents';
 import { windowTitle } from './documents';
 import { displayName, readBinaryFile, readTextFile, writeFileAtomic } from './files';
@@ -29,6 +29,8 @@ export interface IpcDeps {
    * what was granted for the old document (its data folder) is revoked.
    */
   onDocumentReplaced?(windowId: number): void;
+  /** Called after a window's document state arrives (to enable or disable menu items that follow it). */
+  onDocumentState?(windowId: number, state: DocumentState): void;
 }
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
@@ -155,6 +157,7 @@ export function createHandlers(deps: IpcDeps): Record<(typeof Channels)[keyof ty
       deps.documents.set(win.id, state);
       win.setTitle(windowTitle(state));
       win.setDocumentEdited(state.dirty);
+      deps.onDocumentState?.(win.id, state);
       if (state.path && (await mayUse(state.path))) win.setRepresentedFilename(state.path);
     },
 

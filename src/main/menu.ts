@@ -17,7 +17,11 @@ export interface MenuOptions {
   appName: string;
   recent: readonly RecentFile[];
   isDev: boolean;
+  /** The focused window has trained weights to export (File → Export → Model…); absent: enabled. */
+  modelExportable?: boolean;
 }
+
+const NO_TRAINED_WEIGHTS = 'Needs trained weights: train the network in the Train tab first';
 
 function command(label: string, cmd: MenuCommand, actions: MenuActions, accelerator?: string, extra: Partial<MenuItemConstructorOptions> = {}): MenuItemConstructorOptions {
   return { label, accelerator, click: () => actions.send(cmd), ...extra };
@@ -50,7 +54,7 @@ export function buildMenuTemplate(opts: MenuOptions, actions: MenuActions): Menu
           command('Layer Summary (CSV)…', 'exportSummary', actions),
           { type: 'separator' },
           // Opens the Train tab's export control; without trained weights the renderer says why.
-          command('&Model (ONNX, PyTorch, TF.js, Keras)…', 'exportModel', actions, 'CmdOrCtrl+Shift+E'),
+          command('&Model (ONNX, PyTorch, TF.js, Keras)…', 'exportModel', actions, 'CmdOrCtrl+Shift+E', opts.modelExportable === false ? { enabled: false, sublabel: NO_TRAINED_WEIGHTS, toolTip: NO_TRAINED_WEIGHTS } : {}),
         ],
       },
       { type: 'separator' },

@@ -44,6 +44,7 @@ export const DocumentStateSchema = z.strictObject({
   name: z.string().min(1).max(255),
   path: filePath.nullable(),
   dirty: z.boolean(),
+  modelExportable: z.boolean().optional(),
 }) satisfies z.ZodType<DocumentState>;
 
 export const NativeEditSchema = z.enum(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'delete']) satisfies z.ZodType<NativeEditAction>;

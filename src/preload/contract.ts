@@ -82,6 +82,8 @@ export interface DocumentState {
   name: string;
   path: string | null;
   dirty: boolean;
+  /** A run has trained weights to export: enables File → Export → Model… (absent: left enabled, the renderer explains). */
+  modelExportable?: boolean;
 }
 
 export type NativeEditAction = 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'selectAll' | 'delete';

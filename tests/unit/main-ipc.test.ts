@@ -40,6 +40,7 @@ beforeEach(() => {
     appUrl: () => APP_URL,
     onRecentChanged: vi.fn(),
     onDocumentReplaced: vi.fn(),
+    onDocumentState: vi.fn(),
   };
   handlers = createHandlers(deps);
 });
@@ -215,6 +216,14 @@ describe('recovery, window state, text edits', () => {
     await handlers[Channels.approveClose](event);
     expect(deps.documents.closeDecision(7)).toBe('close');
     expect(electron.window.close).toHaveBeenCalled();
+  });
+
+  it('passes whether the run has trained weights on to the menu, and refuses a malformed flag', async () => {
+    await handlers[Channels.setDocumentState](event, { name: 'lenet', path: null, dirty: false, modelExportable: true });
+    expect(deps.onDocumentState).toHaveBeenCalledWith(7, { name: 'lenet', path: null, dirty: false, modelExportable: true });
+    expect(deps.documents.get(7)?.modelExportable).toBe(true);
+    await expect(handlers[Channels.setDocumentState](event, { name: 'lenet', path: null, dirty: false, modelExportable: 'yes' })).rejects.toThrow(/window:document-state/);
+    expect(deps.onDocumentState).toHaveBeenCalledTimes(1);
   });
 
   it('runs text edits on the sender and refuses unknown ones', async () => {

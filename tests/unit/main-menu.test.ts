@@ -54,6 +54,19 @@ describe('buildMenuTemplate', () => {
     expect(MENU_COMMANDS).toContain('exportModel');
   });
 
+  it('disables File → Export → Model… with its reason while the focused window has no trained weights', () => {
+    const model = (exportable: boolean | undefined) => {
+      const tpl = buildMenuTemplate({ isMac: false, appName: 'Convas', recent: [], isDev: false, modelExportable: exportable }, actions);
+      return find(find(items(tpl, 'File'), 'Export')!.submenu as MenuItemConstructorOptions[], 'Model (ONNX, PyTorch, TF.js, Keras)…')!;
+    };
+    expect(model(false).enabled).toBe(false);
+    expect(model(false).sublabel).toMatch(/trained weights.*Train tab/);
+    expect(model(false).toolTip).toMatch(/trained weights/);
+    expect(model(true).enabled).not.toBe(false);
+    expect(model(true).sublabel).toBeUndefined();
+    expect(model(undefined).enabled).not.toBe(false);
+  });
+
   it('lists recent projects and opens them by path', () => {
     const sub = find(items(t, 'File'), 'Open Recent')!.submenu as MenuItemConstructorOptions[];
     expect(sub[0].label).toBe('lenet');

@@ -7,7 +7,9 @@ import { useEffect } from 'react';
 import { platform } from '../platform';
 import { currentText, openDroppedFile, openRecent, save } from '../project/actions';
 import { selectDirty, useEditor } from '../store/editor';
+import { currentExportBlocker } from '../export/export-command';
 import { useUi } from '../store/ui';
+import { useTraining } from '../training/store';
 import { run } from './commands';
 import { handleKeyDown } from './shortcuts';
 
@@ -55,12 +57,12 @@ export function useAppEffects(): void {
     };
   }, []);
 
-  // Window title and unsaved marker follow the document.
+  // Window title and unsaved marker follow the document; File → Export → Model… follows the run.
   useEffect(() => {
     let last = '';
     const sync = () => {
       const s = useEditor.getState();
-      const state = { name: s.meta.name, path: s.meta.path, dirty: selectDirty(s) };
+      const state = { name: s.meta.name, path: s.meta.path, dirty: selectDirty(s), modelExportable: currentExportBlocker() === null };
       const key = JSON.stringify(state);
       if (key !== last) {
         last = key;
@@ -68,7 +70,12 @@ export function useAppEffects(): void {
       }
     };
     sync();
-    return useEditor.subscribe(sync);
+    const offEditor = useEditor.subscribe(sync);
+    const offTraining = useTraining.subscribe(sync);
+    return () => {
+      offEditor();
+      offTraining();
+    };
   }, []);
 
   // Recovery: offer what the last session left, then keep a fresh copy while work is unsaved.
