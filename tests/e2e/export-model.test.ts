@@ -20,6 +20,9 @@ afterAll(async () => {
   await s?.close();
 });
 
+/** The page's document, as far as this test reads it inside page.evaluate (the e2e tsconfig has no DOM types). */
+declare const document: { activeElement: { getAttribute(name: string): string | null } | null };
+
 const text = async (page: Page, id: string) => ((await page.getByTestId(id).textContent()) ?? '').trim();
 
 describe('export model from the app', () => {
