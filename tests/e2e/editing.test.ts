@@ -31,6 +31,24 @@ async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
   return { x: box.x + box.width - 260, y: box.y + 160 };
 }
 
+/** A point of the canvas where no block, wire or panel is: the pane itself is under it. */
+async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: number }> {
+  const box = (await page.getByTestId('canvas').boundingBox())!;
+  const found = await page.evaluate((b) => {
+    const doc = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { classList: { contains(c: string): boolean } } | null } }).document;
+    for (let fy = 0.85; fy >= 0.15; fy -= 0.05) {
+      for (let fx = 0.15; fx <= 0.85; fx += 0.05) {
+        const x = b.x + b.width * fx;
+        const y = b.y + b.height * fy;
+        if (doc.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+      }
+    }
+    return null;
+  }, box);
+  if (!found) throw new Error('no empty point on the canvas');
+  return found;
+}
+
 describe('editing', () => {
   it('copies and pastes a selection with its inner wires, deletes, and undoes', async () => {
     const { page, context, errors } = await newPage(s);
@@ -96,11 +114,23 @@ describe('editing', () => {
     await expect(page.getByTestId('quick-add').count()).resolves.toBe(0);
 
     // Drag a wire out of the input and let go on empty canvas: the new layer comes connected.
+    // Blocks grow when their output previews arrive and the view refits: wait until the input's
+    // port stays put, then drop where the canvas itself (no block) is under the pointer.
     const edges = await count(page, 'edge');
-    const from = (await outPort(page, 'input').boundingBox())!;
+    let from = (await outPort(page, 'input').boundingBox())!;
+    await expect
+      .poll(async () => {
+        await page.waitForTimeout(400);
+        const now = (await outPort(page, 'input').boundingBox())!;
+        const still = Math.abs(now.x - from.x) < 0.5 && Math.abs(now.y - from.y) < 0.5;
+        from = now;
+        return still;
+      }, { timeout: 30_000 })
+      .toBe(true);
+    const drop = await emptyCanvasPoint(page);
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();
-    await page.mouse.move(spot.x - 120, spot.y + 220, { steps: 10 });
+    await page.mouse.move(drop.x, drop.y, { steps: 10 });
     await page.mouse.up();
     await page.getByTestId('quick-add').waitFor();
     await page.keyboard.type('relu');

@@ -37,8 +37,9 @@ describe('presets gallery', () => {
     await page.getByTestId('tool-showGallery').click();
     await page.locator(`[data-testid="preset-card"][data-file="${preset.file}"]`).click();
     await page.getByTestId('gallery').waitFor({ state: 'detached' });
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(preset.json.graph.nodes.length);
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(preset.json.graph.edges.length);
+    // React Flow draws the wires a frame after the blocks: wait for both
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 30_000 }).toBe(preset.json.graph.nodes.length);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 30_000 }).toBe(preset.json.graph.edges.length);
     await expect(page.getByTestId('node-error').count()).resolves.toBe(0);
     await expect(page.getByTestId('status-errors').textContent()).resolves.toContain('No problems');
     await expect(page.getByTestId('status-params').textContent()).resolves.toBe(preset.expectedParams!.toLocaleString('en-US'));
