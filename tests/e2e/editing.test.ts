@@ -135,8 +135,8 @@ describe('editing', () => {
     await page.getByTestId('quick-add').waitFor();
     await page.keyboard.type('relu');
     await page.keyboard.press('Enter');
-    await expect(nodeById(page, 'relu_1').count()).resolves.toBe(1);
-    await expect(count(page, 'edge')).resolves.toBe(edges + 1);
+    await expect.poll(() => nodeById(page, 'relu_1').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => count(page, 'edge'), { timeout: 10_000 }).toBe(edges + 1);
     await expect(nodeById(page, 'relu_1').getByTestId('node-output').textContent()).resolves.toBe('1×80×80');
     expect(errors).toEqual([]);
     await context.close();
