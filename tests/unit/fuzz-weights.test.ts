@@ -11,22 +11,9 @@ import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import { initWeights, tensorSlots } from '../../src/engine/train/weights';
 import { Rng } from '../../src/engine/util/rng';
 import { clone, mutate, pick, timedLoop } from './fuzz-mutate';
+import { convBnDense } from '../helpers/small-graphs';
 
-const graph: Graph = {
-  nodes: [
-    { id: 'input', type: 'Input', params: { shape: [1, 6, 6] } },
-    { id: 'conv1', type: 'Conv2D', params: { filters: 2, kernelSize: [3, 3] } },
-    { id: 'bn', type: 'BatchNorm', params: {} },
-    { id: 'flat', type: 'Flatten', params: {} },
-    { id: 'fc', type: 'Dense', params: { units: 2 } },
-  ],
-  edges: [
-    { from: 'input', to: 'conv1', port: 0 },
-    { from: 'conv1', to: 'bn', port: 0 },
-    { from: 'bn', to: 'flat', port: 0 },
-    { from: 'flat', to: 'fc', port: 0 },
-  ],
-};
+const graph: Graph = convBnDense({ side: 6, filters: 2, kernel: 3, units: 2 });
 const report = inferShapes(graph);
 const slots = tensorSlots(report);
 const VALID = JSON.parse(JSON.stringify(weightsToJson(report, initWeights(report, 'msra', 1), { graph, metrics: { loss: 0.3, epochs: [1, 2] } })));

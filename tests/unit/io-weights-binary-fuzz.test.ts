@@ -20,22 +20,9 @@ import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import { initWeights } from '../../src/engine/train/weights';
 import { Rng } from '../../src/engine/util/rng';
 import { mutate, pick } from './fuzz-mutate';
+import { convBnDense } from '../helpers/small-graphs';
 
-const graph: Graph = {
-  nodes: [
-    { id: 'input', type: 'Input', params: { shape: [1, 6, 6] } },
-    { id: 'conv1', type: 'Conv2D', params: { filters: 2, kernelSize: [3, 3] } },
-    { id: 'bn', type: 'BatchNorm', params: {} },
-    { id: 'flat', type: 'Flatten', params: {} },
-    { id: 'fc', type: 'Dense', params: { units: 2 } },
-  ],
-  edges: [
-    { from: 'input', to: 'conv1', port: 0 },
-    { from: 'conv1', to: 'bn', port: 0 },
-    { from: 'bn', to: 'flat', port: 0 },
-    { from: 'flat', to: 'fc', port: 0 },
-  ],
-};
+const graph: Graph = convBnDense({ side: 6, filters: 2, kernel: 3, units: 2 });
 const report = inferShapes(graph);
 const VALID = joinChunks(encodeWeightsFile(report, initWeights(report, 'msra', 1), { graph, metrics: { loss: 0.3 } }, 'binary'));
 const HEADER_END = 8 + new DataView(VALID.buffer).getUint32(0, true);

@@ -21,22 +21,9 @@ import { encodeCheckpoint, encodeCheckpointChunks, type CheckpointState } from '
 import { fileCheckpointStore, readCheckpointFile } from '../../src/engine/train/checkpoint-file.node.js';
 import { initWeights } from '../../src/engine/train/weights';
 import { readWeightsContent } from '../../src/main/files';
+import { convBnDense } from '../helpers/small-graphs';
 
-const graph: Graph = {
-  nodes: [
-    { id: 'input', type: 'Input', params: { shape: [1, 12, 12] } },
-    { id: 'conv1', type: 'Conv2D', params: { filters: 4, kernelSize: [5, 5] } },
-    { id: 'bn', type: 'BatchNorm', params: {} },
-    { id: 'flat', type: 'Flatten', params: {} },
-    { id: 'fc', type: 'Dense', params: { units: 3 } },
-  ],
-  edges: [
-    { from: 'input', to: 'conv1', port: 0 },
-    { from: 'conv1', to: 'bn', port: 0 },
-    { from: 'bn', to: 'flat', port: 0 },
-    { from: 'flat', to: 'fc', port: 0 },
-  ],
-};
+const graph: Graph = convBnDense({ side: 12, filters: 4, kernel: 5, units: 3 });
 const report = inferShapes(graph);
 const weights = initWeights(report, 'xavier', 3);
 const dir = mkdtempSync(join(tmpdir(), 'convas-wbin-'));
