@@ -61,6 +61,8 @@ describe('convas export', () => {
     const r = await runCli(exportArgs('keras', out));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ running the \.keras file's config\.json and model\.weights\.h5 \(read back with h5wasm; Keras itself not run\): outputs of 2 samples of MNIST digits/);
+    // the HDF5 file it streamed from (written beside the output) is gone
+    expect(readdirSync(dir).filter((n) => n.includes('.scratch-'))).toEqual([]);
   });
 
   it('an export that cannot be checked (no Python with torch) is an error, never a silent success', async () => {

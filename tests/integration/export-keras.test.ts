@@ -6,16 +6,21 @@
  * h5wasm equals the weights in Keras's layout — and TensorFlow.js, running that config and those
  * datasets, gives Convas's outputs within 1e-4.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { joinChunks } from '../../src/engine/io/bytes';
-import { KERAS_ENTRIES, kerasArtifact, kerasModelFor } from '../../src/engine/io/export/keras';
+import { floatBytes } from '../../src/engine/io/export/artifact';
+import { KERAS_ENTRIES, KERAS_IN_MEMORY_MAX_BYTES, kerasArtifact, kerasModelFor } from '../../src/engine/io/export/keras';
+import { kerasStreamedArtifact } from '../../src/engine/io/export/keras-write.node.js';
+import { ExportError } from '../../src/engine/io/export/plan';
+import { parseProject } from '../../src/engine/io/project';
 import { kerasToTfjs, readKeras } from '../../src/engine/io/export/keras-read';
 import { runTfjs } from '../../src/engine/io/export/tfjs-run';
 import { expectClose } from '../helpers/compare';
-import { convasOutputs, coverageProject, loadPreset, smallPresetsWithOutput, python, randomBatch, randomPlan, withoutLrn, withPreprocessing } from '../helpers/export';
+import { convasOutputs, coverageProject, loadPreset, smallPresetsWithOutput, python, randomBatch, randomPlan, structurePlan, withoutLrn, withPreprocessing } from '../helpers/export';
+import { convBnDense } from '../helpers/small-graphs';
 
 const dir = mkdtempSync(join(tmpdir(), 'convas-keras-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,5 +97,72 @@ print(json.dumps(out))
     );
     expect(res.length).toBe(cases.length);
     for (const r of res) expect(r).toEqual({ names: [...KERAS_ENTRIES], cls: 'Functional' });
+  });
+});
+
+describe('Keras 3 export, streamed (convas export)', () => {
+  // Conv(8) on 32×32 → Dense(300): 2.16 M weights, an HDF5 file of ~8.7 MB — more than two 4 MiB pieces
+  const graph = convBnDense({ side: 32, filters: 8, kernel: 3, units: 300 });
+  graph.nodes.push({ id: 'out', type: 'Softmax', params: {} });
+  graph.edges.push({ from: 'fc', to: 'out', port: 0 });
+  const { plan } = randomPlan(parseProject({ format: 'convas-project', version: 1, name: 'streamed', graph }), 11);
+
+  it('writes model.weights.h5 onto the disk first, then zips it piece by piece (no chunk holds the whole file); the archive reads back equal', async () => {
+    const file = kerasStreamedArtifact(plan, 'streamed').files[0];
+    expect(() => file.chunks()).toThrow(/streamed/);
+    const scratch = join(dir, '.streamed.keras.scratch-test');
+    const h5 = `${scratch}.weights.h5`;
+    const chunks: Uint8Array[] = [];
+    let h5Size = 0;
+    for await (const c of file.stream!(scratch)) {
+      if (chunks.length === 0) {
+        // by the first zip byte the HDF5 file is complete on the real disk (h5wasm's Node build), not in a memory file system
+        expect(existsSync(h5), h5).toBe(true);
+        const fd = openSync(h5, 'r');
+        const sig = new Uint8Array(8);
+        readSync(fd, sig, 0, 8, 0);
+        closeSync(fd);
+        expect(Array.from(sig)).toEqual([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+        h5Size = statSync(h5).size;
+      }
+      chunks.push(c);
+    }
+    expect(existsSync(h5), 'the scratch HDF5 file is removed').toBe(false);
+    expect(h5Size).toBeGreaterThan(8e6);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(4 * 2 ** 20);
+    const bytes = joinChunks(chunks);
+    const path = join(dir, 'streamed.keras');
+    writeFileSync(path, bytes);
+    // Python's zipfile (Keras's reader): the entries, every CRC, and the HDF5 entry's size
+    const z = python<{ names: string[]; bad: string | null; h5: number }>(
+      `import json, sys, zipfile\nz = zipfile.ZipFile(json.load(sys.stdin))\nprint(json.dumps({"names": z.namelist(), "bad": z.testzip(), "h5": z.getinfo("model.weights.h5").file_size}))`,
+      path,
+    );
+    expect(z).toEqual({ names: [...KERAS_ENTRIES], bad: null, h5: h5Size });
+    const k = await readKeras(bytes);
+    expect(k.entries).toEqual([...KERAS_ENTRIES]);
+    for (const l of kerasModelFor(plan, 'streamed').layers) {
+      const stored = k.weights.get(l.name) ?? [];
+      expect(stored.map((s) => s.shape), l.name).toEqual(l.weights.map((w) => w.shape));
+      // bit for bit (compared as bytes: an element-wise toEqual of 2 M numbers takes seconds)
+      l.weights.forEach((w, j) => expect(Buffer.from(floatBytes(stored[j].data)).equals(floatBytes(w.data())), `${l.name}/vars/${j}`).toBe(true));
+    }
+    const x = randomBatch(plan, 2, 3);
+    const [got, want] = await Promise.all([runTfjs(kerasToTfjs(k).files, plan, x, 2), convasOutputs(plan, x, 2)]);
+    expectClose(got.y, want, 1e-4, 'streamed');
+  });
+
+  it('the in-memory build (the app) refuses a network above its limit, naming the limit and the streamed command', async () => {
+    // five 4096×4096 Dense layers: 320 MiB of weights, built on one shared 64 MiB buffer
+    const n = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, params });
+    const ids = ['fc1', 'fc2', 'fc3', 'fc4', 'fc5'];
+    const nodes = [n('input', 'Input', { shape: [4096] }), ...ids.map((id) => n(id, 'Dense', { units: 4096, useBias: false })), n('out', 'Softmax')];
+    const chain = ['input', ...ids, 'out'];
+    const edges = chain.slice(1).map((to, i) => ({ from: chain[i], to, port: 0 }));
+    const big = structurePlan(parseProject({ format: 'convas-project', version: 1, name: 'big', graph: { nodes, edges } }));
+    expect(5 * 4096 * 4096 * 4).toBeGreaterThan(KERAS_IN_MEMORY_MAX_BYTES);
+    const refused = kerasArtifact(big, 'big');
+    await expect(refused).rejects.toThrow(ExportError);
+    await expect(refused).rejects.toThrow(/in memory, up to 256 MiB of weights; this network has 320 MiB \(83,886,080 parameters\).*convas export .*--format keras/);
   });
 });

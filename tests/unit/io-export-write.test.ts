@@ -27,16 +27,19 @@ describe('writeArtifact', () => {
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('removes the partial folder a killed folder export left, and keeps a live one’s', async () => {
+  it('removes the partial folder and scratch file a killed export left, and keeps a live one’s', async () => {
     const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
     const live = spawn('sleep', ['30']);
     try {
       mkdirSync(join(dir, `.pt.partial-${dead}`));
       writeFileSync(join(dir, `.pt.partial-${dead}`, 'model.py'), 'half');
       mkdirSync(join(dir, `.pt.partial-${live.pid}`));
+      // a Keras export's HDF5 before it is zipped
+      writeFileSync(join(dir, `.pt.scratch-${dead}.weights.h5`), 'half');
+      writeFileSync(join(dir, `.pt.scratch-${live.pid}.weights.h5`), 'half');
       const folder: Artifact = { kind: 'folder', files: [textFile('model.py', 'print(1)'), textFile('README.md', '#')] };
       expect(await writeArtifact(join(dir, 'pt'), folder, false)).toEqual({ 'model.py': 8, 'README.md': 1 });
-      expect(readdirSync(dir).filter((n) => n.startsWith('.pt.partial-'))).toEqual([`.pt.partial-${live.pid}`]);
+      expect(readdirSync(dir).filter((n) => n.startsWith('.pt.partial-') || n.startsWith('.pt.scratch-')).sort()).toEqual([`.pt.partial-${live.pid}`, `.pt.scratch-${live.pid}.weights.h5`]);
       expect(readFileSync(join(dir, 'pt', 'model.py'), 'utf8')).toBe('print(1)');
     } finally {
       live.kill();

@@ -6,8 +6,13 @@ export interface ArtifactFile {
   /** Relative to the folder (or the file's own name, for a single-file export). */
   name: string;
   chunks(): Iterable<Uint8Array>;
-  /** Bytes read as they are written (a dataset): the file writer takes these instead of chunks(). */
-  stream?(): AsyncIterable<Uint8Array>;
+  /**
+   * Bytes made as they are written (a dataset, a file built on disk first): the file writer takes
+   * these instead of chunks(). `scratch` is a path prefix beside the output (same folder, hidden
+   * name) where the stream may keep temporary files — it removes them itself; the writer removes
+   * those of a killed run (`<scratch>-<pid>…`).
+   */
+  stream?(scratch: string): AsyncIterable<Uint8Array>;
 }
 
 export interface Artifact {

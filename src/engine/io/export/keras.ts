@@ -4,16 +4,33 @@
  * graph as `inbound_nodes` of `__keras_tensor__` references) and `model.weights.h5` (HDF5
  * written with h5wasm: `layers/<name>/vars/<i>` per layer, in each layer's variable order).
  * The preprocessing record, when there is one, is a Normalization layer after the input.
+ *
+ * This builds the file in memory (h5wasm's in-memory file system, then the zip): the app's way,
+ * up to KERAS_IN_MEMORY_MAX_BYTES of weights. `convas export` streams it to disk instead
+ * (keras-write.node.ts), at any size a zip without Zip64 holds.
  */
 import { Zip, ZipPassThrough } from 'fflate';
 import h5wasm from 'h5wasm';
 import type { Artifact } from './artifact';
 import { kerasModel, KERAS_GENERATED_BY, type KerasLayer, type KerasModel } from './keras-graph';
-import type { ExportPlan } from './plan';
+import { ExportError, type ExportPlan } from './plan';
 
 /** The Keras version whose format this writes (saving_lib of Keras 3.x). */
 export const KERAS_VERSION = '3.5.0';
 export const KERAS_ENTRIES = ['metadata.json', 'config.json', 'model.weights.h5'] as const;
+
+/**
+ * The most weight bytes the in-memory build takes (256 MiB, 67,108,864 float32 parameters): while
+ * the app builds and checks a .keras file the page holds the weights about eight times over
+ * (h5wasm's file and heap, the zip, the read-back, TF.js's copy), ~2 GiB at this size. AlexNet
+ * (61 M) fits; VGG-16 (138 M) goes through `convas export`, which streams.
+ */
+export const KERAS_IN_MEMORY_MAX_BYTES = 256 * 2 ** 20;
+
+/** Bytes of all weights of a Keras model, float32. */
+export function kerasWeightBytes(m: KerasModel): number {
+  return m.layers.reduce((s, l) => s + l.weights.reduce((t, w) => t + 4 * w.shape.reduce((a, b) => a * b, 1), 0), 0);
+}
 
 function kerasTensor(b: KerasModel, name: string): Record<string, unknown> {
   const l = b.layers.find((x) => x.name === name)!;
@@ -81,24 +98,40 @@ export function kerasModelFor(plan: ExportPlan, name: string): KerasModel {
   return { ...m, layers };
 }
 
+/** Keras 3's HDF5 layout in an open h5wasm file (either build): `layers/<name>/vars/<i>`, one dataset at a time. */
+export function writeKerasDatasets(f: InstanceType<typeof h5wasm.File>, m: KerasModel): void {
+  const layers = f.create_group('layers');
+  for (const l of m.layers) {
+    const vars = layers.create_group(l.name).create_group('vars');
+    // each tensor's Keras layout is made here and dropped after its write: one tensor held at a time
+    l.weights.forEach((w, i) => vars.create_dataset({ name: String(i), data: w.data(), shape: w.shape, dtype: '<f' }));
+  }
+  f.create_group('vars');
+}
+
 /** `model.weights.h5` as bytes, built in h5wasm's in-memory file system. */
 export async function kerasWeightsH5(m: KerasModel): Promise<Uint8Array> {
   const { FS } = await h5wasm.ready;
   const path = `/convas-${Date.now()}-${Math.random().toString(36).slice(2)}.weights.h5`;
   const f = new h5wasm.File(path, 'w');
   try {
-    const layers = f.create_group('layers');
-    for (const l of m.layers) {
-      const vars = layers.create_group(l.name).create_group('vars');
-      l.weights.forEach((w, i) => vars.create_dataset({ name: String(i), data: w.data(), shape: w.shape, dtype: '<f' }));
-    }
-    f.create_group('vars');
+    writeKerasDatasets(f, m);
   } finally {
     f.close();
   }
   const bytes = FS!.readFile(path);
   FS!.unlink(path);
   return bytes;
+}
+
+/** metadata.json and config.json, the archive's first two entries. */
+export function kerasJsonEntries(m: KerasModel): { name: string; data: Uint8Array }[] {
+  const enc = new TextEncoder();
+  const metadata = { keras_version: KERAS_VERSION, date_saved: new Date().toISOString().slice(0, 19).replace('T', '@'), generated_by: KERAS_GENERATED_BY };
+  return [
+    { name: 'metadata.json', data: enc.encode(JSON.stringify(metadata)) },
+    { name: 'config.json', data: enc.encode(JSON.stringify(kerasConfig(m))) },
+  ];
 }
 
 function zipChunks(entries: { name: string; data: Uint8Array }[]): Uint8Array[] {
@@ -116,14 +149,18 @@ function zipChunks(entries: { name: string; data: Uint8Array }[]): Uint8Array[] 
   return chunks;
 }
 
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** The .keras file built in memory (the app's path); refused above KERAS_IN_MEMORY_MAX_BYTES of weights. */
 export async function kerasArtifact(plan: ExportPlan, name: string): Promise<Artifact> {
   const m = kerasModelFor(plan, name);
-  const enc = new TextEncoder();
-  const metadata = { keras_version: KERAS_VERSION, date_saved: new Date().toISOString().slice(0, 19).replace('T', '@'), generated_by: KERAS_GENERATED_BY };
-  const chunks = zipChunks([
-    { name: 'metadata.json', data: enc.encode(JSON.stringify(metadata)) },
-    { name: 'config.json', data: enc.encode(JSON.stringify(kerasConfig(m))) },
-    { name: 'model.weights.h5', data: await kerasWeightsH5(m) },
-  ]);
+  const bytes = kerasWeightBytes(m);
+  if (bytes > KERAS_IN_MEMORY_MAX_BYTES) {
+    throw new ExportError(
+      `Keras export here builds the .keras file in memory, up to ${mib(KERAS_IN_MEMORY_MAX_BYTES)} of weights; this network has ${mib(bytes)} (${(bytes / 4).toLocaleString('en-US')} parameters). ` +
+        'Save the project and its weights, then run `convas export <project> --weights <weights> --format keras --out model.keras`, which streams the file to disk.',
+    );
+  }
+  const chunks = zipChunks([...kerasJsonEntries(m), { name: 'model.weights.h5', data: await kerasWeightsH5(m) }]);
   return { kind: 'file', files: [{ name: 'model.keras', chunks: () => chunks }] };
 }

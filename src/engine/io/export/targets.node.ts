@@ -11,8 +11,8 @@ import { ONNX_RUNTIME, runOnnx } from './onnx-run';
 import type { ExportFormat, ExportPlan } from './plan';
 import { pytorchArtifact } from './pytorch';
 import { runTorchModel } from './pytorch-run.node.js';
-import { kerasArtifact } from './keras';
 import { kerasToTfjs, readKeras } from './keras-read';
+import { kerasStreamedArtifact } from './keras-write.node.js';
 import { tfjsArtifact } from './tfjs';
 import { trainData } from './train-data.node.js';
 import { trainPy } from './train-py';
@@ -79,7 +79,7 @@ export const TARGETS: Record<ExportFormat, ExportTarget> = {
   },
   keras: {
     kind: 'file',
-    build: (plan, { project }) => kerasArtifact(plan, project.name),
+    build: (plan, { project }) => kerasStreamedArtifact(plan, project.name),
     // no Keras runtime here: TensorFlow.js runs the file's own config.json and HDF5 weights
     async verify({ plan, out, x, batch, reference, inputs }) {
       const file = await readKeras(new Uint8Array(await readFile(out)));

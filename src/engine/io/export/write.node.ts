@@ -60,15 +60,24 @@ async function writeChunks(path: string, chunks: Iterable<Uint8Array> | AsyncIte
   return bytes;
 }
 
-/** `.<name>.partial-<pid>` folders of exports that were killed (their process is gone). */
-async function removeAbandonedFolders(dir: string, base: string): Promise<void> {
-  const pattern = new RegExp(`^\\.${escapeRe(base)}\\.partial-(\\d+)$`);
+/**
+ * What killed exports left beside `<name>` (their process is gone): `.<name>.partial-<pid>`
+ * folders and `.<name>.scratch-<pid>…` files (a Keras export's HDF5 before it is zipped).
+ */
+async function removeAbandoned(dir: string, base: string): Promise<void> {
+  const pattern = new RegExp(`^\\.${escapeRe(base)}\\.(partial|scratch)-(\\d+)(?:[.-][\\w.-]*)?$`);
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const m = pattern.exec(name);
     if (!m) continue;
     const st = lstatOrNull(join(dir, name));
-    if (st?.isDirectory() && (Number(m[1]) === process.pid || abandoned(Number(m[1]), st.mtimeMs))) await rm(join(dir, name), { recursive: true, force: true });
+    if (!st || !(m[1] === 'partial' ? st.isDirectory() : st.isFile())) continue;
+    if (Number(m[2]) === process.pid || abandoned(Number(m[2]), st.mtimeMs)) await rm(join(dir, name), { recursive: true, force: true });
   }
+}
+
+/** The scratch prefix a streamed file may use: hidden, beside the output, named for this process. */
+function scratchFor(abs: string): string {
+  return join(dirname(abs), `.${basename(abs)}.scratch-${process.pid}`);
 }
 
 /** Write the artifact at `out` (a file or a folder); returns the bytes written per file. */
@@ -76,8 +85,10 @@ export async function writeArtifact(out: string, artifact: Artifact, force: bool
   checkOutPath(out, artifact.kind, force);
   const abs = resolve(out);
   const sizes: Record<string, number> = {};
+  await removeAbandoned(dirname(abs), basename(abs));
   if (artifact.kind === 'file') {
     // one file: the shared atomic writer (fsync of file and folder, stale temps of a killed run removed)
+    const f = artifact.files[0];
     let bytes = 0;
     const counted = function* (chunks: Iterable<Uint8Array>) {
       for (const c of chunks) {
@@ -85,17 +96,22 @@ export async function writeArtifact(out: string, artifact: Artifact, force: bool
         yield c;
       }
     };
-    await writeFileAtomic(abs, counted(artifact.files[0].chunks()));
+    const streamed = async (write: (chunk: Uint8Array) => Promise<void>) => {
+      for await (const c of f.stream!(scratchFor(abs))) {
+        bytes += c.length;
+        await write(c);
+      }
+    };
+    await writeFileAtomic(abs, f.stream ? streamed : counted(f.chunks()));
     sizes[basename(abs)] = bytes;
     return sizes;
   }
   const tmp = join(dirname(abs), `.${basename(abs)}.partial-${process.pid}`);
-  await removeAbandonedFolders(dirname(abs), basename(abs));
   try {
     await mkdir(tmp);
     for (const f of artifact.files) {
       await mkdir(dirname(join(tmp, f.name)), { recursive: true });
-      sizes[f.name] = await writeChunks(join(tmp, f.name), f.stream?.() ?? f.chunks());
+      sizes[f.name] = await writeChunks(join(tmp, f.name), f.stream?.(scratchFor(abs)) ?? f.chunks());
     }
     if (existsSync(abs)) await rm(abs, { recursive: true, force: true });
     await rename(tmp, abs);
