@@ -183,6 +183,15 @@ torchrun --nnodes 2 --node_rank 0 --master_addr HOST --nproc_per_node 8 train.py
 Each process trains on its share of every epoch (a DistributedSampler); gradients are averaged
 across processes, so the effective batch is \`--batch-size\` × processes. It prints one JSON line
 per step and per epoch.
+
+PyTorch before 2.0 on Python 3.11 (Debian 12's \`python3-torch\` 1.13): its torchrun fails at start
+(\`AttributeError: 'NoneType' object has no attribute 'get'\` in \`to_map\`) unless told how to
+redirect output; a mapping for a local rank that is not started keeps the default (no
+redirection), for up to 9 processes per machine:
+
+\`\`\`sh
+torchrun --standalone --nproc_per_node 4 --redirects 9:0 --tee 9:0 train.py
+\`\`\`
 `;
 
 export function pytorchArtifact(plan: ExportPlan, name: string, extra: ArtifactFile[] = []): Artifact {

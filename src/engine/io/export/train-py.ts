@@ -34,6 +34,7 @@ export function trainPy(plan: ExportPlan, s: TrainPySettings): string {
 One process:       python3 train.py [--data FOLDER] [--epochs N] [--out checkpoints]
 Several (CPU/GPU): torchrun --nproc_per_node N train.py [...]   (DistributedDataParallel:
                    NCCL on GPUs, gloo on CPUs; each process takes its share of every epoch)
+                   (torch < 2.0 on Python 3.11, e.g. Debian 12: add --redirects 9:0 --tee 9:0)
 Training starts from the exported weights (weights.safetensors) unless --from-scratch.
 Each epoch ends with a checkpoint, torch.save({"model", "optimizer", "epoch"}), in --out.
 Inputs are read in the data's own units (pixels in [0, 1]); model.py applies the preprocessing.
