@@ -24,6 +24,7 @@ import {
   type ConvGeometry,
   type KernelSource,
 } from './conv-codegen';
+import { winogradFits, winogradConv, type WinogradRun } from './winograd-conv';
 
 export interface Conv2DParams {
   filters: number;
@@ -69,19 +70,26 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
       SH: p.stride[0], SW: p.stride[1], PT: win.pt, PL: win.pl,
     };
     const N = g.N;
-    // The padded input holds every tap of every window; valid convolutions run over it.
-    const padded = needsPadding(g);
-    const HP = padded ? Math.max(coveredExtent(g.OH, g.SH, g.KH), g.PT + H) : H;
-    const WP = padded ? Math.max(coveredExtent(g.OW, g.SW, g.KW), g.PL + W) : W;
     // webasm: its fast 2-D grid (tensors stay under 2^24 there); elsewhere exact i32 offsets, so
     // a layer's tensors may pass 2^24 (VGG-16's first activations do from batch 6)
     const addr = ctx.grid === true ? { grid: true } : { exact: true };
     const make = (k: { source: KernelSource; size: number | [number, number] }) => ctx.kernel(k.source, k.size);
-    const pad = padded ? make(padSource(N, C, H, W, HP, WP, g.PT, g.PL, 1, 1, addr)) : null;
-    const forward = make(convForwardSource(g, HP, WP, p.useBias, addr));
     const d = deltaPadding(g);
-    const dilate = make(padSource(N, g.F, g.OH, g.OW, d.HD, d.WD, g.KH - 1, g.KW - 1, g.SH, g.SW, addr));
-    const backData = make(convBackwardDataSource(g, addr));
+    // On webasm, stride-1 3×3 (to 5×5) convolutions with enough channels run as Winograd
+    // F(2×2, r×r) (winograd.ts): forward and data gradient; their buffers then reach whole tiles.
+    const wf = ctx.grid === true ? winogradFits(g) : null;
+    // The padded input holds every tap of every window (and every tile); valid convolutions run over it.
+    const HP = Math.max(H, g.PT + H, coveredExtent(g.OH, g.SH, g.KH), wf?.forward.IH ?? 0);
+    const WP = Math.max(W, g.PL + W, coveredExtent(g.OW, g.SW, g.KW), wf?.forward.IW ?? 0);
+    const padded = needsPadding(g) || HP > H || WP > W;
+    const HD = Math.max(d.HD, wf?.data.IH ?? 0);
+    const WD = Math.max(d.WD, wf?.data.IW ?? 0);
+    const pad = padded ? make(padSource(N, C, H, W, HP, WP, g.PT, g.PL, 1, 1, addr)) : null;
+    const forwardRun: WinogradRun | null = wf ? winogradConv(ctx, { N, IC: C, IH: HP, IW: WP, OC: g.F, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, wOut: C * g.KH * g.KW, wIn: g.KH * g.KW, rotated: false, bias: p.useBias }) : null;
+    const forward = forwardRun ? null : make(convForwardSource(g, HP, WP, p.useBias, addr));
+    const dilate = make(padSource(N, g.F, g.OH, g.OW, HD, WD, g.KH - 1, g.KW - 1, g.SH, g.SW, addr));
+    const dataRun: WinogradRun | null = wf ? winogradConv(ctx, { N, IC: g.F, IH: HD, IW: WD, OC: C, OH: d.HC, OW: d.WC, KH: g.KH, KW: g.KW, wOut: g.KH * g.KW, wIn: C * g.KH * g.KW, rotated: true, bias: false }) : null;
+    const backData = dataRun ? null : make(convBackwardDataSource(g, addr));
     const crop = make(cropSource(N, C, H, W, d.HC, d.WC, g.PT, g.PL, addr));
     const weightSize = g.F * C * g.KH * g.KW;
     const groups = weightGradGroups(g);
@@ -91,14 +99,19 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     return {
       forward: ({ inputs, params }) => {
         const xp = pad ? pad(inputs[0]) : inputs[0];
-        const output = p.useBias ? forward(xp, params.weight, params.bias) : forward(xp, params.weight);
+        const output = forwardRun
+          ? forwardRun(xp, params.weight, p.useBias ? params.bias : null)
+          : p.useBias
+            ? forward!(xp, params.weight, params.bias)
+            : forward!(xp, params.weight);
         return { output, saved: { xp } };
       },
       backward: ({ params, saved, gradOutput, needInputGrad }) => {
         const partial = backWeight(saved.xp, gradOutput);
         const grads: Record<string, typeof partial> = { weight: sumGroups ? sumGroups(partial) : partial };
         if (p.useBias) grads.bias = backBias(gradOutput);
-        const dx = needInputGrad[0] ? crop(backData(dilate(gradOutput), params.weight)) : null;
+        const dyp = needInputGrad[0] ? dilate(gradOutput) : null;
+        const dx = dyp ? crop(dataRun ? dataRun(dyp, params.weight, null) : backData!(dyp, params.weight)) : null;
         return { inputs: [dx], params: grads };
       },
     };

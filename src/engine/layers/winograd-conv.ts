@@ -1,0 +1,66 @@
+/**
+ * When a Conv2D runs as Winograd F(2×2, r×r) (winograd.ts), and the five kernels as one call.
+ *
+ * Only on webasm (the caller asks where `ctx.grid` is true): there every multiply-add is a gather
+ * and fewer of them is faster (measured, single-threaded: the CIFAR net's 3×3 layers 1.45× —
+ * docs/bench.md). On a GPU the direct kernels are the better trade (no transform passes).
+ */
+import { EXACT_INDEX, type ConvGeometry } from './conv-codegen';
+import type { CompileCtx, Handle, KernelCall } from './spec';
+import { inputExtent, tileFor, winogradKernels, type WinogradConv } from './winograd';
+
+/**
+ * Fewest input and output channels for which the transforms pay: the input transform costs about
+ * 4 gathers per transformed value and the GEMM does one multiply-add per output channel for each,
+ * so with few channels the transforms dominate (measured: the MNIST CNN's 8 → 16 channels 5×5
+ * layer is slower as Winograd).
+ */
+export const WINOGRAD_MIN_CHANNELS = 16;
+
+export interface WinogradFit {
+  /** The padded input extent the forward tiles read. */
+  forward: { IH: number; IW: number };
+  /** The padded, dilated delta extent the data gradient's tiles read. */
+  data: { IH: number; IW: number };
+}
+
+/** Whether `g` runs as Winograd, and the buffer extents it then needs; null: direct kernels. */
+export function winogradFits(g: ConvGeometry): WinogradFit | null {
+  const mh = tileFor(g.KH);
+  const mw = tileFor(g.KW);
+  if (g.SH !== 1 || g.SW !== 1 || !mh || !mw || g.C < WINOGRAD_MIN_CHANNELS || g.F < WINOGRAD_MIN_CHANNELS) return null;
+  const HC = g.OH + g.KH - 1;
+  const WC = g.OW + g.KW - 1;
+  const fit: WinogradFit = {
+    forward: { IH: Math.max(inputExtent(g.OH, mh, g.KH), g.PT + g.H, HC), IW: Math.max(inputExtent(g.OW, mw, g.KW), g.PL + g.W, WC) },
+    data: { IH: Math.max(inputExtent(HC, mh, g.KH), HC + g.KH - 1), IW: Math.max(inputExtent(WC, mw, g.KW), WC + g.KW - 1) },
+  };
+  // webasm addresses in f32: every buffer of both plans must stay under 2^24 values
+  const plans = [
+    { N: g.N, IC: g.C, IH: fit.forward.IH, IW: fit.forward.IW, OC: g.F, OH: g.OH, OW: g.OW },
+    { N: g.N, IC: g.F, IH: fit.data.IH, IW: fit.data.IW, OC: g.C, OH: HC, OW: WC },
+  ];
+  for (const p of plans) {
+    const T = p.N * Math.ceil(p.OH / mh) * Math.ceil(p.OW / mw);
+    const xi = (mh + g.KH - 1) * (mw + g.KW - 1);
+    if (Math.max(xi * p.IC * T, xi * p.OC * T, xi * p.IC * p.OC, p.N * p.IC * p.IH * p.IW) >= EXACT_INDEX) return null;
+  }
+  return fit;
+}
+
+/** The Winograd valid correlation as one call: (input, weights, bias or null) → output [N, OC, OH, OW]. */
+export type WinogradRun = (x: Handle, w: Handle, bias: Handle | null) => Handle;
+
+export function winogradConv(ctx: CompileCtx, v: WinogradConv): WinogradRun {
+  const k = winogradKernels(v, tileFor(v.KH), tileFor(v.KW));
+  const make = (part: { source: Parameters<CompileCtx['kernel']>[0]; size: [number, number] }): KernelCall => ctx.kernel(part.source, part.size);
+  const weights = make(k.weights);
+  const input = make(k.input);
+  const gemm = make(k.gemm);
+  const output = make(k.output);
+  const scatter = make(k.scatter);
+  return (x, w, bias) => {
+    const m = gemm(weights(w), input(x));
+    return scatter(bias ? output(m, bias) : output(m));
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * Winograd's minimal filtering F(m×m', r×r') for stride-1 convolutions on webasm.
+ *
+ * Why: on gpu.js's webasm backend every multiply-add of a direct convolution costs one 4-lane
+ * gather (WebAssembly SIMD has no gather: four scalar loads and lane inserts), so a convolution
+ * runs at about 1 GMAC/s whatever its shape (docs/bench.md, "Where the CPU step goes"). Winograd
+ * does the same convolution with fewer multiply-adds: F(2×2, 3×3) computes each 2×2 output tile
+ * with 16 products per channel pair instead of 36 (2.25× fewer), at the price of transforming the
+ * input tiles and the weights, and the products back (Lavin & Gray, 2015).
+ *
+ * One valid correlation y[n,o,p,q] = b[o] + Σ_c Σ_k Σ_l x[n,c,p+k,q+l] · g[o,c,k,l] becomes five
+ * kernels, each a gather of sums with literal coefficients (zeros skipped):
+ *   U[ξ,o,c] = (G g Gᵀ)[ξ]                 weights → α×α transformed filters
+ *   V[ξ,c,t] = (Bᵀ d Bᵀᵀ)[ξ]              input tile t (its α×α window) → transformed tile
+ *   M[ξ,o,t] = Σ_c U[ξ,o,c] · V[ξ,c,t]     α² small GEMMs: the multiply-adds that remain
+ *   Y[ab,o,t] = (Aᵀ M Aᵀᵀ)[a,b] (+ b[o])   back to the m×m outputs of each tile
+ *   y[n,o,p,q] = Y[(p mod m, q mod m), o, (n, p div m, q div m)]   to NCHW
+ * ξ = (i, j) indexes the α×α transformed tile (α = m + r − 1). The 1-D matrices come from
+ * Cook–Toom interpolation at the points 0, 1, −1, 2, −2 (and ∞): Aᵀ and G are fixed by the
+ * points, Bᵀ is solved so that the 1-D identity holds exactly (`winogradMatrices` checks it).
+ */
+import { build, exactDiv, sumInto, type KernelSource } from './conv-codegen';
+
+/** Interpolation points, in the order they are used (∞ is the last point, implicitly). */
+const POINTS = [0, 1, -1, 2, -2, 0.5, -0.5];
+
+export interface Winograd1D {
+  m: number;
+  r: number;
+  alpha: number;
+  /** m × α */
+  AT: number[][];
+  /** α × r */
+  G: number[][];
+  /** α × α */
+  BT: number[][];
+}
+
+/** Solve the square system A x = b (Gaussian elimination, partial pivoting, doubles). */
+function solve(A: number[][], b: number[]): number[] {
+  const n = A.length;
+  const M = A.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
+    [M[c], M[p]] = [M[p], M[c]];
+    if (Math.abs(M[c][c]) < 1e-12) throw new Error('Winograd: singular interpolation system');
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+    }
+  }
+  return M.map((row, i) => row[n] / row[i]);
+}
+
+/** Round values within 1e-9 of a simple fraction to it, so exact zeros are recognised as zeros. */
+function tidy(v: number): number {
+  for (const d of [1, 2, 3, 4, 6, 8, 12, 24]) {
+    const q = Math.round(v * d) / d;
+    if (Math.abs(q - v) < 1e-9) return q;
+  }
+  return v;
+}
+
+/**
+ * Aᵀ, G, Bᵀ of F(m, r) such that for every g (r values) and d (α values):
+ *   Σ_k g[k] d[i + k] = Σ_j Aᵀ[i][j] (G g)[j] (Bᵀ d)[j]   for i < m.
+ */
+export function winogradMatrices(m: number, r: number): Winograd1D {
+  const alpha = m + r - 1;
+  if (alpha - 1 > POINTS.length) throw new Error(`Winograd F(${m}, ${r}) needs ${alpha - 1} points`);
+  const a = POINTS.slice(0, alpha - 1);
+  // Aᵀ[i][j] = a_j^i; the point at infinity contributes only to the last output
+  const AT = Array.from({ length: m }, (_, i) => [...a.map((p) => p ** i), i === m - 1 ? 1 : 0]);
+  // G[j][k] = a_j^k / Π_{l≠j}(a_j − a_l); infinity: the leading coefficient g[r−1]
+  const G = [
+    ...a.map((p, j) => {
+      const f = a.reduce((acc, q, l) => (l === j ? acc : acc * (p - q)), 1);
+      return Array.from({ length: r }, (_, k) => p ** k / f);
+    }),
+    Array.from({ length: r }, (_, k) => (k === r - 1 ? 1 : 0)),
+  ];
+  // Bᵀ column by column: Σ_j Aᵀ[i][j] G[j][k] Bᵀ[j][l] = [l = i + k] for all i < m, k < r.
+  // That is m·r ≥ α equations in α unknowns; least squares through the normal equations,
+  // exact here (the system is consistent), checked below.
+  const rows: number[][] = [];
+  for (let i = 0; i < m; i++) for (let k = 0; k < r; k++) rows.push(Array.from({ length: alpha }, (_, j) => AT[i][j] * G[j][k]));
+  const BT = Array.from({ length: alpha }, () => new Array<number>(alpha).fill(0));
+  for (let l = 0; l < alpha; l++) {
+    const rhs: number[] = [];
+    for (let i = 0; i < m; i++) for (let k = 0; k < r; k++) rhs.push(l === i + k ? 1 : 0);
+    const AtA = Array.from({ length: alpha }, (_, p) => Array.from({ length: alpha }, (_, q) => rows.reduce((s, row) => s + row[p] * row[q], 0)));
+    const Atb = Array.from({ length: alpha }, (_, p) => rows.reduce((s, row, e) => s + row[p] * rhs[e], 0));
+    const col = solve(AtA, Atb);
+    for (let j = 0; j < alpha; j++) BT[j][l] = tidy(col[j]);
+  }
+  const W: Winograd1D = { m, r, alpha, AT: AT.map((row) => row.map(tidy)), G: G.map((row) => row.map(tidy)), BT };
+  // the identity, on basis vectors
+  for (let i = 0; i < m; i++) {
+    for (let k = 0; k < r; k++) {
+      for (let l = 0; l < alpha; l++) {
+        const v = W.AT[i].reduce((s, at, j) => s + at * W.G[j][k] * W.BT[j][l], 0);
+        if (Math.abs(v - (l === i + k ? 1 : 0)) > 1e-9) throw new Error(`Winograd F(${m}, ${r}): transform check failed`);
+      }
+    }
+  }
+  return W;
+}
+
+/** The valid correlation a Winograd plan computes (the shape of `ValidConv` in conv-codegen.ts, stride 1). */
+export interface WinogradConv {
+  N: number;
+  /** Input channels, height, width of the buffer read (already padded; see `inputExtent`). */
+  IC: number;
+  IH: number;
+  IW: number;
+  OC: number;
+  OH: number;
+  OW: number;
+  KH: number;
+  KW: number;
+  /** Weight offset of output channel o: o·wOut; of input channel i: + i·wIn; taps row-major. */
+  wOut: number;
+  wIn: number;
+  /** Taps read the kernel plane rotated by 180° (the data gradient's kernel). */
+  rotated: boolean;
+  bias: boolean;
+}
+
+export interface WinogradKernels {
+  /** Output tile size per axis. */
+  mh: number;
+  mw: number;
+  tilesH: number;
+  tilesW: number;
+  weights: { source: KernelSource; size: [number, number] };
+  input: { source: KernelSource; size: [number, number] };
+  gemm: { source: KernelSource; size: [number, number] };
+  output: { source: KernelSource; size: [number, number] };
+  scatter: { source: KernelSource; size: [number, number] };
+  /** Largest buffer the plan makes, in float32 values. */
+  largest: number;
+}
+
+/** Output tile per kernel extent: F(2, 3) and F(2, 5) keep the transforms exact in f32 and cheap. */
+export function tileFor(r: number): number {
+  return r >= 2 && r <= 5 ? 2 : 0;
+}
+
+/** Rows (cols) of the input a plan reads: whole tiles, (tiles − 1)·m + α. */
+export function inputExtent(out: number, m: number, r: number): number {
+  return Math.ceil(out / m) * m + r - 1;
+}
+
+/** `branches[k]` as an if/else chain on a uniform index (every branch assigns `s`). */
+function select(L: string[], index: string, branches: string[][]): void {
+  if (branches.length === 1) {
+    L.push(...branches[0]);
+    return;
+  }
+  branches.forEach((body, k) => {
+    L.push(k === 0 ? `if (${index} === ${k}) {` : k === branches.length - 1 ? '} else {' : `} else if (${index} === ${k}) {`);
+    L.push(...body);
+  });
+  L.push('}');
+}
+
+/** `c·x` as a source term (c a literal), or null for c = 0. */
+function term(c: number, x: string): string | null {
+  if (c === 0) return null;
+  if (c === 1) return x;
+  if (c === -1) return `-${x}`;
+  return `${c} * ${x}`;
+}
+
+function sumStatement(L: string[], terms: (string | null)[]): void {
+  const live = terms.filter((t): t is string => t !== null);
+  L.push('s = 0;');
+  sumInto(L, 's', live.length ? live : ['0']);
+}
+
+/**
+ * The five kernels of F(mh×mw, KH×KW) for `v` (stride 1), on webasm's 2-D grid: x = the
+ * lane-varying index (tiles, input channels), y = uniform ones (ξ, channels), so every
+ * coefficient is a literal in a branch on a uniform index and every weight read is a splat.
+ */
+export function winogradKernels(v: WinogradConv, mh: number, mw: number): WinogradKernels {
+  const H = winogradMatrices(mh, v.KH);
+  const Wd = winogradMatrices(mw, v.KW);
+  const aH = H.alpha;
+  const aW = Wd.alpha;
+  const XI = aH * aW;
+  const tilesH = Math.ceil(v.OH / mh);
+  const tilesW = Math.ceil(v.OW / mw);
+  const TT = tilesH * tilesW;
+  const T = v.N * TT;
+  if (v.IH < inputExtent(v.OH, mh, v.KH) || v.IW < inputExtent(v.OW, mw, v.KW)) throw new Error('Winograd: input buffer smaller than its tiles');
+  const C = v.IC;
+  const F = v.OC;
+
+  // U[ξ, o, c]: grid x = c, y = ξ·F + o
+  const weights = (() => {
+    const L = ['const c = this.thread.x;', 'const gy = this.thread.y;'];
+    exactDiv(L, 'xi', 'gy', F);
+    L.push(`const o = gy - xi * ${F};`, `const wb = o * ${v.wOut} + c * ${v.wIn};`, 'let s = 0;');
+    const tap = (k: number, l: number) => (v.rotated ? v.KH * v.KW - 1 - (k * v.KW + l) : k * v.KW + l);
+    const branches: string[][] = [];
+    for (let i = 0; i < aH; i++) {
+      for (let j = 0; j < aW; j++) {
+        const body: string[] = [];
+        const terms: (string | null)[] = [];
+        for (let k = 0; k < v.KH; k++) for (let l = 0; l < v.KW; l++) terms.push(term(H.G[i][k] * Wd.G[j][l], `g[wb + ${tap(k, l)}]`));
+        sumStatement(body, terms);
+        branches.push(body);
+      }
+    }
+    select(L, 'xi', branches);
+    L.push('return s;');
+    return { source: build(['g'], L), size: [C, XI * F] as [number, number] };
+  })();
+
+  // V[ξ, c, t], t = n·TT + tt (tt = th·tilesW + tw): grid x = tt, y = (ξ·C + c)·N + n
+  const input = (() => {
+    const L = ['const tt = this.thread.x;', 'const gy = this.thread.y;'];
+    exactDiv(L, 'r0', 'gy', v.N);
+    L.push(`const n = gy - r0 * ${v.N};`);
+    exactDiv(L, 'xi', 'r0', C);
+    L.push(`const c = r0 - xi * ${C};`);
+    exactDiv(L, 'th', 'tt', tilesW);
+    L.push(`const tw = tt - th * ${tilesW};`);
+    L.push(`const db = n * ${C * v.IH * v.IW} + c * ${v.IH * v.IW} + th * ${mh * v.IW} + tw * ${mw};`, 'let s = 0;');
+    const branches: string[][] = [];
+    for (let i = 0; i < aH; i++) {
+      for (let j = 0; j < aW; j++) {
+        const body: string[] = [];
+        const terms: (string | null)[] = [];
+        for (let k = 0; k < aH; k++) for (let l = 0; l < aW; l++) terms.push(term(H.BT[i][k] * Wd.BT[j][l], `d[db + ${k * v.IW + l}]`));
+        sumStatement(body, terms);
+        branches.push(body);
+      }
+    }
+    select(L, 'xi', branches);
+    L.push('return s;');
+    return { source: build(['d'], L), size: [TT, XI * C * v.N] as [number, number] };
+  })();
+
+  // M[ξ, o, t] = Σ_c U[ξ, o, c] V[ξ, c, t]: grid x = tt, y = (ξ·F + o)·N + n; U reads are
+  // uniform (splats), V reads one gather each at a literal offset from one varying base
+  const gemm = (() => {
+    const L = ['const tt = this.thread.x;', 'const gy = this.thread.y;'];
+    exactDiv(L, 'r0', 'gy', v.N);
+    L.push(`const n = gy - r0 * ${v.N};`);
+    exactDiv(L, 'xi', 'r0', F);
+    const stride = v.N * TT;
+    L.push(`let up = r0 * ${C};`, `let vp = (xi * ${C * v.N} + n) * ${TT} + tt;`, 'let s = 0;');
+    const block = Math.min(C, 16);
+    const blocks = Math.floor(C / block);
+    L.push(`for (let cb = 0; cb < ${blocks}; cb++) {`);
+    sumInto(L, 's', Array.from({ length: block }, (_, k) => `u[up + ${k}] * vv[vp + ${k * stride}]`));
+    L.push(`up += ${block};`, `vp += ${block * stride};`, '}');
+    sumInto(L, 's', Array.from({ length: C - blocks * block }, (_, k) => `u[up + ${k}] * vv[vp + ${k * stride}]`));
+    L.push('return s;');
+    return { source: build(['u', 'vv'], L), size: [TT, XI * F * v.N] as [number, number] };
+  })();
+
+  // Y[ab, o, t] = Σ_ij Aᵀ[a][i] Aᵀ[b][j] M[ξ=(i,j), o, t] (+ bias[o]): grid x = tt, y = (ab·F + o)·N + n
+  const output = (() => {
+    const L = ['const tt = this.thread.x;', 'const gy = this.thread.y;'];
+    exactDiv(L, 'r0', 'gy', v.N);
+    L.push(`const n = gy - r0 * ${v.N};`);
+    exactDiv(L, 'ab', 'r0', F);
+    L.push(`const o = r0 - ab * ${F};`, `const mb = (o * ${v.N} + n) * ${TT} + tt;`, 'let s = 0;');
+    const branches: string[][] = [];
+    for (let a = 0; a < mh; a++) {
+      for (let b = 0; b < mw; b++) {
+        const body: string[] = [];
+        const terms: (string | null)[] = [];
+        for (let i = 0; i < aH; i++) for (let j = 0; j < aW; j++) terms.push(term(H.AT[a][i] * Wd.AT[b][j], `mm[mb + ${(i * aW + j) * F * T}]`));
+        sumStatement(body, terms);
+        branches.push(body);
+      }
+    }
+    select(L, 'ab', branches);
+    L.push(v.bias ? 'return s + bias[o];' : 'return s;');
+    return { source: build(v.bias ? ['mm', 'bias'] : ['mm'], L), size: [TT, mh * mw * F * v.N] as [number, number] };
+  })();
+
+  // y[n, o, p, q] = Y[(p mod mh)·mw + q mod mw, o, (n, p div mh, q div mw)]: grid x = q, y = (p, o, n)
+  const scatter = (() => {
+    const L = ['const q = this.thread.x;', 'const gy = this.thread.y;'];
+    exactDiv(L, 'r0', 'gy', v.OH);
+    L.push(`const p = gy - r0 * ${v.OH};`);
+    exactDiv(L, 'n', 'r0', F);
+    L.push(`const o = r0 - n * ${F};`);
+    exactDiv(L, 'ph', 'p', mh);
+    exactDiv(L, 'qw', 'q', mw);
+    L.push(`const a = p - ph * ${mh};`, `const b = q - qw * ${mw};`);
+    L.push(`return y[((a * ${mw} + b) * ${F} + o) * ${T} + (n * ${tilesH} + ph) * ${tilesW} + qw];`);
+    return { source: build(['y'], L), size: [v.OW, v.OH * F * v.N] as [number, number] };
+  })();
+
+  const largest = Math.max(XI * F * C, XI * C * T, XI * F * T, v.N * C * v.IH * v.IW, v.N * F * v.OH * v.OW);
+  return { mh, mw, tilesH, tilesW, weights, input, gemm, output, scatter, largest };
+}
