@@ -60,7 +60,7 @@ describe('convas export', () => {
     const out = join(dir, 'mnist.keras');
     const r = await runCli(exportArgs('keras', out));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ running the \.keras file's config\.json and model\.weights\.h5 \(read back with h5wasm; Keras itself not run\): outputs of 2 samples of MNIST digits/);
+    expect(r.stdout).toMatch(/verified with TensorFlow\.js [\d.]+ running the \.keras file's config\.json and model\.weights\.h5 \(read back with h5wasm; Keras itself not run\): outputs of 2 samples of MNIST digits, Convas on cpu, every HDF5 dataset equal to the weights bit for bit/);
     // the HDF5 file it streamed from (written beside the output) is gone
     expect(readdirSync(dir).filter((n) => n.includes('.scratch-'))).toEqual([]);
   });

@@ -7,6 +7,7 @@
  */
 import { unzipSync } from 'fflate';
 import h5wasm from 'h5wasm';
+import type { KerasModel } from './keras-graph';
 import { ExportError } from './plan';
 import type { TfjsFiles } from './tfjs-run';
 
@@ -55,6 +56,27 @@ export async function readKeras(bytes: Uint8Array): Promise<KerasFile> {
     FS!.unlink(path);
   }
   return { entries, metadata: text('metadata.json'), config: text('config.json'), weights };
+}
+
+/**
+ * Where the file's datasets differ from the model's weights (in Keras's layouts): the first
+ * dataset whose count, shape or any bit differs, named; null when every one is equal bit for bit.
+ * Made one tensor at a time, as the writer made them.
+ */
+export function kerasWeightsDiffer(k: KerasFile, m: KerasModel): string | null {
+  for (const l of m.layers) {
+    const stored = k.weights.get(l.name) ?? [];
+    if (stored.length !== l.weights.length) return `layers/${l.name}/vars holds ${stored.length} datasets; ${l.name} has ${l.weights.length} weights`;
+    for (const [i, w] of l.weights.entries()) {
+      const at = `layers/${l.name}/vars/${i} (${l.name}'s ${w.name})`;
+      if (stored[i].shape.join('×') !== w.shape.join('×')) return `${at} has shape [${stored[i].shape.join(', ')}], the weights [${w.shape.join(', ')}]`;
+      const want = w.data();
+      const a = new Uint32Array(stored[i].data.buffer, stored[i].data.byteOffset, stored[i].data.length);
+      const b = new Uint32Array(want.buffer, want.byteOffset, want.length);
+      for (let j = 0; j < b.length; j++) if (a[j] !== b[j]) return `${at} value ${j} is ${stored[i].data[j]}, the weights' ${want[j]}`;
+    }
+  }
+  return null;
 }
 
 /** TF.js's names for each Keras class's variables, in Keras's variable order. */

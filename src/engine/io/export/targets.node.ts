@@ -11,7 +11,8 @@ import { ONNX_RUNTIME, runOnnx } from './onnx-run';
 import type { ExportFormat, ExportPlan } from './plan';
 import { pytorchArtifact } from './pytorch';
 import { runTorchModel } from './pytorch-run.node.js';
-import { kerasToTfjs, readKeras } from './keras-read';
+import { kerasModelFor } from './keras';
+import { kerasToTfjs, kerasWeightsDiffer, readKeras } from './keras-read';
 import { kerasStreamedArtifact } from './keras-write.node.js';
 import { tfjsArtifact } from './tfjs';
 import { trainData } from './train-data.node.js';
@@ -83,13 +84,15 @@ export const TARGETS: Record<ExportFormat, ExportTarget> = {
     // no Keras runtime here: TensorFlow.js runs the file's own config.json and HDF5 weights
     async verify({ plan, out, x, batch, reference, inputs }) {
       const file = await readKeras(new Uint8Array(await readFile(out)));
+      const differ = kerasWeightsDiffer(file, kerasModelFor(plan, ''));
       const { files, normalization } = kerasToTfjs(file);
       const { y, version } = await runTfjs(files, plan, x, batch);
       const v = verification(`TensorFlow.js ${version} running the .keras file's config.json and model.weights.h5 (read back with h5wasm; Keras itself not run)`, `outputs of ${inputs}`, y, reference);
+      if (differ) return { ...v, ok: false, what: `${v.what}; model.weights.h5 differs from the weights: ${differ}` };
       if (plan.preprocessing && JSON.stringify(normalization?.mean) !== JSON.stringify(plan.preprocessing.mean)) {
         return { ...v, ok: false, what: `${v.what}; the Normalization layer does not hold the preprocessing record's mean` };
       }
-      return v;
+      return { ...v, what: `${v.what}, every HDF5 dataset equal to the weights bit for bit` };
     },
   },
 };
