@@ -7,7 +7,7 @@
  * gradient is the input correlated with the delta; the bias gradient is the summed delta.
  */
 import type { Padding } from './params';
-import type { LayerSpec } from './spec';
+import type { ForwardResult, Handle, LayerSpec } from './spec';
 import { expectImage, windowGeometry } from './geometry';
 import {
   convBackwardBiasSource,
@@ -75,8 +75,8 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     const addr = ctx.grid === true ? { grid: true } : { exact: true };
     const make = (k: { source: KernelSource; size: number | [number, number] }) => ctx.kernel(k.source, k.size);
     const d = deltaPadding(g);
-    // On webasm, stride-1 3×3 (to 5×5) convolutions with enough channels run as Winograd
-    // F(2×2, r×r) (winograd.ts): forward and data gradient; their buffers then reach whole tiles.
+    // On webasm, stride-1 2×2 to 5×5 convolutions with enough channels run as Winograd
+    // F(2×2, r×r) (winograd.ts): forward, data and weight gradients; their buffers reach whole tiles.
     const wf = ctx.grid === true ? winogradFits(g) : null;
     // The padded input holds every tap of every window (and every tile); valid convolutions run over it.
     const HP = Math.max(H, g.PT + H, coveredExtent(g.OH, g.SH, g.KH), wf?.forward.IH ?? 0);
@@ -93,25 +93,27 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     const crop = make(cropSource(N, C, H, W, d.HC, d.WC, g.PT, g.PL, addr));
     const weightSize = g.F * C * g.KH * g.KW;
     const groups = weightGradGroups(g);
-    const backWeight = make(convBackwardWeightSource(g, HP, WP, addr));
-    const sumGroups = groups > 1 ? ctx.kernel(sumSlicesSource(groups, weightSize), weightSize) : null;
+    const backWeight = forwardRun ? null : make(convBackwardWeightSource(g, HP, WP, addr));
+    const sumGroups = groups > 1 && !forwardRun ? ctx.kernel(sumSlicesSource(groups, weightSize), weightSize) : null;
+    const sumGroupsOf = (partial: Handle) => (sumGroups ? sumGroups(partial) : partial);
     const backBias = ctx.kernel(convBackwardBiasSource(g), g.F);
     return {
-      forward: ({ inputs, params }) => {
+      forward: ({ inputs, params }): ForwardResult => {
         const xp = pad ? pad(inputs[0]) : inputs[0];
-        const output = forwardRun
-          ? forwardRun(xp, params.weight, p.useBias ? params.bias : null)
-          : p.useBias
-            ? forward!(xp, params.weight, params.bias)
-            : forward!(xp, params.weight);
+        if (forwardRun) {
+          const r = forwardRun.run(xp, params.weight, p.useBias ? params.bias : null);
+          return { output: r.output, saved: { tiles: r.tiles } };
+        }
+        const output = p.useBias ? forward!(xp, params.weight, params.bias) : forward!(xp, params.weight);
         return { output, saved: { xp } };
       },
       backward: ({ params, saved, gradOutput, needInputGrad }) => {
-        const partial = backWeight(saved.xp, gradOutput);
-        const grads: Record<string, typeof partial> = { weight: sumGroups ? sumGroups(partial) : partial };
+        const grads: Record<string, Handle> = {
+          weight: forwardRun ? forwardRun.weightGrad(saved.tiles, gradOutput) : sumGroupsOf(backWeight!(saved.xp, gradOutput)),
+        };
         if (p.useBias) grads.bias = backBias(gradOutput);
         const dyp = needInputGrad[0] ? dilate(gradOutput) : null;
-        const dx = dyp ? crop(dataRun ? dataRun(dyp, params.weight, null) : backData!(dyp, params.weight)) : null;
+        const dx = dyp ? crop(dataRun ? dataRun.run(dyp, params.weight, null).output : backData!(dyp, params.weight)) : null;
         return { inputs: [dx], params: grads };
       },
     };

@@ -7,7 +7,8 @@
  */
 import { EXACT_INDEX, type ConvGeometry } from './conv-codegen';
 import type { CompileCtx, Handle, KernelCall } from './spec';
-import { inputExtent, tileFor, winogradKernels, type WinogradConv } from './winograd';
+import { padSource } from './conv-codegen';
+import { inputExtent, tileFor, winogradKernels, winogradWeightGradKernels, type WinogradConv } from './winograd';
 
 /**
  * Fewest input and output channels for which the transforms pay: the input transform costs about
@@ -48,19 +49,41 @@ export function winogradFits(g: ConvGeometry): WinogradFit | null {
   return fit;
 }
 
-/** The Winograd valid correlation as one call: (input, weights, bias or null) → output [N, OC, OH, OW]. */
-export type WinogradRun = (x: Handle, w: Handle, bias: Handle | null) => Handle;
+/**
+ * The Winograd valid correlation: `run(input, weights, bias or null)` → output [N, OC, OH, OW] and
+ * the transformed input tiles; `weightGrad(tiles, dy)` → the weights' gradient [OC, IC, KH, KW]
+ * (forward correlations only).
+ */
+export interface WinogradRun {
+  run(x: Handle, w: Handle, bias: Handle | null): { output: Handle; tiles: Handle };
+  weightGrad(tiles: Handle, dy: Handle): Handle;
+}
 
 export function winogradConv(ctx: CompileCtx, v: WinogradConv): WinogradRun {
-  const k = winogradKernels(v, tileFor(v.KH), tileFor(v.KW));
-  const make = (part: { source: Parameters<CompileCtx['kernel']>[0]; size: [number, number] }): KernelCall => ctx.kernel(part.source, part.size);
+  const mh = tileFor(v.KH);
+  const mw = tileFor(v.KW);
+  const k = winogradKernels(v, mh, mw);
+  const make = (part: { source: Parameters<CompileCtx['kernel']>[0]; size: number | [number, number] }): KernelCall => ctx.kernel(part.source, part.size);
   const weights = make(k.weights);
   const input = make(k.input);
   const gemm = make(k.gemm);
   const output = make(k.output);
   const scatter = make(k.scatter);
-  return (x, w, bias) => {
-    const m = gemm(weights(w), input(x));
-    return scatter(bias ? output(m, bias) : output(m));
+  const wg = v.rotated ? null : winogradWeightGradKernels(v, mh, mw);
+  const padDelta = wg && (wg.paddedH !== v.OH || wg.paddedW !== v.OW) ? make(padSource(v.N, v.OC, v.OH, v.OW, wg.paddedH, wg.paddedW, 0, 0, 1, 1, { grid: true })) : null;
+  const outputGrad = wg ? make(wg.outputGrad) : null;
+  const gradGemm = wg ? make(wg.gemm) : null;
+  const filterGrad = wg ? make(wg.filterGrad) : null;
+  return {
+    run(x, w, bias) {
+      const tiles = input(x);
+      const m = gemm(weights(w), tiles);
+      return { output: scatter(bias ? output(m, bias) : output(m)), tiles };
+    },
+    weightGrad(tiles, dy) {
+      if (!wg) throw new Error('Winograd: the weight gradient belongs to the forward correlation');
+      const z = outputGrad!(padDelta ? padDelta(dy) : dy);
+      return filterGrad!(gradGemm!(z, tiles), wg.coefficients);
+    },
   };
 }
