@@ -22,8 +22,8 @@ export const KERAS_ENTRIES = ['metadata.json', 'config.json', 'model.weights.h5'
 /**
  * The most weight bytes the in-memory build takes (256 MiB, 67,108,864 float32 parameters): while
  * the app builds and checks a .keras file the page holds the weights about eight times over
- * (h5wasm's file and heap, the zip, the read-back, TF.js's copy), ~2 GiB at this size. AlexNet
- * (61 M) fits; VGG-16 (138 M) goes through `convas export`, which streams.
+ * (h5wasm's file and heap, the zip, the read-back, TF.js's copy), ~2 GiB at this size. ResNet-50
+ * (25.6 M) fits; VGG-16 (138 M) goes through `convas export`, which streams.
  */
 export const KERAS_IN_MEMORY_MAX_BYTES = 256 * 2 ** 20;
 
