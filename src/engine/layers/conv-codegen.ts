@@ -320,14 +320,47 @@ export function deltaPadding(g: ConvGeometry): { HD: number; WD: number; HC: num
  * dxp[n,c,h,w] = Σ_f Σ_kh Σ_kw dyp[n,f,h+kh,w+kw] · w[f,c,KH−1−kh,KW−1−kw]: the dilated delta,
  * padded by KH−1 / KW−1, correlated with the rotated kernel (seed 17.3.1–17.3.4); dxp covers the
  * padded input's extent HC × WC.
+ *
+ * On webasm's grid the row h is uniform (x = w only), so a kernel row kh whose delta row h + kh is
+ * padding or dilation zeros is skipped by a uniform branch: the seed MNIST CNN's conv2 (8×8 delta,
+ * 5×5 kernel) does 40 of 60 rows of taps, and a stride-s layer 1/s of them.
  */
 export function convBackwardDataSource(g: ConvGeometry, a: Addressing = {}): GeneratedKernel {
   const { HD, WD, HC, WC } = deltaPadding(g);
+  if (a.grid === true && !a.exact && g.KH <= MAX_TERMS && g.KW <= MAX_UNROLL) return rowSkippingDataSource(g, HD, WD, HC, WC);
   return validConvSource(
     { N: g.N, IC: g.F, IH: HD, IW: WD, OC: g.C, OH: HC, OW: WC, KH: g.KH, KW: g.KW, SH: 1, SW: 1, wOut: g.KH * g.KW, wIn: g.C * g.KH * g.KW, rotated: true, bias: false },
     { x: 'dy', w: 'w' },
     a,
   );
+}
+
+/**
+ * The data gradient over a delta buffer of HDB × WDB (≥ HD × WD: extra rows and columns are
+ * zeros), one output row per grid row: x = q (the column), y = (h, c, n). Delta row h + kh holds data iff
+ * h + kh − (KH − 1) = SH·j for some 0 ≤ j < OH.
+ */
+function rowSkippingDataSource(g: ConvGeometry, HDB: number, WDB: number, HC: number, WC: number): GeneratedKernel {
+  const ix = indexing(true, [['q', WC]], [['h', HC], ['c', g.C], ['n', g.N]]);
+  const L = ix.lines;
+  const taps = g.KH * g.KW;
+  L.push('let s = 0;', `const xo = n * ${g.F * HDB * WDB} + h * ${WDB} + q;`, `const wo = c * ${taps};`);
+  for (let kh = 0; kh < g.KH; kh++) {
+    // delta row r = h + kh − (KH − 1) in the undilated delta's row units, live iff r = SH·j, 0 ≤ j < OH
+    L.push(`const r${kh} = h + ${kh - (g.KH - 1)};`);
+    if (g.SH === 1) {
+      L.push(`if (r${kh} >= 0 && r${kh} < ${g.OH}) {`);
+    } else {
+      L.push(`const j${kh} = Math.floor(Math.max(r${kh}, 0) / ${g.SH} + 0.5 / ${g.SH});`);
+      L.push(`if (r${kh} >= 0 && r${kh} === j${kh} * ${g.SH} && j${kh} < ${g.OH}) {`);
+    }
+    L.push(`let xb = xo + ${kh * WDB};`, 'let wb = wo;', `for (let f = 0; f < ${g.F}; f++) {`);
+    const terms = Array.from({ length: g.KW }, (_, kw) => `dy[xb + ${kw}] * w[wb + ${taps - 1 - (kh * g.KW + kw)}]`);
+    sumInto(L, 's', terms);
+    L.push(`xb += ${HDB * WDB};`, `wb += ${g.C * taps};`, '}', '}');
+  }
+  L.push('return s;');
+  return { source: build(['dy', 'w'], L), size: ix.size };
 }
 
 /** How many partial sums the weight gradient splits the batch into, so enough threads run. */
