@@ -187,6 +187,13 @@ def step(net, optimizer, x, y):
 
 # ---- the run ---------------------------------------------------------------------------------
 
+def report(event):
+    # one write per line: under torchrun every process shares one stdout, and print()'s separate
+    # write of the newline lets another process's line land in between
+    sys.stdout.write(json.dumps(event) + "\\n")
+    sys.stdout.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_data = os.path.join(HERE, SETTINGS["data"]["path"]) if SETTINGS["data"] else None
@@ -230,10 +237,10 @@ def main():
             x, y = augment(x).to(device), y.to(device)
             loss = step(model, optimizer, x, y)
             total, count = total + loss * x.shape[0], count + x.shape[0]
-            print(json.dumps({"rank": rank, "epoch": epoch, "step": i + 1, "loss": loss}), flush=True)
+            report({"rank": rank, "epoch": epoch, "step": i + 1, "loss": loss})
         if rank == 0:
             torch.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, os.path.join(args.out, f"epoch-{epoch}.pt"))
-        print(json.dumps({"rank": rank, "epoch": epoch, "mean_loss": total / max(count, 1), "samples": count}), flush=True)
+        report({"rank": rank, "epoch": epoch, "mean_loss": total / max(count, 1), "samples": count})
     if world > 1:
         dist.destroy_process_group()
 
