@@ -19,7 +19,7 @@
  * Cook–Toom interpolation at the points 0, 1, −1, 2, −2 (and ∞): Aᵀ and G are fixed by the
  * points, Bᵀ is solved so that the 1-D identity holds exactly (`winogradMatrices` checks it).
  */
-import { build, exactDiv, sumInto, type KernelSource } from './conv-codegen';
+import { build, decode, exactDiv, sumInto, type KernelSource } from './conv-codegen';
 
 /** Interpolation points, in the order they are used (∞ is the last point, implicitly). */
 const POINTS = [0, 1, -1, 2, -2, 0.5, -0.5];
@@ -138,7 +138,7 @@ export interface WinogradKernels {
   input: { source: KernelSource; size: [number, number] };
   gemm: { source: KernelSource; size: [number, number] };
   output: { source: KernelSource; size: [number, number] };
-  scatter: { source: KernelSource; size: [number, number] };
+  scatter: { source: KernelSource; size: number };
   /** Largest buffer the plan makes, in float32 values. */
   largest: number;
 }
@@ -151,6 +151,22 @@ export function tileFor(r: number): number {
 /** Rows (cols) of the input a plan reads: whole tiles, (tiles − 1)·m + α. */
 export function inputExtent(out: number, m: number, r: number): number {
   return Math.ceil(out / m) * m + r - 1;
+}
+
+/**
+ * Tiles per sample, rounded up to a multiple of 4: the tile index is the grid's x, and gpu.js's
+ * webasm runs a grid as SIMD quads only where its rows are a multiple of 4 wide (otherwise a
+ * scalar tail per row, and no SIMD at all on the thread pool). Padding tiles compute zeros.
+ */
+function paddedTiles(tiles: number): number {
+  return Math.ceil(tiles / 4) * 4;
+}
+
+/** Decode tile `tt` into (th, tw), clamped into range, and `live` = 1 for a real tile, 0 for padding. */
+function tileOf(L: string[], tilesH: number, tilesW: number, TT: number): void {
+  exactDiv(L, 'th0', 'tt', tilesW);
+  L.push(`const tw = tt - th0 * ${tilesW};`, `const th = Math.min(th0, ${tilesH - 1});`);
+  L.push(TT > tilesH * tilesW ? `const live = tt < ${tilesH * tilesW} ? 1 : 0;` : 'const live = 1;');
 }
 
 /** `branches[k]` as an if/else chain on a uniform index (every branch assigns `s`). */
@@ -193,7 +209,7 @@ export function winogradKernels(v: WinogradConv, mh: number, mw: number): Winogr
   const XI = aH * aW;
   const tilesH = Math.ceil(v.OH / mh);
   const tilesW = Math.ceil(v.OW / mw);
-  const TT = tilesH * tilesW;
+  const TT = paddedTiles(tilesH * tilesW);
   const T = v.N * TT;
   if (v.IH < inputExtent(v.OH, mh, v.KH) || v.IW < inputExtent(v.OW, mw, v.KW)) throw new Error('Winograd: input buffer smaller than its tiles');
   const C = v.IC;
@@ -227,8 +243,7 @@ export function winogradKernels(v: WinogradConv, mh: number, mw: number): Winogr
     L.push(`const n = gy - r0 * ${v.N};`);
     exactDiv(L, 'xi', 'r0', C);
     L.push(`const c = r0 - xi * ${C};`);
-    exactDiv(L, 'th', 'tt', tilesW);
-    L.push(`const tw = tt - th * ${tilesW};`);
+    tileOf(L, tilesH, tilesW, TT);
     L.push(`const db = n * ${C * v.IH * v.IW} + c * ${v.IH * v.IW} + th * ${mh * v.IW} + tw * ${mw};`, 'let s = 0;');
     const branches: string[][] = [];
     for (let i = 0; i < aH; i++) {
@@ -241,7 +256,7 @@ export function winogradKernels(v: WinogradConv, mh: number, mw: number): Winogr
       }
     }
     select(L, 'xi', branches);
-    L.push('return s;');
+    L.push('return s * live;');
     return { source: build(['d'], L), size: [TT, XI * C * v.N] as [number, number] };
   })();
 
@@ -286,18 +301,15 @@ export function winogradKernels(v: WinogradConv, mh: number, mw: number): Winogr
     return { source: build(v.bias ? ['mm', 'bias'] : ['mm'], L), size: [TT, mh * mw * F * v.N] as [number, number] };
   })();
 
-  // y[n, o, p, q] = Y[(p mod mh)·mw + q mod mw, o, (n, p div mh, q div mw)]: grid x = q, y = (p, o, n)
+  // y[n, o, p, q] = Y[(p mod mh)·mw + q mod mw, o, (n, p div mh, q div mw)]: 1-D (a pure gather:
+  // nothing to keep uniform, and a 1-D grid runs as SIMD whenever the output is a multiple of 4)
   const scatter = (() => {
-    const L = ['const q = this.thread.x;', 'const gy = this.thread.y;'];
-    exactDiv(L, 'r0', 'gy', v.OH);
-    L.push(`const p = gy - r0 * ${v.OH};`);
-    exactDiv(L, 'n', 'r0', F);
-    L.push(`const o = r0 - n * ${F};`);
+    const L = decode([['q', v.OW], ['p', v.OH], ['o', F], ['n', v.N]]);
     exactDiv(L, 'ph', 'p', mh);
     exactDiv(L, 'qw', 'q', mw);
     L.push(`const a = p - ph * ${mh};`, `const b = q - qw * ${mw};`);
-    L.push(`return y[((a * ${mw} + b) * ${F} + o) * ${T} + (n * ${tilesH} + ph) * ${tilesW} + qw];`);
-    return { source: build(['y'], L), size: [v.OW, v.OH * F * v.N] as [number, number] };
+    L.push(`return y[((a * ${mw} + b) * ${F} + o) * ${T} + n * ${TT} + ph * ${tilesW} + qw];`);
+    return { source: build(['y'], L), size: v.N * F * v.OH * v.OW };
   })();
 
   const largest = Math.max(XI * F * C, XI * C * T, XI * F * T, v.N * C * v.IH * v.IW, v.N * F * v.OH * v.OW);
@@ -331,7 +343,7 @@ export function winogradWeightGradKernels(v: WinogradConv, mh: number, mw: numbe
   const XI = aH * aW;
   const tilesH = Math.ceil(v.OH / mh);
   const tilesW = Math.ceil(v.OW / mw);
-  const TT = tilesH * tilesW;
+  const TT = paddedTiles(tilesH * tilesW);
   const T = v.N * TT;
   const C = v.IC;
   const F = v.OC;
@@ -345,8 +357,7 @@ export function winogradWeightGradKernels(v: WinogradConv, mh: number, mw: numbe
     L.push(`const n = gy - r0 * ${v.N};`);
     exactDiv(L, 'xi', 'r0', F);
     L.push(`const o = r0 - xi * ${F};`);
-    exactDiv(L, 'th', 'tt', tilesW);
-    L.push(`const tw = tt - th * ${tilesW};`);
+    tileOf(L, tilesH, tilesW, TT);
     L.push(`const db = (n * ${F} + o) * ${PH * PW} + th * ${mh * PW} + tw * ${mw};`, 'let s = 0;');
     const branches: string[][] = [];
     for (let i = 0; i < aH; i++) {
@@ -359,7 +370,7 @@ export function winogradWeightGradKernels(v: WinogradConv, mh: number, mw: numbe
       }
     }
     select(L, 'xi', branches);
-    L.push('return s;');
+    L.push('return s * live;');
     return { source: build(['dy'], L), size: [TT, XI * F * v.N] as [number, number] };
   })();
 
