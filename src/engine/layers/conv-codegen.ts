@@ -158,6 +158,17 @@ export interface Addressing {
 }
 
 /**
+ * Whether a kernel that gains nothing from uniform outer indices (copies, pooling: every read is
+ * a gather anyway) should still run on a 2-D grid: always with exact addressing (the grid keeps
+ * thread ids small), and on webasm only where the rows are a multiple of 4 wide — gpu.js runs a
+ * row as SIMD quads plus a scalar tail otherwise (two calls per row), and a pooled plan's rows
+ * fully scalar. Elsewhere 1-D: one span, SIMD throughout when the whole size is a multiple of 4.
+ */
+export function copyGrid(a: Addressing, inner: [string, number][]): boolean {
+  return a.exact === true || (a.grid === true && inner.reduce((p, [, e]) => p * e, 1) % 4 === 0);
+}
+
+/**
  * A decoded index as an i32 term in exact addressing: `v | 0` is the one form gpu.js types as an
  * integer (WGSL `i32(v) | 0`), so the whole offset around it is computed in i32 (Math.floor
  * stays f32 there). `v` holds an exact integer below 2^24: a grid keeps each decode small.
@@ -206,7 +217,7 @@ export function needsPadding(g: ConvGeometry): boolean {
  * (top + h·DH, left + w·DW): padding, and for DH/DW > 1 the dilation of a strided delta.
  */
 export function padSource(N: number, C: number, H: number, W: number, HP: number, WP: number, top: number, left: number, DH: number, DW: number, a: Addressing = {}): GeneratedKernel {
-  const ix = indexing(a.grid === true || a.exact === true, [['pw', WP], ['ph', HP]], [['c', C], ['n', N]]);
+  const ix = indexing(copyGrid(a, [['pw', WP], ['ph', HP]]), [['pw', WP], ['ph', HP]], [['c', C], ['n', N]]);
   const L = ix.lines;
   const axis = (name: string, p: string, before: number, d: number, size: number) => {
     L.push(`const t${name} = Math.max(${p} - ${before}, 0);`);
@@ -222,7 +233,7 @@ export function padSource(N: number, C: number, H: number, W: number, HP: number
 
 /** dx[n,c,h,w] = dxp[n,c,h+top,w+left] where inside the covered extent, else 0 (rows no window reached). */
 export function cropSource(N: number, C: number, H: number, W: number, HP: number, WP: number, top: number, left: number, a: Addressing = {}): GeneratedKernel {
-  const ix = indexing(a.grid === true || a.exact === true, [['w', W], ['h', H]], [['c', C], ['n', N]]);
+  const ix = indexing(copyGrid(a, [['w', W], ['h', H]]), [['w', W], ['h', H]], [['c', C], ['n', N]]);
   const L = ix.lines;
   L.push(`const mh = (h + ${top} < ${HP}) ? 1 : 0;`, `const mw = (w + ${left} < ${WP}) ? 1 : 0;`);
   L.push(`const vh = Math.min(h + ${top}, ${HP - 1});`, `const vw = Math.min(w + ${left}, ${WP - 1});`);
@@ -378,8 +389,18 @@ export function convBackwardWeightSource(g: ConvGeometry, HP: number, WP: number
   const P = weightGradGroups(g);
   const per = Math.ceil(g.N / P);
   // on a grid, the delta's reads depend only on y (f, p) and loop counters: uniform loads
-  const ix = indexing(a.grid === true || a.exact === true, [['kw', g.KW], ['kh', g.KH], ['c', g.C]], [['f', g.F], ['p', P]]);
+  const lanes = weightGradLanes(g, a);
+  const taps: [string, number][] = [['kw', g.KW], ['kh', g.KH], ['c', g.C]];
+  const ix = indexing(a.grid === true || a.exact === true, lanes === g.KW * g.KH * g.C ? taps : [['j0', lanes]], [['f', g.F], ['p', P]]);
   const L = ix.lines;
+  if (lanes !== g.KW * g.KH * g.C) {
+    // rows padded to whole quads: the lanes past the taps recompute the last tap (never read)
+    L.push(`const j = Math.min(j0, ${g.KW * g.KH * g.C - 1});`);
+    exactDiv(L, 'q0', 'j', g.KW);
+    L.push(`const kw = j - q0 * ${g.KW};`);
+    exactDiv(L, 'c', 'q0', g.KH);
+    L.push(`const kh = q0 - c * ${g.KH};`);
+  }
   const col = (ow: string) => (g.SW === 1 ? ow : `(${ow}) * ${g.SW}`);
   L.push('let s = 0;');
   L.push(`for (let j = 0; j < ${per}; j++) {`);
@@ -404,10 +425,30 @@ export function convBackwardWeightSource(g: ConvGeometry, HP: number, WP: number
   return { source: build(['x', 'dy'], L), size: ix.size };
 }
 
-/** Sum P partial slices of `len` values: out[j] = Σ_p a[p·len + j] (indices inline: exact). */
-export function sumSlicesSource(P: number, len: number): KernelSource {
+/**
+ * Lanes per row of the weight gradient's grid: its taps (KW·KH·C), rounded up to a multiple of 4
+ * on webasm, where gpu.js vectorises only rows that are (the seed MNIST CNN's 5×5×1 = 25 and the
+ * CIFAR net's 3×3×3 = 27 were not: a scalar tail per row, and no SIMD at all on the thread pool).
+ */
+export function weightGradLanes(g: ConvGeometry, a: Addressing): number {
+  const taps = g.KW * g.KH * g.C;
+  return a.grid === true && !a.exact ? Math.ceil(taps / 4) * 4 : taps;
+}
+
+/**
+ * Sum P partial slices: out[f·len + j] = Σ_p a[(p·rows + f)·stride + j] for f < rows, j < len
+ * (stride ≥ len: padded rows). With stride = len the indices are inline (exact at any size).
+ */
+export function sumSlicesSource(P: number, len: number, rows = 1, stride = len): KernelSource {
   const L = ['let s = 0;'];
-  unrolledSum(L, 's', P, (p) => `a[(${p}) * ${len} + this.thread.x]`, 'tp');
+  if (stride === len) {
+    unrolledSum(L, 's', P, (p) => `a[(${p}) * ${len * rows} + this.thread.x]`, 'tp');
+  } else {
+    L.push('const i = this.thread.x;');
+    exactDiv(L, 'f', 'i', len);
+    L.push(`const at = f * ${stride} + i - f * ${len};`);
+    unrolledSum(L, 's', P, (p) => `a[(${p}) * ${stride * rows} + at]`, 'tp');
+  }
   L.push('return s;');
   return build(['a'], L);
 }

@@ -21,6 +21,7 @@ import {
   padSource,
   sumSlicesSource,
   weightGradGroups,
+  weightGradLanes,
   type ConvGeometry,
   type KernelSource,
 } from './conv-codegen';
@@ -94,7 +95,13 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     const weightSize = g.F * C * g.KH * g.KW;
     const groups = weightGradGroups(g);
     const backWeight = forwardRun ? null : make(convBackwardWeightSource(g, HP, WP, addr));
-    const sumGroups = groups > 1 && !forwardRun ? ctx.kernel(sumSlicesSource(groups, weightSize), weightSize) : null;
+    // partial sums per batch slice; rows of taps padded to whole SIMD quads are compacted here too
+    const lanes = weightGradLanes(g, addr);
+    const tapsPerFilter = C * g.KH * g.KW;
+    const sumGroups =
+      !forwardRun && (groups > 1 || lanes !== tapsPerFilter)
+        ? ctx.kernel(lanes === tapsPerFilter ? sumSlicesSource(groups, weightSize) : sumSlicesSource(groups, tapsPerFilter, g.F, lanes), weightSize)
+        : null;
     const sumGroupsOf = (partial: Handle) => (sumGroups ? sumGroups(partial) : partial);
     const backBias = ctx.kernel(convBackwardBiasSource(g), g.F);
     return {

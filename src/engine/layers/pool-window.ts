@@ -5,7 +5,7 @@
 import { ShapeError } from '../graph/errors';
 import type { Padding, ParamDef } from './params';
 import { expectImage, windowGeometry, type Window } from './geometry';
-import { elementwise, exactDiv, type Addressing, type GeneratedKernel } from './conv-codegen';
+import { copyGrid, elementwise, exactDiv, type Addressing, type GeneratedKernel } from './conv-codegen';
 
 export interface PoolParams {
   poolSize: [number, number];
@@ -71,7 +71,7 @@ export function poolConsts(inShape: readonly number[], p: PoolParams, layer: str
  */
 export function poolBackwardSource(k: PoolConsts, planes: number, mode: 'max' | 'avg', a: Addressing = {}): GeneratedKernel {
   if (k.KH === k.SH && k.KW === k.SW && k.PT === 0 && k.PL === 0) return tiledBackwardSource(k, planes, mode, a);
-  return elementwise(a.grid === true, [['iw', k.W], ['ih', k.H]], [['plane', planes]], mode === 'max' ? ['dy', 'arg'] : ['dy'], ({ int }) => {
+  return elementwise(copyGrid(a, [['iw', k.W], ['ih', k.H]]), [['iw', k.W], ['ih', k.H]], [['plane', planes]], mode === 'max' ? ['dy', 'arg'] : ['dy'], ({ int }) => {
     const L = [`const pos = ih * ${k.W} + iw;`, 'let s = 0;'];
     L.push(`for (let kh = 0; kh < ${k.KH}; kh++) {`, `const th = ih + ${k.PT} - kh;`);
     exactDiv(L, 'oh', 'th', k.SH);
@@ -93,7 +93,7 @@ export function poolBackwardSource(k: PoolConsts, planes: number, mode: 'max' | 
  * per-lane branches (the general form's window search cost 5× more on webasm).
  */
 function tiledBackwardSource(k: PoolConsts, planes: number, mode: 'max' | 'avg', a: Addressing): GeneratedKernel {
-  return elementwise(a.grid === true, [['iw', k.W], ['ih', k.H]], [['plane', planes]], mode === 'max' ? ['dy', 'arg'] : ['dy'], ({ int }) => {
+  return elementwise(copyGrid(a, [['iw', k.W], ['ih', k.H]]), [['iw', k.W], ['ih', k.H]], [['plane', planes]], mode === 'max' ? ['dy', 'arg'] : ['dy'], ({ int }) => {
     const L: string[] = [];
     exactDiv(L, 'oh', 'ih', k.SH);
     exactDiv(L, 'ow', 'iw', k.SW);
@@ -115,7 +115,7 @@ function tiledBackwardSource(k: PoolConsts, planes: number, mode: 'max' | 'avg',
  * divided by KH·KW (padding counts as zeros).
  */
 export function poolForwardSource(k: PoolConsts, planes: number, mode: 'argmax' | 'avg', a: Addressing = {}): GeneratedKernel {
-  return elementwise(a.grid === true, [['ow', k.OW], ['oh', k.OH]], [['plane', planes]], ['x'], ({ int }) => {
+  return elementwise(copyGrid(a, [['ow', k.OW], ['oh', k.OH]]), [['ow', k.OW], ['oh', k.OH]], [['plane', planes]], ['x'], ({ int }) => {
     const L = mode === 'argmax' ? ['let best = 0;', 'let at = -1;'] : ['let s = 0;'];
     L.push(`for (let kh = 0; kh < ${k.KH}; kh++) {`, `const ih = oh * ${k.SH} - ${k.PT} + kh;`, `if (ih >= 0 && ih < ${k.H}) {`);
     L.push(`for (let kw = 0; kw < ${k.KW}; kw++) {`, `const iw = ow * ${k.SW} - ${k.PL} + kw;`, `if (iw >= 0 && iw < ${k.W}) {`);
@@ -134,5 +134,5 @@ export function poolForwardSource(k: PoolConsts, planes: number, mode: 'argmax' 
 
 /** Max pooling's output: the input at each window's saved argmax. */
 export function poolGatherSource(k: PoolConsts, planes: number, a: Addressing = {}): GeneratedKernel {
-  return elementwise(a.grid === true, [['p', k.OHW]], [['plane', planes]], ['x', 'arg'], ({ I, int }) => [`return x[${int('plane')} * ${k.H * k.W} + ${int(`arg[${I}]`)}];`], a);
+  return elementwise(copyGrid(a, [['p', k.OHW]]), [['p', k.OHW]], [['plane', planes]], ['x', 'arg'], ({ I, int }) => [`return x[${int('plane')} * ${k.H * k.W} + ${int(`arg[${I}]`)}];`], a);
 }
