@@ -9,7 +9,8 @@
  * - exact indexing: gpu.js keeps kernel variables in f32 on webgpu and webasm, exact only up to
  *   2^24 (EXACT_INDEX in layers/conv-codegen.ts). A layer whose kernels write every index that
  *   can pass 2^24 inline (in i32) says so with `exactIndex` in its LayerSpec; on webgpu its
- *   tensors may then be as large as the buffer limit. webasm computes lane-varying indices in
+ *   tensors may then be as large as the buffer limit (every layer of the registry does; a new
+ *   one that does not is refused past 2^24 on webgpu). webasm computes lane-varying indices in
  *   f32 whatever the source says (measured: a 4,100 × 4,096 Dense read rows 4,096–4,098 wrong),
  *   so there every tensor stays under 2^24. cpu runs plain JavaScript: exact.
  */

@@ -27,6 +27,8 @@ export const Add: LayerSpec<Record<string, never>> = {
     return inShapes[0];
   },
   flops: (inShapes, out) => (inShapes.length - 1) * size(out),
+  // the kernel reads a[this.thread.x] inline (never through a `const`: f32), exact past 2^24
+  exactIndex: true,
   compile(ctx) {
     const add = ctx.kernel(addPair, ctx.batch * size(ctx.outShape));
     return {

@@ -72,12 +72,17 @@ function channelKernels(N: number, C: number, HW: number) {
 
 /**
  * The per-element kernels, generated (conv-codegen.ts): the element's channel comes from an
- * exact decode, on webasm's grid from y (uniform across lanes: γ, μ, σ² reads are splats).
+ * exact decode. On webasm's grid the channel is in y (uniform across lanes: γ, μ, σ² reads are
+ * splats); with exact addressing every per-sample index is in x — moved to y only as far as the
+ * widest dispatch row needs — so a big image or a wide Dense output never makes a grid too tall
+ * or too wide, and the element itself is read at `I`, an i32 offset (EXACT_INDEX).
  */
-function elementKernels(a: Addressing, N: number, C: number, HW: number) {
-  const shape: [[string, number][], [string, number][]] = [[['p', HW]], [['c', C], ['n', N]]];
+function elementKernels(a: Addressing, N: number, C: number, H: number, W: number) {
+  const image: [string, number][] = H * W > 1 ? [['w', W], ['h', H]] : [];
+  const shape: [[string, number][], [string, number][]] = a.exact ? [[...image, ['c', C]], [['n', N]]] : [[['p', H * W]], [['c', C], ['n', N]]];
   const invStd = 'const invStd = 1 / Math.sqrt(variance[c] + this.constants.eps);';
   const grid = a.grid === true;
+  const m = N * H * W;
   return {
     /** y = γ·(x − μ)/√(σ² + ε) + β, with μ, σ² the batch or the running statistics. */
     normalise: elementwise(grid, ...shape, ['x', 'mean', 'variance', 'gamma', 'beta'], ({ I }) => [invStd, `return gamma[c] * (x[${I}] - mean[c]) * invStd + beta[c];`], a),
@@ -85,7 +90,7 @@ function elementKernels(a: Addressing, N: number, C: number, HW: number) {
     gradTraining: elementwise(grid, ...shape, ['dy', 'x', 'mean', 'variance', 'gamma', 'dBeta', 'dGamma'], ({ I }) => [
       invStd,
       `const xhat = (x[${I}] - mean[c]) * invStd;`,
-      `return gamma[c] * invStd / ${N * HW} * (${N * HW} * dy[${I}] - dBeta[c] - xhat * dGamma[c]);`,
+      `return gamma[c] * invStd / ${m} * (${m} * dy[${I}] - dBeta[c] - xhat * dGamma[c]);`,
     ], a),
     /** Inference: the statistics are constants, so dx = γ·dy/√(σ² + ε). */
     gradInference: elementwise(grid, ...shape, ['dy', 'variance', 'gamma'], ({ I }) => [invStd, `return gamma[c] * dy[${I}] * invStd;`], a),
@@ -109,6 +114,9 @@ export const BatchNorm: LayerSpec<BatchNormParams> = {
   stateMinimum: { running_var: { min: 0, what: 'a variance' } },
   initParam: (name, n) => (name === 'weight' ? new Float32Array(n).fill(1) : undefined),
   initState: (name, n) => (name === 'running_var' ? new Float32Array(n).fill(1) : new Float32Array(n)),
+  // per-channel sums index inline from the thread id and loop counters, per-element kernels with
+  // exact addressing off webasm: exact past 2^24 (tests/unit/exact-index-layers.test.ts)
+  exactIndex: true,
   // per element: subtract, multiply by the scale, add the shift (training adds the statistics' passes)
   flops: (_in, out) => 4 * out.reduce((a, b) => a * b, 1),
   compile(ctx, p) {
@@ -117,10 +125,8 @@ export const BatchNorm: LayerSpec<BatchNormParams> = {
     const HW = s.length === 3 ? s[1] * s[2] : 1;
     const m = ctx.batch * HW;
     const k: BnConsts = { N: ctx.batch, C, HW, momentum: p.momentum, eps: p.epsilon, unbias: m > 1 ? m / (m - 1) : 1 };
-    // webasm: its fast grid; elsewhere i32 offsets. Not yet `exactIndex`: past 2^24 values a check
-    // (1,025 × 128 × 128, batch 2) gave one wrong element on webgpu and f32 sums drift, so limits.ts
-    // still refuses BatchNorm tensors over 2^24.
-    const el = elementKernels(ctx.grid === true ? { grid: true } : { exact: true }, ctx.batch, C, HW);
+    // webasm: its fast grid (tensors under 2^24 there); elsewhere i32 offsets (exactIndex)
+    const el = elementKernels(ctx.grid === true ? { grid: true } : { exact: true }, ctx.batch, C, s.length === 3 ? s[1] : 1, s.length === 3 ? s[2] : 1);
     const ch = channelKernels(ctx.batch, C, HW);
     const mean = ctx.kernel(ch.mean, C, k);
     const variance = ctx.kernel(ch.variance, C, k);

@@ -19,6 +19,8 @@
 export const COUNTER_SIZE = 4;
 
 const LIMB = 4096;
+/** 2^24: elements below it are their own index; past it the rest goes to `high` (uniformSource). */
+const EXACT_INDEX = LIMB * LIMB;
 /** Odd 24-bit multiplier (the golden ratio's first 24 bits), as 12-bit limbs. */
 const MH = 0x9e3;
 const ML = 0x779;
@@ -52,9 +54,11 @@ function mod(lines: string[], name: string, value: string): void {
 /**
  * Statements that define `<out>` as a uniform draw in [0, 1) (24 bits, exact in f32) for element
  * `index` (an integer expression < 2^24) under `counter` (the name of a 4-value array argument)
- * with a literal `salt`. Each call site must use a distinct `out` name.
+ * with a literal `salt`. Each call site must use a distinct `out` name. An element past 2^24 passes
+ * its low 24 bits as `index` and the rest as `high` (an expression): it joins the first round's
+ * key, so element i + 2^24 draws apart from element i (and high 0 draws what no `high` draws).
  */
-export function uniformSource(out: string, counter: string, index: string, salt: number): string[] {
+export function uniformSource(out: string, counter: string, index: string, salt: number, high?: string): string[] {
   const lines: string[] = [];
   const p = out;
   mod(lines, `${p}il`, index);
@@ -64,7 +68,7 @@ export function uniformSource(out: string, counter: string, index: string, salt:
   mod(lines, h, `${p}ilc + ${salt}`);
   lines.push(`const ${l} = ${p}il;`);
   const keys: [string, string][] = [
-    [`${counter}[0]`, `${counter}[1]`],
+    [high === undefined ? `${counter}[0]` : `${counter}[0] + ${high}`, `${counter}[1]`],
     [`${counter}[2]`, `${counter}[3]`],
     [`${counter}[1]`, `${counter}[0]`],
     [`${counter}[3]`, `${counter}[2]`],
@@ -91,16 +95,16 @@ export function uniformSource(out: string, counter: string, index: string, salt:
   return lines;
 }
 
-const referenceBySalt = new Map<number, (counter: ArrayLike<number>, i: number) => number>();
+const referenceBySalt = new Map<number, (counter: ArrayLike<number>, i: number, high: number) => number>();
 
 /** The JavaScript reference: the same statements, evaluated for element `i` (what a kernel draws). */
 export function counterUniform(counter: ArrayLike<number>, salt: number, i: number): number {
   let f = referenceBySalt.get(salt);
   if (!f) {
-    f = new Function('counter', 'i', [...uniformSource('u', 'counter', 'i', salt), 'return u;'].join('\n')) as (c: ArrayLike<number>, i: number) => number;
+    f = new Function('counter', 'i', 'h', [...uniformSource('u', 'counter', 'i', salt, 'h'), 'return u;'].join('\n')) as (c: ArrayLike<number>, i: number, high: number) => number;
     referenceBySalt.set(salt, f);
   }
-  return f(counter, i);
+  return f(counter, i % EXACT_INDEX, Math.floor(i / EXACT_INDEX));
 }
 
 /** The `n` draws a layer's random input `name` on node `nodeId` makes for `counter`. */

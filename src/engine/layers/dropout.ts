@@ -15,15 +15,21 @@ export interface DropoutParams {
   rate: number;
 }
 
-/** Used for both directions: forward masks x, backward masks dy with the same draws. */
-function maskKernel(rate: number, salt: number) {
+/**
+ * Used for both directions: forward masks x, backward masks dy with the same draws. `exact` (off
+ * webasm): the element index never sits in a variable whole (f32, inexact past 2^24) — its low 24
+ * bits and the rest are taken with integer operators and the value is read at `this.thread.x`
+ * inline (i32). On webasm tensors stay under 2^24 (limits.ts): the index as it is.
+ */
+function maskKernel(rate: number, salt: number, exact: boolean) {
+  const index = exact ? ['const i = this.thread.x & 16777215;', 'const ih = this.thread.x >> 24;'] : ['const i = this.thread.x;'];
   return build(
     ['v', 'counter'],
     [
-      'const i = this.thread.x;',
-      ...uniformSource('u', 'counter', 'i', salt),
+      ...index,
+      ...uniformSource('u', 'counter', 'i', salt, exact ? 'ih' : undefined),
       'let y = 0;',
-      `if (u >= ${rate}) y = v[i] * ${1 / (1 - rate)};`,
+      `if (u >= ${rate}) y = v[${exact ? 'this.thread.x' : 'i'}] * ${1 / (1 - rate)};`,
       'return y;',
     ],
   );
@@ -49,11 +55,13 @@ export const Dropout: LayerSpec<DropoutParams> = {
   outputShape: (inShapes) => inShapes[0],
   flops: (_in, out) => size(out),
   randomInputs: (inShapes, _p, batch) => ({ mask: batch * size(inShapes[0]) }),
+  // off webasm the element index is split with integer operators and read inline (maskKernel)
+  exactIndex: true,
   compile(ctx, p) {
     const n = ctx.batch * size(ctx.outShape);
     // the rate as f32, as the draws are compared in f32 on the device (and in the cpu reference)
     const rate = Math.fround(p.rate);
-    const mask = ctx.kernel(maskKernel(rate, saltOf(ctx.nodeId, 'mask')), n);
+    const mask = ctx.kernel(maskKernel(rate, saltOf(ctx.nodeId, 'mask'), ctx.grid !== true), n);
     const identity = ctx.kernel(copy, n);
     const active = (training: boolean) => training && p.rate > 0;
     return {

@@ -2,25 +2,25 @@
  * GlobalAvgPool — the mean of each channel over the whole image: C×H×W → [C]. Often replaces
  * Flatten + Dense at the end of a network. Backward spreads dY[c] / (H·W) over the channel.
  */
-import type { KArr, KernelThis, LayerSpec } from './spec';
+import type { LayerSpec } from './spec';
 import { expectImage } from './geometry';
-import { elementwise, type GeneratedKernel } from './conv-codegen';
+import { build, elementwise, type Addressing, type GeneratedKernel, type KernelSource } from './conv-codegen';
 
-type GapConsts = { HW: number };
-
-/** One thread per (sample, channel) plane. */
-function globalAvgForward(this: KernelThis<GapConsts>, x: KArr): number {
-  const base = this.thread.x * this.constants.HW;
-  let s = 0;
-  for (let j = 0; j < this.constants.HW; j++) {
-    s += x[base + j];
-  }
-  return s / this.constants.HW;
+/**
+ * One thread per (sample, channel) plane, summing its H·W values; the offset from the thread id,
+ * the loop counter and a literal, inline (i32 in gpu.js): exact past 2^24 (EXACT_INDEX).
+ */
+function forwardSource(HW: number): KernelSource {
+  return build(['x'], ['let s = 0;', `for (let j = 0; j < ${HW}; j++) {`, `s += x[this.thread.x * ${HW} + j];`, '}', `return s / ${HW};`]);
 }
 
-/** dX[n,c,p] = dY[n,c] / (H·W) (generated: exact plane decode). */
-function backwardSource(grid: boolean, planes: number, HW: number): GeneratedKernel {
-  return elementwise(grid, [['p', HW]], [['plane', planes]], ['dy'], [`return dy[plane] / ${HW};`]);
+/**
+ * dX[n,c,p] = dY[n,c] / (H·W) (generated: exact plane decode). On webasm's grid the plane is in y;
+ * with exact addressing (elsewhere) a plane too wide for one dispatch row spreads its rows over y.
+ */
+function backwardSource(a: Addressing, planes: number, H: number, W: number): GeneratedKernel {
+  const inner: [string, number][] = a.exact ? [['w', W], ['h', H]] : [['p', H * W]];
+  return elementwise(a.grid === true, inner, [['plane', planes]], ['dy'], [`return dy[plane] / ${H * W};`], a);
 }
 
 export const GlobalAvgPool: LayerSpec<Record<string, never>> = {
@@ -37,11 +37,12 @@ export const GlobalAvgPool: LayerSpec<Record<string, never>> = {
   },
   // one add per input value
   flops: (inShapes) => inShapes[0][0] * inShapes[0][1] * inShapes[0][2],
+  exactIndex: true,
   compile(ctx) {
     const [C, H, W] = ctx.inShapes[0];
-    const k: GapConsts = { HW: H * W };
-    const forward = ctx.kernel(globalAvgForward, ctx.batch * C, k);
-    const b = backwardSource(ctx.grid === true, ctx.batch * C, H * W);
+    const forward = ctx.kernel(forwardSource(H * W), ctx.batch * C);
+    // webasm: its fast grid (tensors under 2^24 there); elsewhere exact addressing (exactIndex)
+    const b = backwardSource(ctx.grid === true ? { grid: true } : { exact: true }, ctx.batch * C, H, W);
     const backward = ctx.kernel(b.source, b.size);
     return {
       forward: ({ inputs }) => ({ output: forward(inputs[0]) }),

@@ -15,6 +15,8 @@ export const Input: LayerSpec<InputParams> = {
   summary: (p) => p.shape.join('×'),
   outputShape: (_in, p) => p.shape,
   flops: () => 0,
+  // no kernels: the batch is handed to the next layer as it is
+  exactIndex: true,
   compile: () => ({
     forward: ({ inputs }) => ({ output: inputs[0] }),
     backward: () => ({ inputs: [], params: {} }),

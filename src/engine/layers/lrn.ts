@@ -16,7 +16,7 @@
 import type { KArr, KernelThis, LayerSpec } from './spec';
 import { size as sizeOf } from './spec';
 import { expectImage } from './geometry';
-import { elementwise, type GeneratedKernel } from './conv-codegen';
+import { elementwise, type Addressing, type GeneratedKernel } from './conv-codegen';
 
 export interface LRNParams {
   size: number;
@@ -33,41 +33,52 @@ type LrnConsts = {
 };
 
 /**
- * The generated kernels (conv-codegen.ts: exact channel decode, 2-D grid on webasm): each thread
- * walks the channel window at its pixel, skipping channels outside 0..C−1.
+ * The generated kernels (conv-codegen.ts: exact channel decode): each thread walks the channel
+ * window at its pixel, skipping channels outside 0..C−1; `body(j)` reads channel cc's value at
+ * offset `j`, `result(i)` the thread's own element at `i`. On webasm's grid the channel is in y
+ * (offsets in f32: tensors stay under 2^24 there). With exact addressing (elsewhere) the pixel and
+ * the channel are decoded on a 2-D grid and every offset is written inline in i32, exact past 2^24
+ * (EXACT_INDEX in conv-codegen.ts).
  */
-function windowSource(grid: boolean, N: number, C: number, HW: number, params: string[], from: number, body: string[], result: string): GeneratedKernel {
-  return elementwise(grid, [['p', HW]], [['c', C], ['n', N]], params, [
-    `const base = i - c * ${HW};`, // element (n, channel 0, p)
+function windowSource(a: Addressing, N: number, C: number, H: number, W: number, params: string[], from: number, body: (j: string) => string[], result: (i: string) => string): GeneratedKernel {
+  const HW = H * W;
+  const window = (j: string, pre: string[] = []) => [
     'let s = 0;',
-    `for (let o = 0; o < this.constants.LO + this.constants.HI + 1; o++) {`,
+    'for (let o = 0; o < this.constants.LO + this.constants.HI + 1; o++) {',
     `const cc = c - ${from} + o;`,
     `if (cc >= 0 && cc < ${C}) {`,
-    `const j = base + cc * ${HW};`,
-    ...body,
+    ...pre,
+    ...body(j),
     '}',
     '}',
-    result,
-  ]);
+  ];
+  if (!a.exact) {
+    // element (n, channel 0, p) at base; channel cc at base + cc·HW
+    return elementwise(a.grid === true, [['p', HW]], [['c', C], ['n', N]], params, [`const base = i - c * ${HW};`, ...window('j', [`const j = base + cc * ${HW};`]), result('i')]);
+  }
+  return elementwise(false, [['w', W], ['h', H], ['c', C]], [['n', N]], params, ({ I, int }) => [
+    ...window(`(${int('n')} * ${C} + ${int('cc')}) * ${HW} + ${int('h')} * ${W} + ${int('w')}`),
+    result(I),
+  ], a);
 }
 
 /** d[n,c,p] = k + alpha/size · Σ over the channel window of a². */
-function scaleSource(grid: boolean, N: number, C: number, HW: number, LO: number): GeneratedKernel {
-  return windowSource(grid, N, C, HW, ['a'], LO, ['s += a[j] * a[j];'], 'return this.constants.k + this.constants.alphaOverSize * s;');
+function scaleSource(a: Addressing, N: number, C: number, H: number, W: number, LO: number): GeneratedKernel {
+  return windowSource(a, N, C, H, W, ['a'], LO, (j) => [`s += a[${j}] * a[${j}];`], () => 'return this.constants.k + this.constants.alphaOverSize * s;');
 }
 
 /** ∂L/∂a = g·d^(−β) − (2·alpha·beta/size)·a·Σ_c g_c·a_c·d_c^(−β−1) over the channels whose window holds c. */
-function backwardSource(grid: boolean, N: number, C: number, HW: number, HI: number): GeneratedKernel {
+function backwardSource(a: Addressing, N: number, C: number, H: number, W: number, HI: number): GeneratedKernel {
   return windowSource(
-    grid, N, C, HW, ['a', 'd', 'g'], HI,
-    ['s += (g[j] * a[j]) / Math.pow(d[j], this.constants.beta + 1);'],
-    'return g[i] * Math.pow(d[i], -this.constants.beta) - 2 * this.constants.alphaOverSize * this.constants.beta * a[i] * s;',
+    a, N, C, H, W, ['a', 'd', 'g'], HI,
+    (j) => [`s += (g[${j}] * a[${j}]) / Math.pow(d[${j}], this.constants.beta + 1);`],
+    (i) => `return g[${i}] * Math.pow(d[${i}], -this.constants.beta) - 2 * this.constants.alphaOverSize * this.constants.beta * a[${i}] * s;`,
   );
 }
 
+/** b = a·d^(−β); the thread id inline, never in a variable (f32): exact past 2^24. */
 function lrnForward(this: KernelThis<LrnConsts>, a: KArr, d: KArr): number {
-  const i = this.thread.x;
-  return a[i] * Math.pow(d[i], -this.constants.beta);
+  return a[this.thread.x] * Math.pow(d[this.thread.x], -this.constants.beta);
 }
 
 export const LRN: LayerSpec<LRNParams> = {
@@ -87,6 +98,7 @@ export const LRN: LayerSpec<LRNParams> = {
     expectImage(inShapes[0], 'LRN');
     return inShapes[0];
   },
+  exactIndex: true,
   // per element: a square and an add per channel in the window, scale, power, multiply
   flops: (_in, out, p) => (2 * p.size + 4) * sizeOf(out),
   compile(ctx, p) {
@@ -96,11 +108,12 @@ export const LRN: LayerSpec<LRNParams> = {
       alphaOverSize: p.alpha / p.size, beta: p.beta, k: p.k,
     };
     const n = ctx.batch * C * H * W;
-    const grid = ctx.grid === true;
-    const sc = scaleSource(grid, ctx.batch, C, H * W, k.LO);
+    // webasm: its fast grid (tensors under 2^24 there); elsewhere i32 offsets (exactIndex)
+    const a: Addressing = ctx.grid === true ? { grid: true } : { exact: true };
+    const sc = scaleSource(a, ctx.batch, C, H, W, k.LO);
     const scale = ctx.kernel(sc.source, sc.size, k);
     const fwd = ctx.kernel(lrnForward, n, k);
-    const bs = backwardSource(grid, ctx.batch, C, H * W, k.HI);
+    const bs = backwardSource(a, ctx.batch, C, H, W, k.HI);
     const bwd = ctx.kernel(bs.source, bs.size, k);
     return {
       forward: ({ inputs }) => {

@@ -18,10 +18,9 @@ function mseLoss(this: KernelThis<MseConsts>, z: KArr, y: KArr): number {
   return s / this.constants.count;
 }
 
-/** dL/dz = 2 (z − y) / count. */
+/** dL/dz = 2 (z − y) / count; the thread id inline, never in a variable (f32): exact past 2^24. */
 function mseGrad(this: KernelThis<MseConsts>, z: KArr, y: KArr): number {
-  const i = this.thread.x;
-  return (2 * (z[i] - y[i])) / this.constants.count;
+  return (2 * (z[this.thread.x] - y[this.thread.x])) / this.constants.count;
 }
 
 export const Regression: LayerSpec<Record<string, never>> = {
@@ -35,6 +34,8 @@ export const Regression: LayerSpec<Record<string, never>> = {
   outputShape: (inShapes) => inShapes[0],
   flops: () => 0,
   output: { targets: 'same', lossName: 'mean squared error' },
+  // the loss reads z[i] with i a loop counter, the gradient z[this.thread.x]: both i32, exact past 2^24
+  exactIndex: true,
   compile(ctx) {
     const k: MseConsts = { count: ctx.batch * size(ctx.outShape) };
     const loss = ctx.kernel(mseLoss, 1, k);

@@ -9,67 +9,74 @@
  * and the correct count are one thread each.
  */
 import { ShapeError } from '../graph/errors';
-import type { KArr, KernelThis, LayerSpec } from './spec';
-import { elementwise, type GeneratedKernel } from './conv-codegen';
+import type { LayerSpec } from './spec';
+import { build, elementwise, type Addressing, type GeneratedKernel, type KernelSource } from './conv-codegen';
 
-type SoftmaxConsts = { F: number; N: number };
+/**
+ * p[n,f] = e^(z[n,f] − max) / Σ_g e^(z[n,g] − max), one thread per element (generated). Off
+ * webasm (`exact`) every offset is written inline in i32 — the row start from the decoded sample,
+ * the class from the loop counter — so it stays exact past 2^24 (EXACT_INDEX in conv-codegen.ts).
+ */
+function forwardSource(a: Addressing, F: number, N: number): GeneratedKernel {
+  return elementwise(a.grid === true, [['f', F]], [['n', N]], ['z'], ({ I, int }) => {
+    const row = a.exact ? `${int('n')} * ${F}` : 'base';
+    return [
+      ...(a.exact ? [] : [`const base = n * ${F};`]),
+      `let m = z[${row}];`,
+      `for (let g = 1; g < ${F}; g++) {`, `m = Math.max(m, z[${row} + g]);`, '}',
+      'let s = 0;',
+      `for (let g = 0; g < ${F}; g++) {`, `s += Math.exp(z[${row} + g] - m);`, '}',
+      `return Math.exp(z[${I}] - m) / s;`,
+    ];
+  }, a);
+}
 
-/** p[n,f] = e^(z[n,f] − max) / Σ_g e^(z[n,g] − max), one thread per element (generated). */
-function forwardSource(grid: boolean, F: number, N: number): GeneratedKernel {
-  return elementwise(grid, [['f', F]], [['n', N]], ['z'], [
-    `const base = n * ${F};`,
-    'let m = z[base];',
-    `for (let g = 1; g < ${F}; g++) {`, 'm = Math.max(m, z[base + g]);', '}',
+/**
+ * Batch-mean cross-entropy: mean over n of log Σ e^(z − max) + max − z[target]. One thread;
+ * offsets from the loop counters and literal sizes (i32 in gpu.js: exact at any size).
+ */
+function crossEntropySource(F: number, N: number): KernelSource {
+  return build(['z', 'targets'], [
+    'let total = 0;',
+    `for (let n = 0; n < ${N}; n++) {`,
+    'const t = Math.floor(targets[n] + 0.5);',
+    `let m = z[n * ${F}];`,
+    `for (let f = 1; f < ${F}; f++) {`, `m = Math.max(m, z[n * ${F} + f]);`, '}',
     'let s = 0;',
-    `for (let g = 0; g < ${F}; g++) {`, 's += Math.exp(z[base + g] - m);', '}',
-    'return Math.exp(z[i] - m) / s;',
+    'let zt = 0;',
+    `for (let f = 0; f < ${F}; f++) {`,
+    `s += Math.exp(z[n * ${F} + f] - m);`,
+    `if (f === t) zt = z[n * ${F} + f];`,
+    '}',
+    'total += Math.log(s) + m - zt;',
+    '}',
+    `return total / ${N};`,
   ]);
 }
 
-/** Batch-mean cross-entropy: mean over n of log Σ e^(z − max) + max − z[target]. One thread. */
-function crossEntropyLoss(this: KernelThis<SoftmaxConsts>, z: KArr, targets: KArr): number {
-  let total = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    const base = n * this.constants.F;
-    const t = Math.floor(targets[n] + 0.5);
-    let m = z[base];
-    for (let f = 1; f < this.constants.F; f++) m = Math.max(m, z[base + f]);
-    let s = 0;
-    let zt = 0;
-    for (let f = 0; f < this.constants.F; f++) {
-      s += Math.exp(z[base + f] - m);
-      if (f === t) zt = z[base + f];
-    }
-    total += Math.log(s) + m - zt;
-  }
-  return total / this.constants.N;
+/** How many samples have argmax(z) == target (the first maximum wins ties, as torch.argmax); offsets as above. */
+function countCorrectSource(F: number, N: number): KernelSource {
+  return build(['z', 'targets'], [
+    'let correct = 0;',
+    `for (let n = 0; n < ${N}; n++) {`,
+    'let best = 0;',
+    `let m = z[n * ${F}];`,
+    `for (let f = 1; f < ${F}; f++) {`,
+    `if (z[n * ${F} + f] > m) {`, `m = z[n * ${F} + f];`, 'best = f;', '}',
+    '}',
+    'if (best === Math.floor(targets[n] + 0.5)) correct += 1;',
+    '}',
+    'return correct;',
+  ]);
 }
 
-/** How many samples have argmax(z) == target (the first maximum wins ties, as torch.argmax). */
-function countCorrect(this: KernelThis<SoftmaxConsts>, z: KArr, targets: KArr): number {
-  let correct = 0;
-  for (let n = 0; n < this.constants.N; n++) {
-    const base = n * this.constants.F;
-    let best = 0;
-    let m = z[base];
-    for (let f = 1; f < this.constants.F; f++) {
-      if (z[base + f] > m) {
-        m = z[base + f];
-        best = f;
-      }
-    }
-    if (best === Math.floor(targets[n] + 0.5)) correct += 1;
-  }
-  return correct;
-}
-
-/** dL/dz[n,f] = (p[n,f] − [f == target[n]]) / N (generated). */
-function gradSource(grid: boolean, F: number, N: number): GeneratedKernel {
-  return elementwise(grid, [['f', F]], [['n', N]], ['p', 'targets'], [
-    'let g = p[i];',
-    'if (f === Math.floor(targets[n] + 0.5)) {', 'g = p[i] - 1;', '}',
+/** dL/dz[n,f] = (p[n,f] − [f == target[n]]) / N (generated; the element at `I`, i32 off webasm). */
+function gradSource(a: Addressing, F: number, N: number): GeneratedKernel {
+  return elementwise(a.grid === true, [['f', F]], [['n', N]], ['p', 'targets'], ({ I }) => [
+    `let g = p[${I}];`,
+    'if (f === Math.floor(targets[n] + 0.5)) {', `g = p[${I}] - 1;`, '}',
     `return g / ${N};`,
-  ]);
+  ], a);
 }
 
 export const Softmax: LayerSpec<Record<string, never>> = {
@@ -89,14 +96,17 @@ export const Softmax: LayerSpec<Record<string, never>> = {
   // per class: subtract the max, exp, add to the sum, divide
   flops: (_in, out) => 4 * out[0],
   output: { targets: 'class', lossName: 'cross-entropy' },
+  exactIndex: true,
   compile(ctx) {
-    const k: SoftmaxConsts = { F: ctx.outShape[0], N: ctx.batch };
-    const grid = ctx.grid === true;
-    const f = forwardSource(grid, k.F, k.N);
+    const F = ctx.outShape[0];
+    const N = ctx.batch;
+    // webasm: its fast grid (tensors under 2^24 there); elsewhere i32 offsets (exactIndex)
+    const a: Addressing = ctx.grid === true ? { grid: true } : { exact: true };
+    const f = forwardSource(a, F, N);
     const fwd = ctx.kernel(f.source, f.size);
-    const loss = ctx.kernel(crossEntropyLoss, 1, k);
-    const correct = ctx.kernel(countCorrect, 1, k);
-    const gs = gradSource(grid, k.F, k.N);
+    const loss = ctx.kernel(crossEntropySource(F, N), 1);
+    const correct = ctx.kernel(countCorrectSource(F, N), 1);
+    const gs = gradSource(a, F, N);
     const grad = ctx.kernel(gs.source, gs.size);
     return {
       forward: ({ inputs }) => ({ output: fwd(inputs[0]) }),
