@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/engine/graph/types';
 import { inferShapes } from '../../src/engine/shapes/inferShapes';
-import { browserMemoryLimit, DEFAULT_BROWSER_MEMORY_BYTES, estimateTrainingMemory, formatBytes, judgeMemory } from '../../src/engine/train/memory-estimate';
+import { browserMemoryLimit, DEFAULT_BROWSER_MEMORY_BYTES, describeParts, estimateTrainingMemory, formatBytes, judgeMemory } from '../../src/engine/train/memory-estimate';
+import { CHUNK_BATCH_BYTES, maxChunkSteps, stateBytes } from '../../src/engine/train/chunking';
+import { tensorSlots } from '../../src/engine/shapes/tensor-slots';
 import { nodeMemoryLimit } from '../../src/engine/train/memory-limit.node.js';
 import { totalmem } from 'node:os';
 
@@ -21,7 +23,7 @@ const GiB = 2 ** 30;
 describe('estimateTrainingMemory', () => {
   it('counts each part as documented (tiny graph, by hand)', () => {
     const g = chain(['Input', { shape: [1, 4, 4] }], ['Flatten', {}], ['Dense', { units: 3 }], ['Softmax', {}]);
-    const e = estimateTrainingMemory(inferShapes(g), { batch: 2, optimizer: 'sgd' });
+    const e = estimateTrainingMemory(inferShapes(g), { batch: 2, optimizer: 'sgd', stepsPerCall: 1 });
     // 51 parameters (16·3 + 3), six copies alive during a step (host in/out, plan in/out, transfers)
     expect(e.parameterCount).toBe(51);
     expect(e.parts.parameters).toBe(6 * 51 * 4);
@@ -32,14 +34,33 @@ describe('estimateTrainingMemory', () => {
     // one input of 16 and one class index per sample, device + pipeline copies
     expect(e.parts.data).toBe((16 + 1) * 2 * 4 * 2);
     expect(e.total).toBe(6 * 51 * 4 + 204 + 656 + 272);
-    const adam = estimateTrainingMemory(inferShapes(g), { batch: 2, optimizer: 'adam' });
+    const adam = estimateTrainingMemory(inferShapes(g), { batch: 2, optimizer: 'adam', stepsPerCall: 1 });
     expect(adam.parts.optimizer).toBe(6 * 2 * 51 * 4);
     // BatchNorm's running statistics are state: stored, no gradient, no optimizer slot
-    const bn = estimateTrainingMemory(inferShapes(chain(['Input', { shape: [4] }], ['BatchNorm', {}], ['Regression', {}])), { batch: 1, optimizer: 'momentum' });
+    const bn = estimateTrainingMemory(inferShapes(chain(['Input', { shape: [4] }], ['BatchNorm', {}], ['Regression', {}])), { batch: 1, optimizer: 'momentum', stepsPerCall: 1 });
     expect(bn.parameterCount).toBe(8);
     expect(bn.parts.parameters).toBe(6 * 16 * 4);
     expect(bn.parts.optimizer).toBe(6 * 8 * 4);
     expect(bn.parts.data).toBe((4 + 4) * 4 * 2); // a regression target is the output's size
+  });
+
+  it('counts the batches of as many steps as the trainer puts in one call (chunking.ts)', () => {
+    const g = chain(['Input', { shape: [3, 32, 32] }], ['Flatten', {}], ['Dense', { units: 10 }], ['Softmax', {}]);
+    const report = inferShapes(g);
+    // a batch of 32 images and 32 class indices: 393,344 bytes; 128 MiB of batches is 341 of them
+    const batchBytes = 32 * (3 * 32 * 32 + 1) * 4;
+    const e = estimateTrainingMemory(report, { batch: 32, optimizer: 'sgd' });
+    expect(e.stepsPerCall).toBe(256);
+    expect(e.stepsPerCall).toBe(maxChunkSteps(batchBytes, stateBytes(tensorSlots(report), 'sgd')));
+    expect(e.parts.data).toBe(batchBytes * 256 * 2);
+    const one = estimateTrainingMemory(report, { batch: 32, optimizer: 'sgd', stepsPerCall: 1 });
+    expect(e.total - one.total).toBe(batchBytes * 255 * 2);
+    expect(e.deviceBytes - one.deviceBytes).toBe(batchBytes * 255);
+    // bigger batches: fewer steps per call, the batches of one call stay within 128 MiB
+    const big = estimateTrainingMemory(report, { batch: 1024, optimizer: 'sgd' });
+    expect(big.stepsPerCall).toBe(8);
+    expect(big.parts.data / 2).toBeLessThanOrEqual(CHUNK_BATCH_BYTES);
+    expect(describeParts(big)).toMatch(/, data batches \(8 steps per call\) 192 MiB$/);
   });
 
   it("refuses the issue's Dense of 1,048,576 units with the numbers and the limit", () => {
@@ -50,9 +71,9 @@ describe('estimateTrainingMemory', () => {
     const v = judgeMemory(e, { bytes: 16 * GiB, source: "this machine's memory" });
     expect(v.verdict).toBe('too-big');
     expect(v.message).toBe(
-      `training needs about ${formatBytes(e.total)} (parameters ${formatBytes(e.parts.parameters)}, gradients ${formatBytes(e.parts.gradients)}, momentum state ${formatBytes(e.parts.optimizer)}, activations at batch 64 ${formatBytes(e.parts.activations)}, data batches ${formatBytes(e.parts.data)}; 833,617,930 parameters), more than this machine's memory (16.0 GiB): use fewer units or filters, a smaller batch size, or an optimizer with fewer slots (sgd < momentum < adam)`,
+      `training needs about ${formatBytes(e.total)} (parameters ${formatBytes(e.parts.parameters)}, gradients ${formatBytes(e.parts.gradients)}, momentum state ${formatBytes(e.parts.optimizer)}, activations at batch 64 ${formatBytes(e.parts.activations)}, data batches (256 steps per call) ${formatBytes(e.parts.data)}; 833,617,930 parameters), more than this machine's memory (16.0 GiB): use fewer units or filters, a smaller batch size, or an optimizer with fewer slots (sgd < momentum < adam)`,
     );
-    expect(formatBytes(e.total)).toBe('41.1 GiB');
+    expect(formatBytes(e.total)).toBe('41.2 GiB');
     // judged against what is free now when the host knows it
     const busy = judgeMemory(e, { bytes: 64 * GiB, source: "this machine's memory", available: 30 * GiB });
     expect(busy.verdict).toBe('too-big');
