@@ -97,6 +97,53 @@ describe('training session with an in-memory checkpoint store (web host)', () =>
     expect(sameTensors(a.weights, b.weights)).toBe(true);
   });
 
+  it('a pause or stop that comes while a chunk runs acts at once, at the step before it; resumed, the run ends bit for bit as the uninterrupted one', async () => {
+    const whole = session(() => undefined, () => 0);
+    whole.s.handle(startSmall({ batchSize: 12 }));
+    const a = (await whole.done) as EventOf<'finished'>;
+    // frozen clock: after step 1 comes a 16-step chunk. The command is sent from inside the clock
+    // the session reads just before that chunk's plan call (epoch.ts reads it before the gate, when
+    // the chunk starts, then right before the call), so it lands while the call runs.
+    const cutShort = (command: 'pause' | 'stop') => {
+      let armed = false;
+      let reads = 0;
+      let holder!: TrainingSession;
+      const run = session((e, s) => {
+        holder = s;
+        if (e.type === 'step' && e.globalStep === 1) armed = true;
+      }, () => {
+        if (armed && ++reads === 3) {
+          armed = false;
+          holder.handle(command === 'pause' ? { v: 1, type: 'pause' } : { v: 1, type: 'stop', checkpoint: false });
+        }
+        return 0;
+      });
+      return run;
+    };
+    const paused = cutShort('pause');
+    paused.s.handle(startSmall({ batchSize: 12 }));
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (paused.events.some((e) => e.type === 'paused')) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 5);
+    });
+    const at = paused.events.findIndex((e) => e.type === 'paused');
+    expect(paused.events[at]).toMatchObject({ type: 'paused', epoch: 1, step: 1 });
+    // nothing of the cut chunk was reported
+    expect(paused.events.filter((e) => e.type === 'step').map((e) => (e as EventOf<'step'>).globalStep)).toEqual([1]);
+    paused.s.handle({ v: 1, type: 'resume' });
+    const b = (await paused.done) as EventOf<'finished'>;
+    expect(b.globalStep).toBe(40);
+    expect(sameTensors(a.weights, b.weights)).toBe(true);
+    const stopped = cutShort('stop');
+    stopped.s.handle(startSmall({ batchSize: 12 }));
+    const c = (await stopped.done) as EventOf<'finished'>;
+    expect(c).toMatchObject({ type: 'finished', reason: 'stopped', globalStep: 1 });
+  });
+
   it('a run diverging inside a chunk of steps reports the same step, layer and message as one step per call', async () => {
     // a frozen clock makes every step look free: chunks are as long as the epoch and memory allow
     const chunked = session(() => undefined, () => 0);

@@ -1,7 +1,9 @@
 /**
  * How many training steps go into one plan call (see `compileTrainSteps`). More steps per call
  * move the weights and optimizer slots across the JS/device boundary less often (once per call
- * each way), but a call cannot be interrupted: pause, stop and step events wait for its end. So a
+ * each way), but a call cannot be interrupted: step events and checkpoints wait for its end, and a
+ * pause or stop that comes meanwhile drops it (the session acts at once at the state before the
+ * chunk and takes its batches again after a resume: worker/epoch.ts). So a
  * chunk is as long as fits in `targetSeconds` at the measured step time, never crosses an epoch's
  * end or a scheduled checkpoint, and is a power of two (few distinct plans to compile). Every
  * chunking gives the same weights bit for bit (tests/integration/train-chunk.test.ts), so this is
@@ -20,7 +22,7 @@ import type { TensorSlot } from './weights';
 export const CHUNK_BATCH_BYTES = 128 * 1024 * 1024;
 /** Longest chunk: beyond it the weights' round trip is under 1 % of what the batches move. */
 export const MAX_CHUNK_STEPS = 256;
-/** A chunk should finish within this, so pause/stop/step events stay prompt. */
+/** A chunk should finish within this, so step events stay prompt and a dropped chunk costs little. */
 export const CHUNK_TARGET_SECONDS = 1;
 
 const pow2floor = (n: number) => (n < 1 ? 1 : 2 ** Math.floor(Math.log2(n)));

@@ -25,6 +25,8 @@ export interface EpochContext {
   exclusive: Exclusive;
   /** Between chunks: let messages in, honour pause and stop. True when stopping. */
   gate(): Promise<boolean>;
+  /** Settles when a pause or stop is requested (at once if one is pending). */
+  interrupted(): Promise<void>;
   /** Whether scheduled checkpoints have somewhere to go. */
   autoCheckpoints(): boolean;
   /** After a chunk: write the checkpoint an interval has reached, or one requested. */
@@ -41,6 +43,8 @@ export async function trainEpoch(ctx: EpochContext): Promise<'done' | 'stopped' 
   // samples/s over the steps since the last step event
   let windowStart = host.now();
   let windowSamples = 0;
+  // a chunk whose call a pause or stop cut short: taken again, the same batches, after a resume
+  let retake: (Batch & { step: number })[] | null = null;
   for (;;) {
     const beforeGate = host.now();
     if (await ctx.gate()) return 'stopped';
@@ -55,8 +59,11 @@ export async function trainEpoch(ctx: EpochContext): Promise<'done' | 'stopped' 
       stepSeconds: r.stepSeconds,
       stopAtLoss: hyper.stopAtLoss !== null,
     });
-    const chunk: (Batch & { step: number })[] = [];
-    while (chunk.length < want) {
+    // a retaken chunk keeps its length (and so its plan): the same steps, bit for bit
+    const chunk: (Batch & { step: number })[] = retake ?? [];
+    const fresh = retake === null;
+    retake = null;
+    while (fresh && chunk.length < want) {
       let next: IteratorResult<Batch & { step: number }>;
       try {
         next = await batches.next();
@@ -69,9 +76,18 @@ export async function trainEpoch(ctx: EpochContext): Promise<'done' | 'stopped' 
     if (chunk.length === 0) return 'done';
     const plan = chunkPlan(r, chunk.length);
     const started = host.now();
-    const out = await ctx.exclusive(() =>
+    const running = ctx.exclusive(() =>
       plan.run({ batches: chunk, weights: r.weights, optimizerState: r.optimizerState, firstStep: r.globalStep + 1, seed: r.randomSeed }),
     );
+    // A plan call cannot be interrupted, and a chunk (or one slow step) can take seconds: a pause
+    // or stop acts now, at the state before the chunk — its result is dropped when the device ends
+    // it, and the same batches are taken again after a resume (same weights, bit for bit).
+    const out = await Promise.race([running, ctx.interrupted().then(() => null)]);
+    if (out === null) {
+      running.catch(() => undefined);
+      retake = chunk;
+      continue;
+    }
     const bad = out.losses.findIndex((l) => !Number.isFinite(l));
     if (bad >= 0) throw await divergedInChunk(r, ctx.exclusive, chunk, bad);
     const ended = host.now();

@@ -10,8 +10,10 @@
  * restart — takes exactly the steps the uninterrupted run takes.
  *
  * Steps run in chunks (several steps per plan call, `chunking.ts`): the weights and optimizer
- * slots stay on the device through a chunk and cross to JavaScript once at its end, where pause,
- * stop, checkpoints and requests are taken. Any chunking gives the same weights bit for bit.
+ * slots stay on the device through a chunk and cross to JavaScript once at its end, where
+ * checkpoints and requests are taken. Any chunking gives the same weights bit for bit. Pause and
+ * stop do not wait for a chunk: they act at once at the state before it (its result is dropped,
+ * its batches taken again after a resume), so they answer within a message's time.
  *
  * This file is the message loop: commands in, the run's life (start, pause, stop, finish),
  * when checkpoints are taken, and errors out. Opening a run is `run.ts`, an epoch and validation
@@ -36,6 +38,8 @@ export class TrainingSession {
   private stopRequested: { checkpoint: boolean } | null = null;
   private checkpointRequested = false;
   private wake: (() => void) | null = null;
+  /** Settles the chunk in flight's wait (EpochContext.interrupted) when a pause or stop comes. */
+  private interrupt: (() => void) | null = null;
   /** One device user at a time: requests wait for the step in flight. */
   private deviceQueue: Promise<unknown> = Promise.resolve();
 
@@ -60,8 +64,11 @@ export class TrainingSession {
         void this.start(cmd);
         return;
       case 'pause':
-        // honoured at the next step boundary (the first one, when sent before `ready`)
-        if (this.state === 'running' || this.state === 'starting') this.pauseRequested = true;
+        // honoured at once: a chunk in flight is dropped and taken again after a resume (epoch.ts)
+        if (this.state === 'running' || this.state === 'starting') {
+          this.pauseRequested = true;
+          this.interrupt?.();
+        }
         return;
       case 'resume':
         if (this.pauseRequested || this.state === 'paused') {
@@ -72,6 +79,7 @@ export class TrainingSession {
       case 'stop':
         if (this.state === 'starting' || this.state === 'running' || this.state === 'paused') {
           this.stopRequested = { checkpoint: cmd.checkpoint };
+          this.interrupt?.();
           this.wake?.();
         }
         return;
@@ -104,6 +112,8 @@ export class TrainingSession {
     this.stopRequested = null;
     this.checkpointRequested = false;
     try {
+      // a chunk a stop cut short may still run on the last run's device: let it end first
+      await this.deviceQueue;
       this.disposeRun();
       this.run = await openRun(cmd, this.host);
     } catch (e) {
@@ -155,6 +165,11 @@ export class TrainingSession {
       host: this.host,
       exclusive: this.exclusive,
       gate: () => this.gate(),
+      interrupted: () =>
+        new Promise<void>((resolve) => {
+          if (this.pauseRequested || this.stopRequested) resolve();
+          else this.interrupt = resolve;
+        }),
       autoCheckpoints: () => this.autoCheckpoints(),
       checkpointAfterChunk: async (intervalReached) => {
         if (intervalReached) await this.checkpoint('interval');
@@ -180,6 +195,7 @@ export class TrainingSession {
 
   /** Between steps: let messages in, honour pause (waiting) and stop. True when stopping. */
   private async gate(): Promise<boolean> {
+    this.interrupt = null;
     await this.host.yieldToEvents();
     if (this.pauseRequested && !this.stopRequested) {
       const r = this.run!;
