@@ -4,7 +4,9 @@
  * channel of a `child_process.fork` child (the CLI, the tests). No electron import: Electron
  * provides `parentPort` on `process` itself.
  */
+import { availableParallelism } from 'node:os';
 import { createNodeDevice } from '../backend/device.node.js';
+import { setWebasmThreads, threadsBesideUi, threadsFromEnv } from '../backend/threads';
 import { openDataset } from '../data/open.node.js';
 import { fileCheckpointStore } from '../train/checkpoint-file.node.js';
 import { nodeMemoryLimit } from '../train/memory-limit.node.js';
@@ -30,8 +32,24 @@ function channel(): { post(m: WorkerEvent): void; listen(fn: (m: unknown) => voi
   throw new Error('the training worker must run as an Electron utility process or a forked child (no parent channel here)');
 }
 
+/**
+ * webasm threads: CONVAS_THREADS when set; in the app's training process (Electron's parentPort)
+ * every core but one, which the window and the OS keep; elsewhere (the CLI, tests) every core.
+ */
+function chooseThreads(): void {
+  const cores = availableParallelism();
+  const inApp = (process as { parentPort?: unknown }).parentPort !== undefined;
+  setWebasmThreads(threadsFromEnv(process.env.CONVAS_THREADS) ?? (inApp ? threadsBesideUi(cores) : cores));
+}
+
 function main(): void {
   const ch = channel();
+  try {
+    chooseThreads();
+  } catch (e) {
+    ch.post(errorEvent((e as Error).message, 'start'));
+    return;
+  }
   const session = new TrainingSession({
     post: ch.post,
     createDevice: createNodeDevice,

@@ -5,6 +5,7 @@
  * run names it `{ kind: 'folder', path: 'memory:<key>' }`; checkpoints are kept in memory and
  * sent to the page with each checkpoint event.
  */
+import { setWebasmThreads, threadsBesideUi } from '../backend/threads';
 import { createDevice } from '../backend/device';
 import { MEMORY_PREFIX, openMemoryData, type MemoryData } from '../data/memory';
 import { openBuiltinDataset } from '../data/ref';
@@ -36,18 +37,12 @@ function yieldToEvents(): Promise<void> {
 }
 
 /**
- * Leave the page a core: gpu.js sizes its webasm thread pool by `navigator.hardwareConcurrency`,
- * and a pool as wide as the machine, plus this worker, starves the page's main thread (long
- * tasks of hundreds of milliseconds while training). The pool gets one thread fewer; on a
- * 2-core machine that is no pool — the plan runs in this worker alone and the page keeps a core.
+ * Leave the page a core: a pool as wide as the machine, plus this worker, starves the page's main
+ * thread (long tasks of hundreds of milliseconds while training). The pool gets one thread fewer;
+ * on a 2-core machine that is no pool — the plan runs in this worker alone and the page keeps a core.
  */
-function leavePageACore(): void {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  const cores = nav?.hardwareConcurrency;
-  if (!nav || !cores) return;
-  Object.defineProperty(nav, 'hardwareConcurrency', { value: Math.max(1, cores - 1), configurable: true });
-}
-leavePageACore();
+const pageCores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+if (pageCores) setWebasmThreads(threadsBesideUi(pageCores));
 
 /** Data the page handed over, by key. */
 const provided = new Map<string, MemoryData>();
