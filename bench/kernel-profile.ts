@@ -3,14 +3,18 @@
  *
  * A step is one fused gpu.js plan, so its kernels cannot be clocked inside it. Here every layer
  * compiles against a recording context; its forward, backward and loss are traced with stand-in
- * handles that carry only a length; then every recorded kernel runs alone as a synchronous,
- * single-threaded webasm kernel on seeded random arguments of the recorded lengths, and its
- * median time is printed beside its multiply-adds where the layer states them (GMAC/s: how close
- * a kernel is to the hardware). Kernels of one layer are numbered in call order. Arguments are
- * copied into wasm memory at each call, as inside a plan they are not: for small kernels the
- * figure is an upper bound.
+ * handles that carry only a length; then every recorded kernel runs alone, in a one-kernel plan
+ * on gpu.js's single-threaded webasm executor, on seeded random arguments of the recorded lengths,
+ * and its median time is printed with its share of the sum. Kernels of one layer are numbered in
+ * call order (`conv2d2 backward#5`), with their grid. A one-kernel plan uploads its arguments and
+ * reads its result back at every call, as a training plan does not: for small kernels the figure
+ * is an upper bound.
  *
- *   npx tsx bench/kernel-profile.ts [--workload mnist-cnn|cifar-keras] [--runs 5] [--json]
+ *   npm run bench:kernels -- [--workload mnist-cnn|cifar-keras] [--runs 20] [--json]
+ *
+ * Each kernel runs 8 untimed calls first: V8 compiles WebAssembly with a baseline compiler and
+ * tiers a function up to optimised code only after it has run a while (measured: a kernel's
+ * median halves between its first 5 calls and calls 10–40).
  */
 import { parseArgs } from 'node:util';
 import { createNodeDevice } from '../src/engine/backend/device.node.js';
@@ -79,7 +83,7 @@ function traceLayer(node: ReturnType<typeof inferShapes>['nodes'][number], batch
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
   const w = WORKLOADS[values.workload as WorkloadName];
   if (!w) throw new Error(`unknown workload ${values.workload}`);
   const runs = Number(values.runs);
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
       const k = (...a: Float32Array[]) => plan(...a);
       // small non-negative values: index-like arguments (targets, counters) stay in range
       const args = r.argLengths.map((n) => Float32Array.from({ length: n }, () => Math.floor(rng.random() * 4)));
-      await k(...args);
+      for (let i = 0; i < 8; i++) await k(...args);
       const times: number[] = [];
       for (let i = 0; i < runs; i++) {
         const t0 = performance.now();
