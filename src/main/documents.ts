@@ -16,8 +16,14 @@ export class DocumentRegistry {
   private states = new Map<number, DocumentState>();
   private approved = new Set<number>();
 
-  set(windowId: number, state: DocumentState): void {
+  /**
+   * Record the window's document state. Returns true when it names another document than the last
+   * state did (the page replaced it): what was granted for the old one must be revoked.
+   */
+  set(windowId: number, state: DocumentState): boolean {
+    const before = this.states.get(windowId)?.document;
     this.states.set(windowId, state);
+    return before !== undefined && state.document !== before;
   }
 
   get(windowId: number): DocumentState | undefined {

@@ -25,8 +25,9 @@ export interface IpcDeps {
   /** Called when the recent list changes (to rebuild the Open Recent menu). */
   onRecentChanged(list: RecentFile[]): void;
   /**
-   * Called when a window's document is replaced by another project file (open, open recent):
-   * what was granted for the old document (its data folder) is revoked.
+   * Called when a window's document is replaced (open, open recent, or the page's own File → New,
+   * dropped file or preset, seen as a new `document` number in its state): what was granted for
+   * the old document (its data folder) is revoked.
    */
   onDocumentReplaced?(windowId: number): void;
   /** Called after a window's document state arrives (to enable or disable menu items that follow it). */
@@ -154,7 +155,7 @@ export function createHandlers(deps: IpcDeps): Record<(typeof Channels)[keyof ty
     [Channels.setDocumentState]: async (event, raw) => {
       const state = validate(Channels.setDocumentState, DocumentStateSchema, raw);
       const win = windowOf(event);
-      deps.documents.set(win.id, state);
+      if (deps.documents.set(win.id, state)) deps.onDocumentReplaced?.(win.id);
       win.setTitle(windowTitle(state));
       win.setDocumentEdited(state.dirty);
       deps.onDocumentState?.(win.id, state);

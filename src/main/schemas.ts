@@ -45,6 +45,7 @@ export const DocumentStateSchema = z.strictObject({
   path: filePath.nullable(),
   dirty: z.boolean(),
   modelExportable: z.boolean().optional(),
+  document: z.number().int().nonnegative().optional(),
 }) satisfies z.ZodType<DocumentState>;
 
 export const NativeEditSchema = z.enum(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'delete']) satisfies z.ZodType<NativeEditAction>;

@@ -84,6 +84,12 @@ export interface DocumentState {
   dirty: boolean;
   /** A run has trained weights to export: enables File → Export → Model… (absent: left enabled, the renderer explains). */
   modelExportable?: boolean;
+  /**
+   * Which document the window holds: the page counts up each time it replaces the document (File →
+   * New, open, a dropped file, a preset, a recovered copy), never on an edit or a save. A change
+   * revokes what main granted for the old document (its data folder).
+   */
+  document?: number;
 }
 
 export type NativeEditAction = 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'selectAll' | 'delete';

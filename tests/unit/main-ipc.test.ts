@@ -17,7 +17,8 @@ vi.mock('electron', () => ({
   BrowserWindow: { fromWebContents: () => electron.window },
 }));
 
-import { Channels } from '../../src/preload/contract';
+import { Channels, type DocumentState } from '../../src/preload/contract';
+import { DataGrants } from '../../src/main/data-grants';
 import { DocumentRegistry } from '../../src/main/documents';
 import { createHandlers, registerIpcHandlers, type IpcDeps } from '../../src/main/ipc';
 import { RecentFiles } from '../../src/main/recent';
@@ -224,6 +225,30 @@ describe('recovery, window state, text edits', () => {
     expect(deps.documents.get(7)?.modelExportable).toBe(true);
     await expect(handlers[Channels.setDocumentState](event, { name: 'lenet', path: null, dirty: false, modelExportable: 'yes' })).rejects.toThrow(/window:document-state/);
     expect(deps.onDocumentState).toHaveBeenCalledTimes(1);
+  });
+
+  it('a new document in the window (File → New, a dropped file, a preset) revokes its data-folder pick; edits and Save As do not', async () => {
+    const grants = new DataGrants(join(dir, 'user', 'data-grants.json'));
+    const data = join(dir, 'digits');
+    handlers = createHandlers({ ...deps, onDocumentReplaced: (id) => grants.releaseWindow(id) });
+    const state = (document: number, extra: Partial<DocumentState> = {}) => handlers[Channels.setDocumentState](event, { name: 'lenet', path: null, dirty: false, document, ...extra });
+    await state(1);
+    grants.pick(7, data);
+    // editing, saving and Save As keep the document: the pick stays
+    await state(1, { dirty: true });
+    await state(1, { path: join(dir, 'lenet.convas.json') });
+    await state(1, { name: 'lenet-2', path: join(dir, 'lenet-2.convas.json') });
+    expect(await grants.has(data, 7)).toBe(true);
+    // File → New: the page loads an empty document, its number moves on
+    await state(2, { name: 'Untitled' });
+    expect(await grants.has(data, 7)).toBe(false);
+    // a pick made for the new document belongs to it, and goes with the next one
+    grants.pick(7, data);
+    await state(2, { dirty: true });
+    expect(await grants.has(data, 7)).toBe(true);
+    await state(3, { name: 'preset' });
+    expect(await grants.has(data, 7)).toBe(false);
+    await expect(handlers[Channels.setDocumentState](event, { name: 'x', path: null, dirty: false, document: -1 })).rejects.toThrow(/window:document-state: document/);
   });
 
   it('runs text edits on the sender and refuses unknown ones', async () => {

@@ -60,7 +60,7 @@ export interface Platform {
   writeRecovery(entry: RecoveryEntry): Promise<void>;
   readRecovery(): Promise<RecoveryEntry | null>;
   clearRecovery(): Promise<void>;
-  setDocumentState(state: { name: string; path: string | null; dirty: boolean; modelExportable?: boolean }): void;
+  setDocumentState(state: { name: string; path: string | null; dirty: boolean; modelExportable?: boolean; document?: number }): void;
   /** Text-editing commands for a focused field when a menu, not the keyboard, asked for them. */
   nativeEdit(action: NativeEditAction): void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;

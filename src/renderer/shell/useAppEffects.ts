@@ -62,7 +62,8 @@ export function useAppEffects(): void {
     let last = '';
     const sync = () => {
       const s = useEditor.getState();
-      const state = { name: s.meta.name, path: s.meta.path, dirty: selectDirty(s), modelExportable: currentExportBlocker() === null };
+      // document: a new number for each document loaded, so main revokes the old one's data folder
+      const state = { name: s.meta.name, path: s.meta.path, dirty: selectDirty(s), modelExportable: currentExportBlocker() === null, document: s.loadCount };
       const key = JSON.stringify(state);
       if (key !== last) {
         last = key;
