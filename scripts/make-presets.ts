@@ -12,7 +12,7 @@ import type { InitializerName, OptimizerConfig } from '../src/engine/io/settings
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { estimateNodeSize, layoutSized } from '../src/renderer/canvas/layout';
+import { estimateNodeSize, layoutSized } from '../src/engine/graph/layout';
 
 type Params = Record<string, unknown>;
 type Pair = [number, number];
@@ -92,7 +92,7 @@ class Net {
   }
 
   /**
-   * Canvas positions: the app's own auto-layout (src/renderer/canvas/layout.ts, elkjs) with each
+   * Canvas positions: the app's own auto-layout (src/engine/graph/layout.ts, elkjs) with each
    * card's estimated size, so a preset opens as Auto layout would lay it out.
    */
   layout(): Promise<Record<string, { x: number; y: number }>> {

@@ -1,11 +1,18 @@
 /**
- * Auto-layout (src/renderer/canvas/layout.ts) with the real elkjs: no two node cards overlap,
- * a long chain wraps into columns side by side, a branchy network keeps its branches, the
- * file's port order holds, and every preset comes out near a screen's shape.
+ * Auto-layout (the engine's core, src/engine/graph/layout.ts, and the canvas's side of it,
+ * src/renderer/canvas/layout.ts) with the real elkjs: no two node cards overlap, a long chain
+ * wraps into columns side by side, a branchy network keeps its branches, the file's port order
+ * holds, every preset comes out near a screen's shape, and an imported ONNX model is laid out
+ * exactly as the canvas's Auto layout lays out the same graph.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPresets } from '../../scripts/make-presets';
-import { COLUMN_GAP, estimateNodeSize, layoutGraph, layoutSized, sizedNodes, type PortEdge, type Positions, type SizedNode } from '../../src/renderer/canvas/layout';
+import { COLUMN_GAP, estimateNodeSize, layoutSized, type PortEdge, type Positions, type SizedNode } from '../../src/engine/graph/layout';
+import { onnxToProject } from '../../src/engine/io/import/project';
+import { layoutGraph, sizedNodes } from '../../src/renderer/canvas/layout';
+import { ROOT } from '../integration/cli-run';
 
 const box = (n: SizedNode, p: Positions) => ({ x0: p[n.id].x, y0: p[n.id].y, x1: p[n.id].x + n.width, y1: p[n.id].y + n.height });
 
@@ -105,4 +112,12 @@ describe('auto-layout', () => {
       expect(width / height, preset.file).toBeLessThan(2.2);
     }
   }, 120_000);
+
+  it('lays an imported ONNX model out with the same core as the canvas: the positions Auto layout gives its graph', async () => {
+    const { project } = await onnxToProject(readFileSync(join(ROOT, 'resources/samples/mnist-cnn-pytorch.onnx')), 'mnist-cnn-pytorch.onnx');
+    const nodes = project.graph.nodes.map((n) => ({ id: n.id, data: { type: n.type } }));
+    const edges = project.graph.edges.map((e) => ({ source: e.from, target: e.to, targetHandle: `in-${e.port}` }));
+    expect(project.layout).toEqual(await layoutGraph(nodes, edges));
+    expect(overlaps(sizedNodes(nodes), project.layout)).toEqual([]);
+  });
 });

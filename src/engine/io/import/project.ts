@@ -6,7 +6,7 @@ import type { Graph } from '../../graph/types';
 import { projectToJson, type ProjectJson } from '../project';
 import { GENERATED_BY } from '../header';
 import { checkWeightsFit, WEIGHTS_FORMAT, WEIGHTS_VERSION, weightsToJson, type WeightsJson } from '../weights';
-import { layoutImported } from './layout';
+import { layoutEstimated } from '../../graph/layout';
 import { importOnnx, type ImportOptions, type OnnxImport } from './onnx-import';
 
 export interface ImportedProject {
@@ -17,7 +17,7 @@ export interface ImportedProject {
 
 export async function onnxToProject(bytes: Uint8Array, fileName: string, options: ImportOptions & { embedWeights?: boolean } = {}): Promise<ImportedProject> {
   const imported = importOnnx(bytes, options);
-  const layout = await layoutImported(imported.graph);
+  const layout = await layoutEstimated(imported.graph);
   const from = `Imported from ${fileName} (ONNX opset ${imported.opset}${imported.producer ? `, ${imported.producer}` : ''})`;
   const stop = imported.stopped ? `; partial: stopped at ${imported.stopped.at.name} (${imported.stopped.at.opType}): ${imported.stopped.at.reason}` : '';
   const project = projectToJson({
