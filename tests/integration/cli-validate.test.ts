@@ -16,7 +16,7 @@ describe('convas validate', () => {
     expect(Object.keys(report)).toEqual(['ok', 'nodes', 'totals', 'errors', 'memory']);
     expect(Object.keys(report.memory)).toEqual(['verdict', 'batch', 'optimizer', 'bytes', 'parts', 'limitBytes', 'limitSource', 'message']);
     expect(report.memory.verdict).toBe('fits');
-    expect(Object.keys(report.memory.parts)).toEqual(['parameters', 'gradients', 'optimizer', 'activations', 'data']);
+    expect(Object.keys(report.memory.parts)).toEqual(['parameters', 'gradients', 'optimizer', 'activations', 'data', 'runtime']);
     expect(report.memory.bytes).toBe(Object.values(report.memory.parts as Record<string, number>).reduce((a, b) => a + b, 0));
     expect(report.ok).toBe(true);
     expect(report.errors).toEqual([]);

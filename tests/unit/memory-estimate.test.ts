@@ -9,6 +9,9 @@ import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import { browserMemoryLimit, DEFAULT_BROWSER_MEMORY_BYTES, describeParts, estimateTrainingMemory, formatBytes, judgeMemory } from '../../src/engine/train/memory-estimate';
 import { CHUNK_BATCH_BYTES, maxChunkSteps, stateBytes } from '../../src/engine/train/chunking';
 import { tensorSlots } from '../../src/engine/shapes/tensor-slots';
+import { stepKernelValues, usesGrid } from '../../src/engine/train/kernel-buffers';
+import { parseProject } from '../../src/engine/io/project';
+import { readFileSync } from 'node:fs';
 import { nodeMemoryLimit } from '../../src/engine/train/memory-limit.node.js';
 import { totalmem } from 'node:os';
 
@@ -33,7 +36,9 @@ describe('estimateTrainingMemory', () => {
     expect(e.parts.activations).toBe((2 * 38 + 6) * 2 * 4);
     // one input of 16 and one class index per sample, device + pipeline copies
     expect(e.parts.data).toBe((16 + 1) * 2 * 4 * 2);
-    expect(e.total).toBe(6 * 51 * 4 + 204 + 656 + 272);
+    // and what any run takes besides its tensors (compiled kernels, threads): 48 MiB
+    expect(e.parts.runtime).toBe(48 * 2 ** 20);
+    expect(e.total).toBe(6 * 51 * 4 + 204 + 656 + 272 + 48 * 2 ** 20);
     const adam = estimateTrainingMemory(inferShapes(g), { batch: 2, optimizer: 'adam', stepsPerCall: 1 });
     expect(adam.parts.optimizer).toBe(6 * 2 * 51 * 4);
     // BatchNorm's running statistics are state: stored, no gradient, no optimizer slot
@@ -60,7 +65,28 @@ describe('estimateTrainingMemory', () => {
     const big = estimateTrainingMemory(report, { batch: 1024, optimizer: 'sgd' });
     expect(big.stepsPerCall).toBe(8);
     expect(big.parts.data / 2).toBeLessThanOrEqual(CHUNK_BATCH_BYTES);
-    expect(describeParts(big)).toMatch(/, data batches \(8 steps per call\) 192 MiB$/);
+    expect(describeParts(big)).toMatch(/, data batches \(8 steps per call\) 192 MiB, runtime 48\.0 MiB$/);
+  });
+
+  it("counts what a step's kernels really write when they are traced (kernel-buffers.ts): working buffers too", () => {
+    // the seed CIFAR-10 Keras net, batch 32, RMSprop, on webasm: measured peak growth 314–343 MiB
+    // (compile + two calls); layer outputs and gradients alone gave 183 MiB
+    const project = parseProject(JSON.parse(readFileSync(new URL('../../resources/presets/seed-cifar10-keras.convas.json', import.meta.url), 'utf8')));
+    const report = inferShapes(project.graph);
+    const kernels = stepKernelValues(report, 32, true);
+    const traced = estimateTrainingMemory(report, { batch: 32, optimizer: 'rmsprop', stepsPerCall: 1, kernels });
+    const shapes = estimateTrainingMemory(report, { batch: 32, optimizer: 'rmsprop', stepsPerCall: 1 });
+    expect(traced.parts.activations).toBe((2 * kernels.forward + kernels.backward) * 4);
+    expect(traced.total).toBeGreaterThan(343 * 2 ** 20);
+    expect(shapes.total).toBeLessThan(343 * 2 ** 20);
+    // every layer output is some kernel's output: the trace holds at least the shape report's
+    let outputs = 0;
+    for (const n of report.nodes) if (n.type !== 'Input') outputs += 32 * n.outputShape!.reduce((a, b) => a * b, 1);
+    expect(kernels.forward).toBeGreaterThanOrEqual(outputs);
+    // webasm's Winograd tiles are its own: off webasm the same step writes less
+    const exact = stepKernelValues(report, 32, false);
+    expect(exact.forward + exact.backward).toBeLessThan(kernels.forward + kernels.backward);
+    expect(usesGrid('webasm') && usesGrid('auto') && !usesGrid('webgpu') && !usesGrid('cpu')).toBe(true);
   });
 
   it("refuses the issue's Dense of 1,048,576 units with the numbers and the limit", () => {
@@ -71,9 +97,9 @@ describe('estimateTrainingMemory', () => {
     const v = judgeMemory(e, { bytes: 16 * GiB, source: "this machine's memory" });
     expect(v.verdict).toBe('too-big');
     expect(v.message).toBe(
-      `training needs about ${formatBytes(e.total)} (parameters ${formatBytes(e.parts.parameters)}, gradients ${formatBytes(e.parts.gradients)}, momentum state ${formatBytes(e.parts.optimizer)}, activations at batch 64 ${formatBytes(e.parts.activations)}, data batches (256 steps per call) ${formatBytes(e.parts.data)}; 833,617,930 parameters), more than this machine's memory (16.0 GiB): use fewer units or filters, a smaller batch size, or an optimizer with fewer slots (sgd < momentum < adam)`,
+      `training needs about ${formatBytes(e.total)} (parameters ${formatBytes(e.parts.parameters)}, gradients ${formatBytes(e.parts.gradients)}, momentum state ${formatBytes(e.parts.optimizer)}, activations at batch 64 ${formatBytes(e.parts.activations)}, data batches (256 steps per call) ${formatBytes(e.parts.data)}, runtime 48.0 MiB; 833,617,930 parameters), more than this machine's memory (16.0 GiB): use fewer units or filters, a smaller batch size, or an optimizer with fewer slots (sgd < momentum < adam)`,
     );
-    expect(formatBytes(e.total)).toBe('41.2 GiB');
+    expect(formatBytes(e.total)).toBe('41.3 GiB');
     // judged against what is free now when the host knows it
     const busy = judgeMemory(e, { bytes: 64 * GiB, source: "this machine's memory", available: 30 * GiB });
     expect(busy.verdict).toBe('too-big');

@@ -18,6 +18,7 @@ import { shapesClassesFor } from '../../engine/data/classes-fit';
 import { inferShapes } from '../../engine/shapes/inferShapes';
 import { tensorSlots } from '../../engine/shapes/tensor-slots';
 import { estimateTrainingMemory, judgeMemory } from '../../engine/train/memory-estimate';
+import { stepKernelValues, usesGrid } from '../../engine/train/kernel-buffers';
 import { nodeMemoryLimit } from '../../engine/train/memory-limit.node.js';
 import type { WeightMap } from '../../engine/train/weights';
 import { WorkerClient, type ClientEvent } from '../../engine/worker/client.node.js';
@@ -331,7 +332,8 @@ async function runTraining(plan: TrainPlan, io: Io): Promise<number> {
   // training memory, before a single allocation: the worker refuses a run that cannot fit; near the limit, say so
   const report = inferShapes(plan.graph as Project['graph']);
   if (report.ok && typeof plan.hyper.batchSize === 'number' && plan.hyper.optimizer) {
-    const memory = judgeMemory(estimateTrainingMemory(report, { batch: plan.hyper.batchSize, optimizer: plan.hyper.optimizer.name }), nodeMemoryLimit(), plan.hyper.backend ?? null);
+    const kernels = stepKernelValues(report, plan.hyper.batchSize, usesGrid(plan.hyper.backend ?? 'auto'));
+    const memory = judgeMemory(estimateTrainingMemory(report, { batch: plan.hyper.batchSize, optimizer: plan.hyper.optimizer.name, kernels }), nodeMemoryLimit(), plan.hyper.backend ?? null);
     if (memory.verdict === 'tight') io.err(`Warning: ${memory.message}\n`);
   }
 

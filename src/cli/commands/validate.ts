@@ -7,6 +7,7 @@ import { formatShape } from '../../engine/graph/types';
 import type { TrainingSettings } from '../../engine/io/project';
 import { inferShapes, type NodeShapeInfo, type ShapeReport } from '../../engine/shapes/inferShapes';
 import { estimateTrainingMemory, judgeMemory, type MemoryVerdict } from '../../engine/train/memory-estimate';
+import { stepKernelValues, usesGrid } from '../../engine/train/kernel-buffers';
 import { nodeMemoryLimit } from '../../engine/train/memory-limit.node.js';
 import type { Command } from '../command';
 import { EXIT } from '../errors';
@@ -35,7 +36,8 @@ export interface ValidateJson {
 /** The training-memory verdict for a valid graph at the project's settings, on this machine. */
 export function memoryVerdict(report: ShapeReport, training: Pick<TrainingSettings, 'batchSize' | 'optimizer' | 'backend'>): MemoryVerdict | null {
   if (!report.ok) return null;
-  const estimate = estimateTrainingMemory(report, { batch: training.batchSize, optimizer: training.optimizer.name });
+  const kernels = stepKernelValues(report, training.batchSize, usesGrid(training.backend));
+  const estimate = estimateTrainingMemory(report, { batch: training.batchSize, optimizer: training.optimizer.name, kernels });
   return judgeMemory(estimate, nodeMemoryLimit(), training.backend);
 }
 

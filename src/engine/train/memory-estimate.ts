@@ -12,8 +12,9 @@
  *    of 13 million weights): 7.4 floats per weight with SGD, 12.8 with momentum, 18.8 with Adam —
  *    6 per copied tensor plus the gradient;
  *  - one gradient per parameter;
- *  - activations: every layer's output for the whole batch (backward reads them), the gradient
- *    of every output that needs one, and the validation pass's outputs at the same batch;
+ *  - activations: what one step's kernels write — every layer's output for the whole batch,
+ *    the gradients, and the working buffers only the layers know (`kernels`, traced by
+ *    kernel-buffers.ts) — and the validation pass's forward at the same batch;
  *  - data: the input batches and targets of one call — K steps' worth, K as `chunking.ts` may pick
  *    it at most (`maxChunkSteps`: up to 256 steps, their batches within max(128 MiB, the state)),
  *    since a chunked plan uploads every step's batch at once — on the device and as host copies.
@@ -29,11 +30,18 @@ import { size } from '../layers/spec';
 import type { ShapeReport } from '../shapes/inferShapes';
 import { tensorSlots } from '../shapes/tensor-slots';
 import { maxChunkSteps, stateBytes } from './chunking';
+import type { KernelValues } from './kernel-buffers';
 import { optimizerSlots } from './optimizers';
 
 const F32 = 4;
 /** Copies of each parameter and optimizer slot alive during a step (measured, see above). */
 const COPIES = 6;
+/**
+ * What any run takes besides its tensors — compiled kernels, worker threads, the backend's own
+ * state. Measured on webasm: the seed Fashion-MNIST DNN grew 46 MB for 4.5 MB of tensors, the
+ * seed MNIST CNN 56 MB for 13 MB.
+ */
+const RUNTIME_BYTES = 48 * 2 ** 20;
 
 /** WebAssembly memory is 32-bit: one plan's buffers on the `webasm` backend cannot pass 4 GiB. */
 export const WASM_MEMORY_BYTES = 4 * 2 ** 30;
@@ -59,7 +67,7 @@ export interface MemoryEstimate {
   /** The steps per call whose batches are counted (`data`). */
   stepsPerCall: number;
   /** Bytes per part, in the order they are listed to people. */
-  parts: { parameters: number; gradients: number; optimizer: number; activations: number; data: number };
+  parts: { parameters: number; gradients: number; optimizer: number; activations: number; data: number; runtime: number };
   /** What a `webasm` plan holds in its one WebAssembly.Memory (device side only). */
   deviceBytes: number;
   total: number;
@@ -69,6 +77,13 @@ export interface MemoryEstimate {
 export interface TrainingShape {
   batch: number;
   optimizer: OptimizerName;
+  /**
+   * What one step's kernels write (`stepKernelValues` in kernel-buffers.ts: layer outputs and
+   * every working buffer). Without it — where no kernel source may be generated, as in the
+   * editor's page — the layer outputs and their gradients stand in, which leaves out the working
+   * buffers (about a third of what the seed CIFAR-10 net's step writes on webasm).
+   */
+  kernels?: KernelValues;
   /** Steps whose batches go to the device together (the trainer's chunks); default: the most `chunking.ts` puts in one call. */
   stepsPerCall?: number;
 }
@@ -104,14 +119,16 @@ export function estimateTrainingMemory(report: ShapeReport, run: TrainingShape):
   const parameters = COPIES * (trainable + state) * F32;
   const gradients = trainable * F32;
   const optimizerBytes = COPIES * slotCount * trainable * F32;
-  const activations = (2 * outputs + outputGrads) * batch * F32; // training outputs, their gradients, validation outputs
+  // the training step's buffers, and the validation pass's (its forward at the same batch)
+  const stepValues = run.kernels ? run.kernels.forward + run.kernels.backward : (outputs + outputGrads) * batch;
+  const activations = (stepValues + (run.kernels ? run.kernels.forward : outputs * batch)) * F32;
   const batchBytes = (inputSize + targetSize) * batch * F32;
   const steps = Math.max(1, run.stepsPerCall ?? maxChunkSteps(batchBytes, stateBytes(slots, optimizer)));
   const data = batchBytes * steps * 2; // on the device, and the pipeline's copy
-  const parts = { parameters, gradients, optimizer: optimizerBytes, activations, data };
-  const total = parameters + gradients + optimizerBytes + activations + data;
+  const parts = { parameters, gradients, optimizer: optimizerBytes, activations, data, runtime: RUNTIME_BYTES };
+  const total = parameters + gradients + optimizerBytes + activations + data + RUNTIME_BYTES;
   // one plan's memory: tensors and slots as arguments and as results, gradients, activations, batches
-  const deviceBytes = 2 * (trainable + state) * F32 + gradients + 2 * slotCount * trainable * F32 + (outputs + outputGrads) * batch * F32 + batchBytes * steps;
+  const deviceBytes = 2 * (trainable + state) * F32 + gradients + 2 * slotCount * trainable * F32 + stepValues * F32 + batchBytes * steps;
   return { batch, optimizer, stepsPerCall: steps, parts, deviceBytes, total, parameterCount: trainable };
 }
 
@@ -135,6 +152,7 @@ export function describeParts(e: MemoryEstimate): string {
     optimizer: `${e.optimizer} state`,
     activations: `activations at batch ${e.batch}`,
     data: `data batches (${e.stepsPerCall} step${e.stepsPerCall === 1 ? '' : 's'} per call)`,
+    runtime: 'runtime',
   };
   return (Object.keys(names) as (keyof MemoryEstimate['parts'])[])
     .filter((k) => e.parts[k] > 0)

@@ -25,6 +25,7 @@ import {
   type EpochMetricsRecord,
 } from '../train/checkpoint';
 import { estimateTrainingMemory, judgeMemory, type MemoryLimit } from '../train/memory-estimate';
+import { stepKernelValues, usesGrid } from '../train/kernel-buffers';
 import { compileInference, compileTrainSteps, type Inference, type TrainSteps } from '../train/network';
 import type { SaliencyPlan } from '../train/saliency';
 import { initWeights, type WeightMap } from '../train/weights';
@@ -128,7 +129,8 @@ export async function openRun(cmd: StartCommand, host: SessionHost): Promise<Run
   if (!input || !output) throw new GraphError('training needs an Input node and an output layer (Softmax classifier or Regression)');
   const limit = host.memoryLimit?.();
   if (limit) {
-    const memory = judgeMemory(estimateTrainingMemory(report, { batch: hyper.batchSize, optimizer: hyper.optimizer.name }), limit, hyper.backend);
+    const kernels = stepKernelValues(report, hyper.batchSize, usesGrid(hyper.backend));
+    const memory = judgeMemory(estimateTrainingMemory(report, { batch: hyper.batchSize, optimizer: hyper.optimizer.name, kernels }), limit, hyper.backend);
     if (memory.verdict === 'too-big') throw new RunError(memory.message, 'start');
   }
 
