@@ -11,6 +11,7 @@ import { ask } from '../shell/confirm';
 import type { WeightsJson } from '../../engine/io/weights';
 import { fileText } from '../platform/file-text';
 import { documentFromText, documentToText } from './convert';
+import { importOnnxInWorker, type WorkerImport } from './onnx-worker';
 import { summaryCsv } from './summaryCsv';
 
 function fail(action: string, e: unknown): void {
@@ -65,28 +66,25 @@ export async function newProject(): Promise<void> {
 }
 
 /**
- * An ONNX model as a new, unsaved project: imported in the page (the engine's gpu-free importer,
- * loaded on first use), laid out, with its weights. Nodes that cannot be mapped are named in the
- * error; nothing replaces the current document then.
+ * An ONNX model as a new, unsaved project: imported and laid out in a web worker (the engine's
+ * gpu-free importer; the window stays responsive and says what it is doing), with its weights.
+ * Nodes that cannot be mapped are named in the error; nothing replaces the current document then.
  */
 export async function loadOnnx(bytes: Uint8Array, name: string): Promise<boolean> {
-  let text: string;
-  let summary: string;
-  let weights: WeightsJson;
+  const fileName = `${name}.onnx`;
+  let result: WorkerImport;
+  useUi.getState().setBusy(`Importing ${fileName}…`);
   try {
-    const { onnxToProject, graphSummary, importedWeightsJson } = await import('../../engine/io/import/project');
-    // the weights go to the document as they are, not through project text (a big model's JSON takes seconds)
-    const { project, imported } = await onnxToProject(bytes, `${name}.onnx`, { embedWeights: false });
-    text = JSON.stringify(project);
-    weights = importedWeightsJson(imported);
-    summary = `${imported.graph.nodes.length} nodes (${graphSummary(imported.graph)}), ONNX opset ${imported.opset}`;
+    result = await importOnnxInWorker(bytes, fileName);
   } catch (e) {
-    fail(`Could not import ${name}.onnx`, e);
+    fail(`Could not import ${fileName}`, e);
     return false;
+  } finally {
+    useUi.getState().setBusy(null);
   }
   // path null: saving asks where (the .onnx file is never overwritten with a project)
-  const ok = await loadText(text, `${name}.onnx`, { name, path: null }, { dirty: true, weights });
-  if (ok) useUi.getState().notify('success', `Imported ${name}.onnx: ${summary}`);
+  const ok = await loadText(result.projectText, fileName, { name, path: null }, { dirty: true, weights: result.weights });
+  if (ok) useUi.getState().notify('success', `Imported ${fileName}: ${result.summary}`);
   return ok;
 }
 

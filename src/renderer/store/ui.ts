@@ -58,6 +58,8 @@ function loadPrefs(): Prefs {
 
 export interface UiState extends Prefs {
   toasts: Toast[];
+  /** Work under way that the user waits for (an ONNX import), shown until it ends; null when none. */
+  busy: string | null;
   quickAdd: QuickAddState | null;
   contextMenu: ContextMenuState | null;
   galleryOpen: boolean;
@@ -69,6 +71,7 @@ export interface UiState extends Prefs {
   setBatchSize(n: number): void;
   notify(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
+  setBusy(text: string | null): void;
   openQuickAdd(q: QuickAddState | null): void;
   openContextMenu(m: ContextMenuState | null): void;
   setGalleryOpen(open: boolean): void;
@@ -90,6 +93,7 @@ export const useUi = create<UiState>()((set, get) => {
   return {
     ...loadPrefs(),
     toasts: [],
+    busy: null,
     quickAdd: null,
     contextMenu: null,
     galleryOpen: false,
@@ -117,6 +121,9 @@ export const useUi = create<UiState>()((set, get) => {
     },
     dismiss(id) {
       set({ toasts: get().toasts.filter((t) => t.id !== id) });
+    },
+    setBusy(busy) {
+      set({ busy });
     },
     openQuickAdd(quickAdd) {
       set({ quickAdd });

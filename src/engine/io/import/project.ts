@@ -4,8 +4,7 @@
  */
 import type { Graph } from '../../graph/types';
 import { projectToJson, type ProjectJson } from '../project';
-import { GENERATED_BY } from '../header';
-import { checkWeightsFit, WEIGHTS_FORMAT, WEIGHTS_VERSION, weightsToJson, type WeightsJson } from '../weights';
+import { weightsToJson } from '../weights';
 import { layoutEstimated } from '../../graph/layout';
 import { importOnnx, type ImportOptions, type OnnxImport } from './onnx-import';
 
@@ -28,17 +27,6 @@ export async function onnxToProject(bytes: Uint8Array, fileName: string, options
     ...(options.embedWeights === false ? {} : { weights: weightsToJson(imported.report, imported.weights) }),
   });
   return { imported, project };
-}
-
-/**
- * The imported weights as a weights file's JSON value for a document in memory: the float32
- * values as they are, without the shortest-decimal search a file gets (ResNet-18's 11.7 M values
- * in well under a second instead of about 20 s, on the app's main thread).
- */
-export function importedWeightsJson(imported: OnnxImport): WeightsJson {
-  const slots = checkWeightsFit(imported.report, imported.weights);
-  const tensors = Object.fromEntries(slots.map((s) => [s.key, { shape: [...s.shape], data: Array.from(imported.weights[s.key]) }]));
-  return { format: WEIGHTS_FORMAT, version: WEIGHTS_VERSION, generatedBy: GENERATED_BY, tensors };
 }
 
 /** `onnx node → convas node`, one line per ONNX node, for the CLI and the app's log. */
