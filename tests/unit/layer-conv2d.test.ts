@@ -12,8 +12,9 @@ layerSuite('Conv2D', [
   { type: 'Conv2D', params: { filters: 4, kernelSize: [1, 1], stride: [2, 2], useBias: false }, inShapes: [[3, 7, 7]], batch: 3 },
   { type: 'Conv2D', params: { filters: 2, kernelSize: [2, 4], stride: [2, 2], padding: 'same' }, inShapes: [[3, 6, 9]] },
   // Winograd on webasm (stride 1, 2×2 to 5×5 taps, ≥ 16 channels in and out): odd output sizes
-  // leave partial tiles; 'same' pads; 5×5 and 2×4 kernels use F(2, 5) and F(2, 2) × F(2, 4)
-  { type: 'Conv2D', params: { filters: 16, kernelSize: [3, 3] }, inShapes: [[16, 7, 9]], batch: 2, noFiniteDifference: true, name: 'Winograd F(2×2, 3×3), partial tiles' },
+  // leave partial tiles; 'same' pads; 3×3 uses F(4, 3), 5×5 and 2×4 F(2, 5) and F(2, 2) × F(2, 4)
+  { type: 'Conv2D', params: { filters: 16, kernelSize: [3, 3] }, inShapes: [[16, 7, 9]], batch: 2, noFiniteDifference: true, name: 'Winograd F(4×4, 3×3), partial tiles' },
+  { type: 'Conv2D', params: { filters: 24, kernelSize: [3, 3], padding: 'same' }, inShapes: [[32, 13, 13]], batch: 2, noFiniteDifference: true, name: 'Winograd F(4×4, 3×3), 32 channels, 13×13 same' },
   { type: 'Conv2D', params: { filters: 17, kernelSize: [5, 5], padding: 'same', useBias: false }, inShapes: [[16, 6, 5]], noFiniteDifference: true, name: 'Winograd F(2×2, 5×5), same padding' },
   { type: 'Conv2D', params: { filters: 16, kernelSize: [2, 4], padding: [1, 2] }, inShapes: [[18, 5, 6]], noFiniteDifference: true, name: 'Winograd F(2×2, 2×4), explicit padding' },
   // widths 41 and 47: divisors whose f32 quotient SwiftShader gets wrong (index decode must be exact)

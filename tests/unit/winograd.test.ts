@@ -42,10 +42,13 @@ describe('which convolutions run as Winograd (webasm)', () => {
   it('stride 1, 2–5 taps a side, enough channels: yes, with whole-tile extents', () => {
     const fit = winogradFits(geometry({}))!;
     expect(fit).not.toBeNull();
-    expect(fit.forward).toEqual({ IH: 8, IW: 8 });
-    // the data gradient's delta: 6 + 2·2 = 10 rows; tiles of 2 over 8 outputs need 10
+    // 3×3 runs as F(4×4, 3×3): 6 outputs → 2 tiles of 4 → 8 + 2 = 10 input rows
+    expect(fit.forward).toEqual({ IH: 10, IW: 10 });
+    // the data gradient's delta: 6 + 2·2 = 10 rows; 8 outputs → 2 tiles → 10
     expect(fit.data).toEqual({ IH: 10, IW: 10 });
-    expect(winogradFits(geometry({ OH: 5, OW: 7, H: 7, W: 9 }))!.forward).toEqual({ IH: 8, IW: 10 });
+    expect(winogradFits(geometry({ OH: 5, OW: 9, H: 7, W: 11 }))!.forward).toEqual({ IH: 10, IW: 14 });
+    // 5×5 runs as F(2×2, 5×5): 5 outputs → 3 tiles of 2 → 6 + 4 = 10
+    expect(winogradFits(geometry({ KH: 5, KW: 5, OH: 5, OW: 5, H: 9, W: 9 }))!.forward).toEqual({ IH: 10, IW: 10 });
   });
   it('no: strided, 1×1, 7×7, too few channels, or a buffer past 2^24', () => {
     expect(winogradFits(geometry({ SH: 2, OH: 3 }))).toBeNull();

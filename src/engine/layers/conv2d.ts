@@ -77,7 +77,7 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     const make = (k: { source: KernelSource; size: number | [number, number] }) => ctx.kernel(k.source, k.size);
     const d = deltaPadding(g);
     // On webasm, stride-1 2×2 to 5×5 convolutions with enough channels run as Winograd
-    // F(2×2, r×r) (winograd.ts): forward, data and weight gradients; their buffers reach whole tiles.
+    // F(m×m, r×r) (winograd.ts): forward, data and weight gradients; their buffers reach whole tiles.
     const wf = ctx.grid === true ? winogradFits(g) : null;
     // The padded input holds every tap of every window (and every tile); valid convolutions run over it.
     const HP = Math.max(H, g.PT + H, coveredExtent(g.OH, g.SH, g.KH), wf?.forward.IH ?? 0);
