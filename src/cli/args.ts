@@ -47,7 +47,8 @@ export function parseArgs(c: Command, argv: readonly string[]): ParsedArgs {
     values.set(name, v);
   }
   const want = c.positionals.length;
-  if (positionals.length < want) {
+  const needed = c.positionals.filter((p) => !p.optional).length;
+  if (positionals.length < needed) {
     throw new CliError(`missing <${c.positionals[positionals.length].name}> ${see}`);
   }
   if (positionals.length > want) throw new CliError(`unexpected argument "${positionals[want]}" ${see}`);

@@ -19,6 +19,8 @@ export interface OptionSpec {
 export interface PositionalSpec {
   name: string;
   help: string;
+  /** May be left out: the command itself says when it is needed after all. */
+  optional?: boolean;
 }
 
 export interface Io {
@@ -30,7 +32,7 @@ export interface Command {
   name: string;
   /** One line for `convas --help`. */
   summary: string;
-  /** Required positional arguments, in order. */
+  /** Positional arguments, in order; an optional one may only come last. */
   positionals: readonly PositionalSpec[];
   options: readonly OptionSpec[];
   /** Extra paragraphs for `--help` (exit codes, output format). */
@@ -39,7 +41,7 @@ export interface Command {
 }
 
 export function usageLine(c: Command): string {
-  const pos = c.positionals.map((p) => `<${p.name}>`).join(' ');
+  const pos = c.positionals.map((p) => (p.optional ? `[<${p.name}>]` : `<${p.name}>`)).join(' ');
   const opts = c.options
     .map((o) => {
       const text = o.kind === 'flag' ? `--${o.name}` : `--${o.name} ${o.valueName ?? '<value>'}`;

@@ -1,11 +1,14 @@
 /**
- * `convas train --resume <ckpt>`: what the checkpointed run was — its hyperparameters, data and
- * the command line's own arguments (--out, --keep-checkpoints) — so resuming continues that
- * run rather than the project's defaults. Any problem with the file is bad input (exit 2).
+ * `convas train --resume <ckpt>`: what the checkpointed run was — its graph, hyperparameters, data
+ * and the command line's own arguments (--out, --keep-checkpoints) — so resuming continues that
+ * run rather than the project's defaults, with no project needed. Any problem with the file is
+ * bad input (exit 2).
  */
 import { CheckpointError } from '../engine/train/checkpoint';
 import { fileCheckpointStore } from '../engine/train/checkpoint-file.node.js';
 import type { DatasetRef } from '../engine/data/ref';
+import { parseGraph } from '../engine/graph/validate';
+import type { Graph } from '../engine/graph/types';
 import { DatasetRefSchema } from '../engine/data/ref';
 import { HyperparametersSchema, type Hyperparameters } from '../engine/worker/protocol';
 import { CliError } from './errors';
@@ -21,6 +24,8 @@ export interface CheckpointedRun {
   data: DatasetRef;
   /** Null for checkpoints written by the app or by an older CLI. */
   args: RunArgs | null;
+  /** The run's graph, so `--resume` needs no project; null when the checkpoint's is not readable. */
+  graph: Graph | null;
   /** 1-based epoch in progress and steps done in it, for the echo. */
   epoch: number;
   step: number;
@@ -42,5 +47,13 @@ export async function readCheckpointedRun(path: string): Promise<CheckpointedRun
   const a = state.run.args;
   const args: RunArgs | null =
     a && typeof a === 'object' ? { out: typeof a.out === 'string' ? a.out : null, keepCheckpoints: a.keepCheckpoints === true } : null;
-  return { hyper: hyper.data, data: data.data, args, epoch: state.epoch + 1, step: state.step };
+  return { hyper: hyper.data, data: data.data, args, graph: readableGraph(state.run.graph), epoch: state.epoch + 1, step: state.step };
+}
+
+function readableGraph(raw: unknown): Graph | null {
+  try {
+    return parseGraph(raw);
+  } catch {
+    return null;
+  }
 }

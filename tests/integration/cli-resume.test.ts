@@ -1,7 +1,8 @@
 /**
  * The CLI keeps work (issue 8): Ctrl-C (SIGINT to the `convas` process) stops with a checkpoint
- * and leaves an earlier complete --out as it was; `--resume <ckpt>` alone continues THAT run —
- * its epochs, data, --out and checkpoint settings — and flags given with it override and are echoed.
+ * and leaves an earlier complete --out as it was; `--resume <ckpt>` alone (no project: the
+ * checkpoint holds the graph) continues THAT run — its epochs, data, --out and checkpoint
+ * settings — and flags given with it override and are echoed.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +50,8 @@ describe('convas train: Ctrl-C, then --resume <checkpoint>', () => {
     expect(stop).toMatchObject({ path: ckpt });
     expect(first.stderr).toContain(`w.json was not written (the run is incomplete). Continue with --resume ${ckpt}`);
 
-    const second = await runCliLive(['train', PRESET, '--resume', ckpt, '--json'], { cwd: work });
+    // no project: the checkpoint carries the run's graph
+    const second = await runCliLive(['train', '--resume', ckpt, '--json'], { cwd: work });
     expect(second.code, second.stderr).toBe(0);
     const events = jsonLines(second.stdout);
     expect(events[0]).toMatchObject({ type: 'ready', epochs: 2, resumedFrom: { epoch: stop!.epoch, step: stop!.step } });

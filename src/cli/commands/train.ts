@@ -1,5 +1,5 @@
 /**
- * `convas train <project>`: train a project's graph in the training worker (a separate process,
+ * `convas train <project>` (or `--resume <ckpt>` alone): train a graph in the training worker (a separate process,
  * the same one the app uses), with a progress bar on a terminal or JSON lines with --json.
  * Ctrl-C stops after the current step and writes a checkpoint; --resume continues that run with
  * the arguments it had. Where files go and how they are checked: ../run-files.ts.
@@ -15,6 +15,7 @@ import { matchWeights } from '../../engine/io/weights';
 import { encodeWeightsFile, weightsFormatFor, weightsSizeProblem } from '../../engine/io/weights-encode';
 import type { WriteBody } from '../../engine/io/atomic-file.node.js';
 import { shapesClassesFor } from '../../engine/data/classes-fit';
+import type { Graph } from '../../engine/graph/types';
 import { inferShapes } from '../../engine/shapes/inferShapes';
 import { tensorSlots } from '../../engine/shapes/tensor-slots';
 import { estimateTrainingMemory, judgeMemory } from '../../engine/train/memory-estimate';
@@ -58,6 +59,32 @@ function dataFromArg(arg: string): DatasetRef {
   return { ...ref, path: resolve(ref.path) };
 }
 
+/** A new run's settings, as the project's Train tab left them. */
+function projectHyper(t: Project['training']): HyperparametersInput {
+  return {
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    optimizer: t.optimizer,
+    weightDecay: t.weightDecay,
+    initializer: t.initializer,
+    seed: t.seed,
+    validationSplit: t.validationSplit,
+    shuffle: t.shuffle,
+    normalize: t.dataset?.normalize ?? 'unit',
+    augmentation: t.augmentation,
+    backend: t.backend,
+    checkpointEverySteps: 0,
+    stopAtLoss: null,
+  };
+}
+
+/** Without a project, the graph comes from the checkpoint (every checkpoint carries its run's graph). */
+function checkpointGraph(resumeFrom: string | undefined, resumed: CheckpointedRun | null): Graph {
+  if (!resumeFrom || !resumed) throw new CliError('missing <project> (see convas train --help): only --resume <checkpoint> goes without one');
+  if (resumed.graph) return resumed.graph;
+  throw new CliError(`--resume ${resumeFrom}: the checkpoint's graph is not readable by this Convas (an older or damaged file): name the project too, convas train <project> --resume ${resumeFrom}`);
+}
+
 const describeData = (d: DatasetRef) => (d.kind === 'folder' ? d.path : d.kind);
 
 export interface TrainPlan {
@@ -83,42 +110,28 @@ type Args = { positionals: string[]; value(n: string): string | undefined; flag(
  * overrides: what the worker is asked to do.
  */
 export function planTraining(args: Args, resumed: CheckpointedRun | null = null): TrainPlan {
-  const projectPath = args.positionals[0];
-  const project = loadProject(projectPath);
-  const t = project.training;
+  const resumeFrom = args.value('resume');
+  const projectPath: string | undefined = args.positionals[0];
+  const project = projectPath === undefined ? null : loadProject(projectPath);
+  // a project given with --resume trains its own graph; without one, the checkpoint's graph
+  const graph = project ? project.graph : checkpointGraph(resumeFrom, resumed);
+  const t = project?.training;
   const dataArg = args.value('data');
-  const data = dataArg ? dataFromArg(dataArg) : resumed ? resumed.data : projectData(project, projectPath);
+  const data = dataArg ? dataFromArg(dataArg) : resumed ? resumed.data : projectData(project!, projectPath!);
   if (!data) throw new CliError(`${projectPath} names no dataset: give --data ${BUILTIN_DATASETS.join(', --data ')} or --data <folder>`);
   // Shapes draws as many shapes as the classifier has outputs (2–10), as the Train tab does.
   if (data.kind === 'shapes' && data.classes === undefined) {
-    const classes = shapesClassesFor(inferShapes(project.graph));
+    const classes = shapesClassesFor(inferShapes(graph));
     if (classes !== undefined) data.classes = classes;
   }
 
   const lr = number('lr', args.value('lr'), (v) => v > 0 && v <= 1e3, 'a number in (0, 1000]');
-  const resumeFrom = args.value('resume');
   if (resumeFrom && args.value('weights')) throw new CliError('--weights and --resume cannot be used together: a checkpoint already holds the weights');
   const out = args.value('out') ?? resumed?.args?.out ?? null;
   const keepCheckpoints = args.flag('keep-checkpoints') || resumed?.args?.keepCheckpoints === true;
-  const checkpointPath = resolve(args.value('checkpoint') ?? resumeFrom ?? defaultCheckpointPath(out, projectPath));
+  const checkpointPath = resolve(args.value('checkpoint') ?? resumeFrom ?? defaultCheckpointPath(out, projectPath!));
   const normalize = args.value('normalize') as 'unit' | 'standardize' | 'none' | undefined;
-  const base: HyperparametersInput = resumed
-    ? { ...resumed.hyper }
-    : {
-        epochs: t.epochs,
-        batchSize: t.batchSize,
-        optimizer: t.optimizer,
-        weightDecay: t.weightDecay,
-        initializer: t.initializer,
-        seed: t.seed,
-        validationSplit: t.validationSplit,
-        shuffle: t.shuffle,
-        normalize: t.dataset?.normalize ?? 'unit',
-        augmentation: t.augmentation,
-        backend: t.backend,
-        checkpointEverySteps: 0,
-        stopAtLoss: null,
-      };
+  const base: HyperparametersInput = resumed ? { ...resumed.hyper } : projectHyper(project!.training);
   const hyper: HyperparametersInput = {
     ...base,
     epochs: number('epochs', args.value('epochs'), wholeAtLeast(1), 'a whole number ≥ 1') ?? base.epochs,
@@ -138,7 +151,7 @@ export function planTraining(args: Args, resumed: CheckpointedRun | null = null)
   if (weightsPath) {
     const file = loadWeights(weightsPath);
     try {
-      weights = matchWeights(inferShapes(project.graph), file);
+      weights = matchWeights(inferShapes(graph), file);
     } catch (e) {
       if (e instanceof FormatError) throw new CliError(`${weightsPath}: ${e.message}`);
       throw e;
@@ -146,11 +159,11 @@ export function planTraining(args: Args, resumed: CheckpointedRun | null = null)
   }
   if (resumed) refuseOtherRun(resumeFrom!, resumed, data, hyper);
   const echo = resumed ? resumeEcho(resumeFrom!, resumed, { data, hyper, out, keepCheckpoints, checkpointPath }, args) : [];
-  if (!dataArg && !resumed && t.dataset?.name === 'fashion-mnist' && data.kind === 'mnist') {
+  if (!dataArg && !resumed && t?.dataset?.name === 'fashion-mnist' && data.kind === 'mnist') {
     echo.push('Fashion-MNIST is not installed here (Debian/Ubuntu: apt install dataset-fashion-mnist): training on the built-in MNIST digits instead.');
   }
   return {
-    graph: project.graph,
+    graph,
     data,
     hyper,
     weights,
@@ -409,7 +422,7 @@ async function runTraining(plan: TrainPlan, io: Io): Promise<number> {
 export const train: Command = {
   name: 'train',
   summary: 'Train a project in the training worker, with progress, checkpoints and resume',
-  positionals: [{ name: 'project', help: 'Project file (.convas.json): graph and training settings' }],
+  positionals: [{ name: 'project', help: 'Project file (.convas.json): graph and training settings; with --resume it may be left out (the checkpoint holds the graph)', optional: true }],
   options: [
     { name: 'data', kind: 'value', valueName: '<source>', help: 'mnist (10,000 real digits, built in), fashion-mnist (where the system has it), shapes, kernel-fit, or a folder of MNIST IDX files, CIFAR-10 batches or class sub-folders of images (default: the project\'s)' },
     { name: 'epochs', kind: 'value', valueName: '<N>', help: 'Epochs to train (default: the project\'s)' },
@@ -417,7 +430,7 @@ export const train: Command = {
     { name: 'lr', kind: 'value', valueName: '<X>', help: 'Learning rate (default: the project\'s)' },
     { name: 'weights', kind: 'value', valueName: '<file>', help: 'Start from these weights instead of fresh ones' },
     { name: 'backend', kind: 'value', valueName: '<name>', help: 'Where kernels run (default: the project\'s)', choices: TRAIN_BACKENDS },
-    { name: 'resume', kind: 'value', valueName: '<file>', help: 'Continue the run a checkpoint holds — its epochs, data, --out and checkpoint settings — exactly as if it had not stopped; flags given override (and are echoed)' },
+    { name: 'resume', kind: 'value', valueName: '<file>', help: 'Continue the run a checkpoint holds — its graph, epochs, data, --out and checkpoint settings — exactly as if it had not stopped (no <project> needed); flags given override (and are echoed)' },
     { name: 'out', kind: 'value', valueName: '<file>', help: 'Write the trained weights here: weights JSON for a .json name, binary (safetensors, any size) otherwise' },
     { name: 'checkpoint', kind: 'value', valueName: '<file>', help: `Checkpoint file (default: --resume's, else <out>.ckpt beside --out, else ${RUNS_FOLDER}/<project>.ckpt in the current folder); removed when the run finishes` },
     { name: 'keep-checkpoints', kind: 'flag', help: 'Keep the checkpoint after the run finishes (it is always kept when the run stops early or fails)' },
