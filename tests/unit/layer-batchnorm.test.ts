@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatchNorm } from '../../src/engine/layers/batchnorm';
 import { layerRunner } from '../../src/engine/train/layer-harness';
-import { deviceFor } from '../helpers/backends';
+import { TEST_BACKENDS, deviceFor } from '../helpers/backends';
 import { layerSuite } from '../helpers/layer-suite';
 
 // Training cases check the output, γ/β/input gradients and the updated running statistics;
@@ -33,6 +33,29 @@ describe('BatchNorm rules', () => {
     const runner = layerRunner(device, 'BatchNorm', {}, [[4]], 1, true);
     try {
       await expect(runner.run({ inputs: [new Float32Array(4)], gradOutput: new Float32Array(4) })).rejects.toThrow(/more than one value per channel.*batch 1 × 1 position/);
+    } finally {
+      runner.destroy();
+    }
+  });
+  it.runIf(TEST_BACKENDS.includes('webasm'))('webasm (f32): statistics over half a million values per channel, mean 500, within 1e-4', async () => {
+    // one f32 running sum over all of them lost 1.5 % of the mean at 2 M values (and the variance
+    // with it); each sample's positions are summed apart now
+    const [C, H, W, N] = [2, 32, 32, 512];
+    const HW = H * W;
+    const x = new Float32Array(N * C * HW).map((_, i) => 500 + ((i * 7) % 13) - 6 + 0.37 * ((i * 3) % 5));
+    const runner = layerRunner(await deviceFor('webasm'), 'BatchNorm', { momentum: 1 }, [[C, H, W]], N, true);
+    try {
+      const r = await runner.run({ inputs: [x], gradOutput: new Float32Array(x.length) });
+      for (let c = 0; c < C; c++) {
+        let s = 0;
+        for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) s += x[(n * C + c) * HW + p];
+        const mean = s / (N * HW);
+        let q = 0;
+        for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) q += (x[(n * C + c) * HW + p] - mean) ** 2;
+        const unbiased = q / (N * HW - 1);
+        expect(Math.abs(r.state.running_mean[c] - mean) / mean, `mean of channel ${c}`).toBeLessThan(1e-4);
+        expect(Math.abs(r.state.running_var[c] - unbiased) / unbiased, `variance of channel ${c}`).toBeLessThan(1e-4);
+      }
     } finally {
       runner.destroy();
     }

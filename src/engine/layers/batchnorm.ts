@@ -47,12 +47,14 @@ function updateRunningVar(this: KernelThis<BnConsts>, running: KArr, batchVar: K
 
 /**
  * Σ over the batch and the positions of channel c = this.thread.x, every index inline (i32: exact
- * past 2^24, see EXACT_INDEX): `pre` lines, then `term(at)` per element (`at`: its index), then
- * `result` (which sees the sum `s`).
+ * past 2^24, see EXACT_INDEX): `pre` lines, then `term(at)` per element (`at`: its index), adding
+ * into `t`, then `result` (which sees the sum `s`). Each sample's positions are summed apart, then
+ * the samples: one f32 running sum over millions of values (ResNet-50's first BatchNorm at batch
+ * 256: 3.2 M per channel) would lose digits in every late addition.
  */
 function channelSum(N: number, C: number, HW: number, params: string[], pre: string[], term: (at: string) => string[], result: string): KernelSource {
   const at = `(n * ${C} + this.thread.x) * ${HW} + j`;
-  return build(params, [...pre, 'let s = 0;', `for (let n = 0; n < ${N}; n++) {`, `for (let j = 0; j < ${HW}; j++) {`, ...term(at), '}', '}', result]);
+  return build(params, [...pre, 'let s = 0;', `for (let n = 0; n < ${N}; n++) {`, 'let t = 0;', `for (let j = 0; j < ${HW}; j++) {`, ...term(at), '}', 's += t;', '}', result]);
 }
 
 /** The per-channel statistics and parameter gradients. */
@@ -60,13 +62,13 @@ function channelKernels(N: number, C: number, HW: number) {
   const m = N * HW;
   return {
     /** μ[c]: mean over the batch and the spatial positions of channel c. */
-    mean: channelSum(N, C, HW, ['x'], [], (at) => [`s += x[${at}];`], `return s / ${m};`),
+    mean: channelSum(N, C, HW, ['x'], [], (at) => [`t += x[${at}];`], `return s / ${m};`),
     /** σ²[c]: biased variance, two-pass (Σ(x − μ)²) so large means do not cancel precision away. */
-    variance: channelSum(N, C, HW, ['x', 'mean'], ['const mu = mean[this.thread.x];'], (at) => [`const d = x[${at}] - mu;`, 's += d * d;'], `return s / ${m};`),
+    variance: channelSum(N, C, HW, ['x', 'mean'], ['const mu = mean[this.thread.x];'], (at) => [`const d = x[${at}] - mu;`, 't += d * d;'], `return s / ${m};`),
     /** dβ[c] = Σ dy. */
-    gradBeta: channelSum(N, C, HW, ['dy'], [], (at) => [`s += dy[${at}];`], 'return s;'),
+    gradBeta: channelSum(N, C, HW, ['dy'], [], (at) => [`t += dy[${at}];`], 'return s;'),
     /** dγ[c] = Σ dy·x̂, x̂ = (x − μ)/√(σ² + ε). */
-    gradGamma: channelSum(N, C, HW, ['dy', 'x', 'mean', 'variance'], ['const mu = mean[this.thread.x];'], (at) => [`s += dy[${at}] * (x[${at}] - mu);`], 'return s / Math.sqrt(variance[this.thread.x] + this.constants.eps);'),
+    gradGamma: channelSum(N, C, HW, ['dy', 'x', 'mean', 'variance'], ['const mu = mean[this.thread.x];'], (at) => [`t += dy[${at}] * (x[${at}] - mu);`], 'return s / Math.sqrt(variance[this.thread.x] + this.constants.eps);'),
   };
 }
 
