@@ -45,16 +45,29 @@ function updateRunningVar(this: KernelThis<BnConsts>, running: KArr, batchVar: K
 
 
 
+/** Positions summed into one partial sum before it joins the channel's total. */
+const SUM_BLOCK = 1024;
+
 /**
  * Σ over the batch and the positions of channel c = this.thread.x, every index inline (i32: exact
  * past 2^24, see EXACT_INDEX): `pre` lines, then `term(at)` per element (`at`: its index), adding
- * into `t`, then `result` (which sees the sum `s`). Each sample's positions are summed apart, then
- * the samples: one f32 running sum over millions of values (ResNet-50's first BatchNorm at batch
- * 256: 3.2 M per channel) would lose digits in every late addition.
+ * into `t`, then `result` (which sees the sum `s`). Blocks of at most SUM_BLOCK positions are
+ * summed apart, then the blocks: one f32 running sum over millions of values (ResNet-50's first
+ * BatchNorm at batch 256: 3.2 M per channel) loses digits in every late addition — measured, 1.5 %
+ * of a mean of 500 over 2 M values.
  */
 function channelSum(N: number, C: number, HW: number, params: string[], pre: string[], term: (at: string) => string[], result: string): KernelSource {
-  const at = `(n * ${C} + this.thread.x) * ${HW} + j`;
-  return build(params, [...pre, 'let s = 0;', `for (let n = 0; n < ${N}; n++) {`, 'let t = 0;', `for (let j = 0; j < ${HW}; j++) {`, ...term(at), '}', 's += t;', '}', result]);
+  const row = `(n * ${C} + this.thread.x) * ${HW}`;
+  const blocks = Math.floor(HW / SUM_BLOCK);
+  const L = [...pre, 'let s = 0;', `for (let n = 0; n < ${N}; n++) {`];
+  if (blocks > 0) {
+    L.push(`for (let b = 0; b < ${blocks}; b++) {`, 'let t = 0;', `for (let j = 0; j < ${SUM_BLOCK}; j++) {`, ...term(`${row} + b * ${SUM_BLOCK} + j`), '}', 's += t;', '}');
+  }
+  if (HW > blocks * SUM_BLOCK) {
+    L.push('let t = 0;', `for (let j = ${blocks * SUM_BLOCK}; j < ${HW}; j++) {`, ...term(`${row} + j`), '}', 's += t;');
+  }
+  L.push('}', result);
+  return build(params, L);
 }
 
 /** The per-channel statistics and parameter gradients. */
