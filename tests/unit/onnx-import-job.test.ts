@@ -45,9 +45,13 @@ describe('ONNX import job', () => {
     expect(moved.tensors.map((t) => t.key).sort()).toEqual(Object.keys(direct).sort());
     for (const t of moved.tensors) expect([...t.data], t.key).toEqual([...direct[t.key]]);
 
+    // a pause after every 1,000 values copied, across tensor boundaries
     let pauses = 0;
-    const json = await tensorsToWeightsJson(moved.tensors, async () => void pauses++);
-    expect(pauses).toBe(moved.tensors.length);
+    const json = await tensorsToWeightsJson(moved.tensors, { pause: async () => void pauses++, slice: 1000 });
+    const values = moved.tensors.reduce((a, t) => a + t.data.length, 0);
+    expect(values).toBeGreaterThan(6042); // the parameters and the BatchNorm statistics
+    expect(pauses).toBe(Math.floor(values / 1000));
+    expect(Object.keys(json.tensors)).toEqual(moved.tensors.map((t) => t.key));
     for (const t of moved.tensors) {
       expect(json.tensors[t.key].shape).toEqual(t.shape);
       expect(json.tensors[t.key].data).toEqual([...t.data]);

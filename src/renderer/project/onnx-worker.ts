@@ -40,5 +40,5 @@ export async function importOnnxInWorker(bytes: Uint8Array, fileName: string): P
     error.name = result.error.name;
     throw error;
   }
-  return { projectText: result.projectText, summary: result.summary, weights: await tensorsToWeightsJson(result.tensors, nextTask) };
+  return { projectText: result.projectText, summary: result.summary, weights: await tensorsToWeightsJson(result.tensors, { pause: nextTask }) };
 }
