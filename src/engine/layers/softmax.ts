@@ -31,27 +31,36 @@ function forwardSource(a: Addressing, F: number, N: number): GeneratedKernel {
   }, a);
 }
 
+/** Samples whose losses are summed apart before joining the batch's total. */
+const SUM_BLOCK = 1024;
+
 /**
  * Batch-mean cross-entropy: mean over n of log Σ e^(z − max) + max − z[target]. One thread;
- * offsets from the loop counters and literal sizes (i32 in gpu.js: exact at any size).
+ * offsets from the loop counters and literal sizes (i32 in gpu.js: exact at any size), the sample
+ * written inline (`n`: an expression). Blocks of SUM_BLOCK samples are summed apart, then the
+ * blocks, so a big batch does not drift (one f32 sum over 508,401 samples was 5e-4 off).
  */
 function crossEntropySource(F: number, N: number): KernelSource {
-  return build(['z', 'targets'], [
-    'let total = 0;',
-    `for (let n = 0; n < ${N}; n++) {`,
-    'const t = Math.floor(targets[n] + 0.5);',
-    `let m = z[n * ${F}];`,
-    `for (let f = 1; f < ${F}; f++) {`, `m = Math.max(m, z[n * ${F} + f]);`, '}',
+  const sample = (n: string) => [
+    `const t = Math.floor(targets[${n}] + 0.5);`,
+    `let m = z[${n} * ${F}];`,
+    `for (let f = 1; f < ${F}; f++) {`, `m = Math.max(m, z[${n} * ${F} + f]);`, '}',
     'let s = 0;',
     'let zt = 0;',
     `for (let f = 0; f < ${F}; f++) {`,
-    `s += Math.exp(z[n * ${F} + f] - m);`,
-    `if (f === t) zt = z[n * ${F} + f];`,
+    `s += Math.exp(z[${n} * ${F} + f] - m);`,
+    `if (f === t) zt = z[${n} * ${F} + f];`,
     '}',
-    'total += Math.log(s) + m - zt;',
-    '}',
-    `return total / ${N};`,
-  ]);
+    'part += Math.log(s) + m - zt;',
+  ];
+  const blocks = Math.floor(N / SUM_BLOCK);
+  const L = ['let total = 0;'];
+  if (blocks > 0) {
+    L.push(`for (let b = 0; b < ${blocks}; b++) {`, 'let part = 0;', `for (let k = 0; k < ${SUM_BLOCK}; k++) {`, ...sample(`(b * ${SUM_BLOCK} + k)`), '}', 'total += part;', '}');
+  }
+  if (N > blocks * SUM_BLOCK) L.push('let part = 0;', `for (let n = ${blocks * SUM_BLOCK}; n < ${N}; n++) {`, ...sample('n'), '}', 'total += part;');
+  L.push(`return total / ${N};`);
+  return build(['z', 'targets'], L);
 }
 
 /** How many samples have argmax(z) == target (the first maximum wins ties, as torch.argmax); offsets as above. */
