@@ -10,7 +10,7 @@
  * reads its result back at every call, as a training plan does not: for small kernels the figure
  * is an upper bound.
  *
- *   npm run bench:kernels -- [--workload mnist-cnn|cifar-keras] [--runs 20] [--json]
+ *   npm run bench:kernels -- [--workload mnist-cnn|cifar-keras] [--runs 20] [--no-winograd] [--json]
  *
  * Each kernel runs 8 untimed calls first: V8 compiles WebAssembly with a baseline compiler and
  * tiers a function up to optimised code only after it has run a while (measured: a kernel's
@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { createNodeDevice } from '../src/engine/backend/device.node.js';
 import { size, type Handle, type KArr, type KernelThis, type LayerProgram } from '../src/engine/layers/spec';
 import { inferShapes } from '../src/engine/shapes/inferShapes';
+import { winogradSwitch } from '../src/engine/layers/winograd-conv';
 import { Rng } from '../src/engine/util/rng';
 import { median } from './measure';
 import { WORKLOADS, type WorkloadName } from './workloads';
@@ -83,7 +84,8 @@ function traceLayer(node: ReturnType<typeof inferShapes>['nodes'][number], batch
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, 'no-winograd': { type: 'boolean', default: false } } });
+  winogradSwitch.enabled = !values['no-winograd'];
   const w = WORKLOADS[values.workload as WorkloadName];
   if (!w) throw new Error(`unknown workload ${values.workload}`);
   const runs = Number(values.runs);

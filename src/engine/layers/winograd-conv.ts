@@ -2,8 +2,10 @@
  * When a Conv2D runs as Winograd F(m×m, r×r) (winograd.ts), and its kernels as calls.
  *
  * Only on webasm (the caller asks where `ctx.grid` is true): there every multiply-add is a gather
- * and fewer of them is faster (measured, single-threaded: the CIFAR net's 3×3 layers 1.45× —
- * docs/bench.md). On a GPU the direct kernels are the better trade (no transform passes).
+ * and fewer of them is faster. Measured, single-threaded, a whole layer (forward, input and
+ * weight gradients) against the direct kernels, interleaved: the CIFAR net's 3×3 layers at batch
+ * 32 1.86–2.12×, 64 channels at 56×56 2.67×, 16 channels 1.15×. On a GPU the direct kernels are
+ * the better trade (no transform passes).
  */
 import { EXACT_INDEX, type ConvGeometry } from './conv-codegen';
 import type { CompileCtx, Handle, KernelCall } from './spec';
@@ -13,8 +15,8 @@ import { inputExtent, tileFor, winogradKernels, winogradWeightGradKernels, type 
 /**
  * Fewest input and output channels for which the transforms pay: the input transform costs about
  * 4 gathers per transformed value and the GEMM does one multiply-add per output channel for each,
- * so with few channels the transforms dominate (measured: the MNIST CNN's 8 → 16 channels 5×5
- * layer is slower as Winograd).
+ * so with few channels the transforms dominate (measured, whole layer: 16 → 16 channels 1.15×
+ * faster as Winograd; the MNIST CNN's 8 → 16 channels 5×5 layer slower).
  */
 export const WINOGRAD_MIN_CHANNELS = 16;
 
@@ -25,8 +27,12 @@ export interface WinogradFit {
   data: { IH: number; IW: number };
 }
 
+/** Measurements only (`npm run bench:kernels -- --no-winograd`): compile direct kernels instead. */
+export const winogradSwitch = { enabled: true };
+
 /** Whether `g` runs as Winograd, and the buffer extents it then needs; null: direct kernels. */
 export function winogradFits(g: ConvGeometry): WinogradFit | null {
+  if (!winogradSwitch.enabled) return null;
   const mh = tileFor(g.KH);
   const mw = tileFor(g.KW);
   if (g.SH !== 1 || g.SW !== 1 || !mh || !mw || g.C < WINOGRAD_MIN_CHANNELS || g.F < WINOGRAD_MIN_CHANNELS) return null;
