@@ -2,25 +2,29 @@
  * Train, then infer, gives the trained answers (issue 8): the seed MNIST CNN, standardised as its
  * preset says, trained by `convas train` on Shapes written as MNIST IDX files; `convas infer` on
  * the raw test images — the IDX file itself, one PNG, a CIFAR-10 batch — applies the
- * preprocessing saved with the weights and gets the worker's validation accuracy.
+ * preprocessing saved with the weights and gets the worker's validation accuracy; class names
+ * saved with the weights are printed beside the indices.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinChunks } from '../../src/engine/io/bytes';
 import { parseWeightsFile, weightsToJson } from '../../src/engine/io/weights';
+import { encodeWeightsFile } from '../../src/engine/io/weights-encode';
 import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import { initWeights } from '../../src/engine/train/weights';
 import { ROOT, runCli } from './cli-run';
 import { writeShapesCifarBatch, writeShapesIdx, type ShapesFiles } from './shapes-files';
 
 const PRESET = join(ROOT, 'resources/presets/seed-mnist-cnn.convas.json');
+const CIFAR = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 const dir = mkdtempSync(join(tmpdir(), 'convas-train-infer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface InferJson {
-  outputs: Record<string, { shape: number[]; data: number[] }>;
+  outputs: Record<string, { shape: number[]; data: number[]; classes?: string[]; predicted?: { class: number; name?: string; probability: number }[] }>;
 }
 
 function argmaxRows(o: InferJson): number[] {
@@ -66,6 +70,8 @@ describe('convas train → convas infer', () => {
     expect(w.preprocessing).toMatchObject({ layout: 'NCHW', inputShape: [1, 28, 28], normalize: 'standardize', inputUnits: expect.stringMatching(/pixel values in \[0, 1\]/) });
     expect(w.preprocessing!.mean[0]).toBeCloseTo(mean, 6);
     expect(w.preprocessing!.std[0]).toBeCloseTo(Math.sqrt(sq / train.length - mean * mean), 6);
+    // IDX files that are not Fashion-MNIST are digits: the record names the outputs '0'…'9'
+    expect(w.preprocessing!.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
 
   it('infer on the raw IDX test images gives the validation accuracy the worker reported', async () => {
@@ -138,6 +144,37 @@ describe('convas infer --input', () => {
     // and the raw values without the record would give other answers
     const raw = await infer(project, without, batch);
     expect(raw.outputs.out.data.some((v, i) => Math.abs(v - reference.outputs.out.data[i]) > 1e-3)).toBe(true);
+  });
+
+  it('names the classes when the weights know them (CIFAR-10\'s names), in words and in --json; older weights give indices', async () => {
+    const project = join(dir, 'rgb-named.convas.json');
+    writeFileSync(project, JSON.stringify({ format: 'convas-project', version: 1, graph: rgb }));
+    const report = inferShapes(rgb as never);
+    const tensors = initWeights(report, 'msra', 4);
+    const before = { layout: 'NCHW' as const, inputShape: [3, 32, 32], inputUnits: 'pixel values in [0, 1] (stored byte ÷ 255)', normalize: 'unit' as const, mean: [0, 0, 0], std: [1, 1, 1] };
+    const preprocessing = { ...before, classes: CIFAR };
+    const named = join(dir, 'rgb-named.safetensors');
+    writeFileSync(named, joinChunks(encodeWeightsFile(report, tensors, { preprocessing }, 'binary')));
+    const old = join(dir, 'rgb-old.json');
+    writeFileSync(old, JSON.stringify(weightsToJson(report, tensors, { preprocessing: before })));
+    const batch = join(dir, 'named_batch.bin');
+    await writeShapesCifarBatch(batch, 3);
+
+    const json = await infer(project, named, batch);
+    const rows = argmaxRows(json);
+    expect(json.outputs.out.classes).toEqual(CIFAR);
+    expect(json.outputs.out.predicted!.map((p) => [p.class, p.name])).toEqual(rows.map((c) => [c, CIFAR[c]]));
+    json.outputs.out.predicted!.forEach((p, n) => expect(p.probability).toBe(json.outputs.out.data[n * 10 + p.class]));
+
+    const text = await runCli(['infer', project, '--weights', named, '--input', batch, '--backend', 'webasm'], 120_000);
+    expect(text.code, text.stderr).toBe(0);
+    rows.forEach((c, n) => expect(text.stdout).toMatch(new RegExp(`sample ${n}: class ${c} ${CIFAR[c]} \\(\\d+\\.\\d%\\), class \\d [a-z]+ \\(`)));
+
+    const unnamed = await infer(project, old, batch);
+    expect(unnamed.outputs.out).not.toHaveProperty('classes');
+    expect(unnamed.outputs.out.predicted!.map((p) => [p.class, p.name])).toEqual(rows.map((c) => [c, undefined]));
+    const plain = await runCli(['infer', project, '--weights', old, '--input', batch, '--backend', 'webasm'], 120_000);
+    expect(plain.stdout).toMatch(/sample 0: class \d \(\d+\.\d%\), class \d \(/);
   });
 
   it('refuses an input that does not fit the graph, naming the file and both shapes', async () => {

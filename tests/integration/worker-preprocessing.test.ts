@@ -24,6 +24,8 @@ describe('training worker: preprocessing', () => {
     const ready = await client.next('ready');
     const record = ready.dataset.preprocessing!;
     expect(record).toMatchObject({ layout: 'NCHW', inputShape: [1, 16, 16], normalize: 'standardize', inputUnits: 'pixel values in [0, 1]' });
+    // what the outputs name, saved with the weights the app writes (Shapes' six default classes)
+    expect(record.classes).toEqual(['circle', 'square', 'triangle', 'cross', 'ring', 'star']);
     expect(record.mean[0]).toBeGreaterThan(0);
     expect(record.std[0]).toBeGreaterThan(0);
     await client.next('finished');

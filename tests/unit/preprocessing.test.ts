@@ -1,6 +1,6 @@
 /** The preprocessing record: its map, its schema, and its place in the weights file (old files still load). */
 import { describe, expect, it } from 'vitest';
-import { applyPreprocessing, PreprocessingSchema, preprocessingFor, type Preprocessing } from '../../src/engine/data/preprocessing';
+import { applyPreprocessing, className, PreprocessingSchema, preprocessingFor, type Preprocessing } from '../../src/engine/data/preprocessing';
 import { parseWeightsFile } from '../../src/engine/io/weights';
 
 const rgb: Preprocessing = { layout: 'NCHW', inputShape: [3, 1, 2], inputUnits: 'pixel values in [0, 1]', normalize: 'standardize', mean: [0.5, 0, 1], std: [0.25, 2, 0.5] };
@@ -38,11 +38,34 @@ describe('PreprocessingSchema', () => {
   });
 });
 
+describe('class names in the record', () => {
+  it('come from the data, in label order; regression data and records written before them have none', () => {
+    const cifar = preprocessingFor({ inputShape: [3, 1, 2], rawScale: 255, classes: ['airplane', 'automobile', 'bird'] }, 'unit', null);
+    expect(cifar.classes).toEqual(['airplane', 'automobile', 'bird']);
+    expect(className(cifar, 1)).toBe('automobile');
+    expect(className(cifar, 3)).toBeNull(); // an output the data has no class for
+    expect(preprocessingFor({ inputShape: [4], classes: null }, 'unit', null)).not.toHaveProperty('classes');
+    expect(className(rgb, 0)).toBeNull();
+    expect(className(null, 0)).toBeNull();
+    // digits name themselves: nothing to print beside the index
+    expect(className(preprocessingFor({ inputShape: [4], classes: ['0', '1'] }, 'unit', null), 1)).toBeNull();
+  });
+
+  it('are optional and checked: old records load, empty names do not', () => {
+    const issues = (p: unknown) => PreprocessingSchema.safeParse(p).error?.issues.map((i) => i.path.join('.')) ?? [];
+    expect(issues(rgb)).toEqual([]);
+    expect(issues({ ...rgb, classes: ['cat', 'dog'] })).toEqual([]);
+    expect(issues({ ...rgb, classes: ['cat', ''] })).toEqual(['classes.1']);
+    expect(issues({ ...rgb, classes: [] })).toEqual(['classes']);
+  });
+});
+
 describe('weights file: preprocessing', () => {
   const file = { format: 'convas-weights', version: 1, tensors: { 'fc.weight': { shape: [1], data: [1] } } };
   it('is read when present, null in files written before it existed, and checked', () => {
     expect(parseWeightsFile(file).preprocessing).toBeNull();
     expect(parseWeightsFile({ ...file, preprocessing: rgb }).preprocessing).toEqual(rgb);
+    expect(parseWeightsFile({ ...file, preprocessing: { ...rgb, classes: ['cat', 'dog'] } }).preprocessing?.classes).toEqual(['cat', 'dog']);
     expect(() => parseWeightsFile({ ...file, preprocessing: { ...rgb, std: [1, 1, -1] } })).toThrow(/preprocessing\.std/);
   });
 });

@@ -1,4 +1,4 @@
-/** The app's weights (saved into the project, or exported) carry the run's preprocessing record, in both forms. */
+/** The app's weights (saved into the project, or exported) carry the run's preprocessing record, class names included, in both forms. */
 import { describe, expect, it } from 'vitest';
 import type { Preprocessing } from '../../src/engine/data/preprocessing';
 import type { Graph } from '../../src/engine/graph/types';
@@ -20,7 +20,7 @@ const graph: Graph = {
     { from: 'flat', to: 'fc', port: 0 },
   ],
 };
-const record: Preprocessing = { layout: 'NCHW', inputShape: [1, 2, 2], inputUnits: 'pixel values in [0, 1]', normalize: 'standardize', mean: [0.25], std: [0.5] };
+const record: Preprocessing = { layout: 'NCHW', inputShape: [1, 2, 2], inputUnits: 'pixel values in [0, 1]', normalize: 'standardize', mean: [0.25], std: [0.5], classes: ['cat', 'dog'] };
 
 describe('app weights: preprocessing', () => {
   const report = inferShapes(graph);

@@ -9,7 +9,7 @@ import { BackendUnavailableError, type BackendName, type Device } from '../../en
 import { createNodeDevice } from '../../engine/backend/device.node.js';
 import { formatShape } from '../../engine/graph/types';
 import { FormatError } from '../../engine/io/errors';
-import { applyPreprocessing, type Preprocessing } from '../../engine/data/preprocessing';
+import { applyPreprocessing, className, type Preprocessing } from '../../engine/data/preprocessing';
 import { shortestFloat32, type Tensor } from '../../engine/io/tensor';
 import { matchWeights, type WeightsFile } from '../../engine/io/weights';
 import { size } from '../../engine/layers/spec';
@@ -23,9 +23,20 @@ import { readInferInput } from '../infer-input';
 
 export const INFER_BACKENDS = ['auto', 'webgpu', 'webasm', 'cpu'] as const;
 
+/** A classifier's answer for one sample: its most probable output, named when the weights know the name. */
+export interface Predicted {
+  class: number;
+  name?: string;
+  probability: number;
+}
+
 export interface InferJson {
   backend: string;
-  outputs: Record<string, { shape: number[]; data: (number | null)[] }>;
+  /**
+   * `classes` (the data's class names, output order) and `predicted` (one per sample) only for a
+   * classifier's output; `classes` only when the weights' preprocessing record names them.
+   */
+  outputs: Record<string, { shape: number[]; data: (number | null)[]; classes?: string[]; predicted?: Predicted[] }>;
 }
 
 /** JSON cannot hold NaN or ±Infinity: they are written as null, and counted for a warning. */
@@ -43,13 +54,29 @@ function fmt(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
 }
 
-/** One sample's output in words: top classes for a classifier, values or statistics otherwise. */
-function describeSample(node: NodeShapeInfo, values: Float32Array): string {
-  if (node.spec?.output?.targets === 'class') {
+const isClassifier = (node: NodeShapeInfo) => node.spec?.output?.targets === 'class';
+
+/** `class 2 triangle`, or `class 2` when the record has no name for it (or the name is the index: MNIST's '2'). */
+const classLabel = (c: number, record: Preprocessing | null) => {
+  const name = className(record, c);
+  return name === null ? `class ${c}` : `class ${c} ${name}`;
+};
+
+/** The most probable output of one sample (the first of equals). */
+function predicted(values: Float32Array, record: Preprocessing | null): Predicted {
+  let best = 0;
+  for (let c = 1; c < values.length; c++) if (values[c] > values[best]) best = c;
+  const name = record?.classes?.[best];
+  return { class: best, ...(name !== undefined ? { name } : {}), probability: shortestFloat32(values[best]) };
+}
+
+/** One sample's output in words: top classes (named when known) for a classifier, values or statistics otherwise. */
+function describeSample(node: NodeShapeInfo, values: Float32Array, record: Preprocessing | null): string {
+  if (isClassifier(node)) {
     const top = Array.from(values, (p, c) => ({ p, c }))
       .sort((a, b) => b.p - a.p)
       .slice(0, Math.min(3, values.length));
-    return top.map(({ p, c }) => `class ${c} (${(p * 100).toFixed(1)}%)`).join(', ');
+    return top.map(({ p, c }) => `${classLabel(c, record)} (${(p * 100).toFixed(1)}%)`).join(', ');
   }
   if (values.length <= 10) return Array.from(values, fmt).join(', ');
   let min = Infinity;
@@ -63,13 +90,13 @@ function describeSample(node: NodeShapeInfo, values: Float32Array): string {
   return `min ${fmt(min)}, max ${fmt(max)}, mean ${fmt(sum / values.length)}`;
 }
 
-function inferText(report: ShapeReport, backend: string, batch: number, outputs: Record<string, Float32Array>): string {
+function inferText(report: ShapeReport, backend: string, batch: number, outputs: Record<string, Float32Array>, record: Preprocessing | null): string {
   const lines = [`backend: ${backend}`];
   for (const [id, data] of Object.entries(outputs)) {
     const node = report.byId.get(id)!;
     const per = size(node.outputShape!);
     lines.push('', `${id} (${node.type}) → ${batch}×${formatShape(node.outputShape!)}`);
-    for (let n = 0; n < batch; n++) lines.push(`  sample ${n}: ${describeSample(node, data.subarray(n * per, (n + 1) * per))}`);
+    for (let n = 0; n < batch; n++) lines.push(`  sample ${n}: ${describeSample(node, data.subarray(n * per, (n + 1) * per), record)}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -130,11 +157,17 @@ async function run(projectPath: string, opts: { weights?: string; input: string;
       for (const [id, data] of Object.entries(outputs)) {
         const { data: values, nonFinite } = outputData(data);
         if (nonFinite) io.err(`warning: ${id} has ${nonFinite} non-finite value${nonFinite > 1 ? 's' : ''} (written as null)\n`);
-        json.outputs[id] = { shape: [batch, ...report.byId.get(id)!.outputShape!], data: values };
+        const node = report.byId.get(id)!;
+        json.outputs[id] = { shape: [batch, ...node.outputShape!], data: values };
+        if (isClassifier(node)) {
+          const per = size(node.outputShape!);
+          if (preprocessing?.classes) json.outputs[id].classes = [...preprocessing.classes];
+          json.outputs[id].predicted = Array.from({ length: batch }, (_, n) => predicted(data.subarray(n * per, (n + 1) * per), preprocessing));
+        }
       }
       io.out(JSON.stringify(json) + '\n');
     } else {
-      io.out(inferText(report, backend, batch, outputs));
+      io.out(inferText(report, backend, batch, outputs, preprocessing));
     }
     return EXIT.ok;
   } finally {
@@ -157,7 +190,7 @@ export const infer: Command = {
     },
     { name: 'layers', kind: 'flag', help: 'Print every node\'s output, not only the final one' },
     { name: 'backend', kind: 'value', valueName: '<name>', choices: INFER_BACKENDS, help: 'Where to run (default auto)' },
-    { name: 'json', kind: 'flag', help: 'Print { "backend", "outputs": { "<node>": { "shape", "data" } } }' },
+    { name: 'json', kind: 'flag', help: 'Print { "backend", "outputs": { "<node>": { "shape", "data" } } }; a classifier\'s output also has "predicted" (per sample: class, name, probability) and "classes" (the names, when the weights know them)' },
   ],
   details: 'Inputs are given as the training data gave them: an image or IDX/CIFAR file as is, tensor JSON with pixel values in [0, 1] (the units the weights file\'s "preprocessing.inputUnits" names). The mean/std the run standardised with are applied here, as in training; an image is converted to the Input\'s channels and resized to its H×W.\nExit codes: 0 done, 1 the graph has errors or the run failed (e.g. the backend is not available), 2 bad usage or an unreadable/invalid file.',
   async run(args, io) {

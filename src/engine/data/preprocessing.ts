@@ -1,7 +1,7 @@
 /**
  * The preprocessing record: how a run turned the data's own values into the network's input —
  * the normalisation mode and its per-channel statistics, the input layout and the units the raw
- * values are in. Training writes it with the weights (weights file, project, checkpoint);
+ * values are in — and, for classifiers, what its output indices name (the data's class names). Training writes it with the weights (weights file, project, checkpoint);
  * inference (`convas infer`, the app's predictions, exports) applies the same map, so a trained
  * network is always fed what it was trained on.
  *
@@ -32,6 +32,11 @@ export const PreprocessingSchema = z
     /** One value per channel (C for images, 1 for flat inputs). */
     mean: z.array(z.number()).min(1),
     std: z.array(positive).min(1),
+    /**
+     * The data's class names in label order (output i of the classifier is `classes[i]`); absent
+     * for regression data and in records written before names were kept (those print indices).
+     */
+    classes: z.array(z.string().min(1).max(200)).min(1).max(100_000).optional(),
   })
   .superRefine((p, ctx) => {
     const channels = channelsOf(p.inputShape).channels;
@@ -70,7 +75,7 @@ export function inputUnitsOf(d: Pick<Dataset, 'rawScale' | 'inputShape'>): strin
 }
 
 /** The record of a run: its mode and the statistics its pipeline used (none: the identity). */
-export function preprocessingFor(d: Pick<Dataset, 'rawScale' | 'inputShape'>, normalize: NormalizeMode, norm: Normalization | null): Preprocessing {
+export function preprocessingFor(d: Pick<Dataset, 'rawScale' | 'inputShape'> & { classes?: readonly string[] | null }, normalize: NormalizeMode, norm: Normalization | null): Preprocessing {
   const { channels } = channelsOf(d.inputShape);
   return {
     layout: d.inputShape.length === 3 ? 'NCHW' : 'NF',
@@ -79,7 +84,14 @@ export function preprocessingFor(d: Pick<Dataset, 'rawScale' | 'inputShape'>, no
     normalize,
     mean: norm ? [...norm.mean] : new Array<number>(channels).fill(0),
     std: norm ? [...norm.std] : new Array<number>(channels).fill(1),
+    ...(d.classes?.length ? { classes: [...d.classes] } : {}),
   };
+}
+
+/** The name of output index `index` when the record knows it (and it is more than the index itself). */
+export function className(record: Pick<Preprocessing, 'classes'> | null | undefined, index: number): string | null {
+  const name = record?.classes?.[index];
+  return name !== undefined && name !== String(index) ? name : null;
 }
 
 /**
