@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTorchModels } from '../helpers/onnx-import';
 import { nodeById, openApp } from './helpers/editor';
+import { installLongTaskProbe, longTasksBetween, pageClock } from './helpers/long-tasks';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 /** Kept between runs: PyTorch's export takes a while on two cores. */
@@ -29,27 +30,13 @@ afterAll(async () => {
   await s?.close();
 });
 
-interface Probe {
-  /** [start, duration] in ms on the page's clock */
-  __longTasks: [number, number][];
-}
-
-function installProbe(): void {
-  const g = globalThis as unknown as Probe & {
-    PerformanceObserver: new (cb: (l: { getEntries(): { startTime: number; duration: number }[] }) => void) => { observe(o: object): void };
-  };
-  g.__longTasks = [];
-  new g.PerformanceObserver((list) => g.__longTasks.push(...list.getEntries().map((e): [number, number] => [e.startTime, e.duration]))).observe({ type: 'longtask', buffered: false });
-}
-
 describe('ONNX import in a web worker', () => {
   it('imports ResNet-18 with progress shown and the page responsive; prints the main thread\'s longest task', async () => {
     const { page, context, errors } = await newPage(s);
-    await page.addInitScript(installProbe);
+    await page.addInitScript(installLongTaskProbe);
     await openApp(page, s.url);
-    const clock = () => page.evaluate(() => (globalThis as unknown as { performance: { now(): number } }).performance.now());
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
-    const from = await clock();
+    const from = await pageClock(page);
     const t0 = Date.now();
     await chooser.setFiles(at('resnet18'));
     await page.getByText('Importing resnet18.onnx…').waitFor({ timeout: 10_000 });
@@ -66,10 +53,10 @@ describe('ONNX import in a web worker', () => {
     await expect(page.getByTestId('status-params').textContent()).resolves.toContain('11,181,642');
     // the canvas's first paint of the graph counts too
     await page.waitForTimeout(500);
-    const to = await clock();
+    const to = await pageClock(page);
     await expect(page.getByText('Importing resnet18.onnx…').count()).resolves.toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}/import-onnx-resnet18.png` });
-    const tasks = (await page.evaluate(() => (globalThis as unknown as Probe).__longTasks)).filter(([t]) => t >= from && t <= to).map(([, d]) => d);
+    const tasks = await longTasksBetween(page, from, to);
     console.log(
       `ResNet-18 (11,181,642 parameters) File → Open → on the canvas in ${seconds.toFixed(1)} s; main-thread tasks over 50 ms: ${tasks.length}, ` +
         `longest ${Math.round(Math.max(0, ...tasks))} ms, ${(tasks.reduce((a, b) => a + b, 0) / 1000).toFixed(2)} s in all; ` +

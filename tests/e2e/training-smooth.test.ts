@@ -11,6 +11,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp } from './helpers/editor';
+import { installLongTaskProbe, longTasksBetween, pageClock } from './helpers/long-tasks';
 import { newPage, startSession, type Session } from './helpers/session';
 
 const WATCH_S = Number(process.env.CONVAS_SMOOTH_SECONDS ?? 20);
@@ -25,23 +26,10 @@ afterAll(async () => {
 
 const text = async (page: Page, id: string) => ((await page.getByTestId(id).textContent()) ?? '').trim();
 
-interface Probe {
-  /** [start, duration] in ms on the page's clock */
-  __longTasks: [number, number][];
-}
-
-function installProbe(): void {
-  const g = globalThis as unknown as Probe & {
-    PerformanceObserver: new (cb: (l: { getEntries(): { startTime: number; duration: number }[] }) => void) => { observe(o: object): void };
-  };
-  g.__longTasks = [];
-  new g.PerformanceObserver((list) => g.__longTasks.push(...list.getEntries().map((e): [number, number] => [e.startTime, e.duration]))).observe({ type: 'longtask', buffered: false });
-}
-
 describe('training the seed MNIST CNN in the browser', () => {
   it('keeps the main thread free of long tasks and shows what happens before the first step', async () => {
     const { page, context, errors } = await newPage(s);
-    await page.addInitScript(installProbe);
+    await page.addInitScript(installLongTaskProbe);
     await openApp(page, s.url);
     await page.getByTestId('tool-showGallery').click();
     await page.locator('[data-testid="preset-card"][data-file="seed-mnist-cnn.convas.json"]').click();
@@ -52,7 +40,7 @@ describe('training the seed MNIST CNN in the browser', () => {
     await page.getByTestId('training-epochs').fill('20');
     await page.getByTestId('training-backend').selectOption('webasm');
     await page.getByTestId('training-fit-ok').waitFor();
-    const clock = () => page.evaluate(() => (globalThis as unknown as { performance: { now(): number } }).performance.now());
+    const clock = () => pageClock(page);
 
     await page.getByTestId('training-train').click();
     const t0 = Date.now();
@@ -84,8 +72,7 @@ describe('training the seed MNIST CNN in the browser', () => {
     const busy = (name: string) => `${Math.round((m1[name] - m0[name]) * 1000)} ms`;
     const cores = await page.evaluate(() => (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency);
     const rate = await text(page, 'training-rate');
-    const tasks = await page.evaluate(() => (globalThis as unknown as Probe).__longTasks);
-    const during = tasks.filter(([t]) => t >= from && t <= to).map(([, d]) => d);
+    const during = await longTasksBetween(page, from, to);
     if (await page.getByTestId('training-stop').isEnabled()) await page.getByTestId('training-stop').click();
     await expect.poll(() => text(page, 'training-status'), { timeout: 120_000 }).toMatch(/Stopped|Finished/);
     const longest = Math.round(Math.max(0, ...during));
