@@ -1,7 +1,8 @@
 /**
  * Which data folders the page may name. Two kinds of grant, both made by main alone:
  * - a window's pick: the folder its last data dialog returned. Picking another folder revokes
- *   the earlier one, and closing the window revokes it (kept in memory only);
+ *   the earlier one; closing the window, or another document in it (File → New, open, a dropped
+ *   file, a preset: see ipc.ts's onDocumentReplaced), revokes it (kept in memory only);
  * - a run's folder: recorded when a run starts on a granted folder, so that run can resume
  *   after a restart (kept in userData). Deleting the run revokes it.
  * The page's DataChoice carries the folder as a token, but naming a folder grants nothing.
