@@ -1,6 +1,6 @@
 /**
  * The app's ONNX import job (what its web worker runs, src/engine/io/import/import-job.ts) on a
- * real PyTorch export: the project text carries the graph laid out and no weights, the tensors
+ * real PyTorch export (and weights-json.ts, what the page makes of its tensors): the project text carries the graph laid out and no weights, the tensors
  * are the importer's own float32 values and survive a structured clone with their buffers
  * transferred (as postMessage sends them), and the weights JSON built from them is exact. A
  * refused model comes back as the importer's error name and message, unmappable node listed.
@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OnnxGraph } from '../../src/engine/io/export/onnx-graph';
 import { onnx } from '../../src/engine/io/export/onnx-proto';
-import { resultTransfers, runImportJob, tensorsToWeightsJson, type ImportJobResult } from '../../src/engine/io/import/import-job';
+import { resultTransfers, runImportJob, type ImportJobResult } from '../../src/engine/io/import/import-job';
 import { importOnnx } from '../../src/engine/io/import/onnx-import';
+import { tensorsToWeightsJson } from '../../src/engine/io/import/weights-json';
 import { parseProject } from '../../src/engine/io/project';
 import { ROOT } from '../integration/cli-run';
 

@@ -5,7 +5,8 @@
  * ended when it answers. The same code runs in the browser build and in Electron's renderer.
  */
 import type { WeightsJson } from '../../engine/io/weights';
-import { tensorsToWeightsJson, type ImportJob, type ImportJobResult } from '../../engine/io/import/import-job';
+import type { ImportJob, ImportJobResult } from '../../engine/io/import/import-job';
+import { tensorsToWeightsJson } from '../../engine/io/import/weights-json';
 
 export interface WorkerImport {
   /** The project file's JSON text: graph, layout, description; no weights. */
