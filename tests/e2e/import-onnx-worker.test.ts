@@ -4,13 +4,15 @@
  * ("Importing resnet18.onnx…") while a web worker imports and lays it out, the page answers in
  * the meantime, and the graph arrives with its weights. A PerformanceObserver records the
  * main thread's long tasks from the click until the graph is on the canvas; the figure is printed.
- * A model with an unmappable node is refused with the importer's message through the worker.
+ * A model with an unmappable node is refused with the importer's message through the worker. A
+ * second model opened while ResNet-18 is importing is the one that stays on the canvas.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTorchModels } from '../helpers/onnx-import';
+import { ROOT } from '../integration/cli-run';
 import { nodeById, openApp } from './helpers/editor';
 import { installLongTaskProbe, longTasksBetween, pageClock } from './helpers/long-tasks';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
@@ -74,6 +76,24 @@ describe('ONNX import in a web worker', () => {
     await page.getByText(/Could not import unmappable\.onnx: .*1 ONNX node cannot be mapped onto Convas layers/).waitFor();
     await page.getByText(/\/Selu \(Selu; inputs "\/Relu_output_0"\): ONNX Selu has no Convas layer/).waitFor();
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a model opened while another is importing wins: the older import is dropped when it finishes', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
+    await chooser.setFiles(at('resnet18'));
+    await page.getByText('Importing resnet18.onnx…').waitFor({ timeout: 10_000 });
+    const [again] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
+    await again.setFiles(join(ROOT, 'resources/samples/mnist-cnn-pytorch.onnx'));
+    await nodeById(page, 'c1').waitFor();
+    await page.getByTestId('busy').waitFor({ state: 'detached', timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    await expect(page.locator('.react-flow__node').count()).resolves.toBe(12);
+    await expect(page.getByTestId('status-params').textContent()).resolves.toContain('6,042');
+    expect(readFileSync(at('resnet18')).byteLength).toBeGreaterThan(40e6); // the slow one really was the big one
     expect(errors).toEqual([]);
     await context.close();
   });

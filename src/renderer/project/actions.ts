@@ -65,22 +65,34 @@ export async function newProject(): Promise<void> {
   await platform.clearRecovery();
 }
 
+/** The newest ONNX import started; an older one that finishes later is dropped. */
+let importSeq = 0;
+
 /**
  * An ONNX model as a new, unsaved project: imported and laid out in a web worker (the engine's
  * gpu-free importer; the window stays responsive and says what it is doing), with its weights.
  * Nodes that cannot be mapped are named in the error; nothing replaces the current document then.
+ * The window stays usable meanwhile, so the result replaces the canvas only if nothing changed
+ * it since the import began and no newer import was started; otherwise it is dropped and said so.
  */
 export async function loadOnnx(bytes: Uint8Array, name: string): Promise<boolean> {
   const fileName = `${name}.onnx`;
+  const seq = ++importSeq;
+  const rev = useEditor.getState().rev;
   let result: WorkerImport;
   useUi.getState().setBusy(`Importing ${fileName}…`);
   try {
     result = await importOnnxInWorker(bytes, fileName);
   } catch (e) {
-    fail(`Could not import ${fileName}`, e);
+    if (seq === importSeq) fail(`Could not import ${fileName}`, e);
     return false;
   } finally {
-    useUi.getState().setBusy(null);
+    if (seq === importSeq) useUi.getState().setBusy(null);
+  }
+  if (seq !== importSeq) return false; // a newer import replaces this one
+  if (useEditor.getState().rev !== rev) {
+    useUi.getState().notify('info', `${fileName} was imported but not opened: the canvas changed while it was importing. Open it again to replace the canvas.`);
+    return false;
   }
   // path null: saving asks where (the .onnx file is never overwritten with a project)
   const ok = await loadText(result.projectText, fileName, { name, path: null }, { dirty: true, weights: result.weights });
