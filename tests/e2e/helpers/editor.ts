@@ -1,5 +1,6 @@
 /** Driving the canvas editor like a person: palette drags, wires between ports, inspector fields. */
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const nodeById = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
 
@@ -38,8 +39,22 @@ export async function connect(page: Page, from: string, to: string, port = 0): P
   await page.mouse.up();
 }
 
+/**
+ * Select a node by clicking its header, and wait until the inspector shows it. Nodes can still
+ * move when the click lands (a preview grows a block, the layout reflows): then the click hits
+ * the pane or another node, and it is retried.
+ */
 export async function select(page: Page, id: string): Promise<void> {
-  await nodeById(page, id).locator('.layer-node-header').click();
+  const name = page.getByTestId('inspector-name');
+  for (let attempt = 0; ; attempt++) {
+    await nodeById(page, id).locator('.layer-node-header').click();
+    try {
+      await expect.poll(() => name.inputValue().catch(() => null), { timeout: 3000 }).toBe(id);
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
 }
 
 export const outputOf = (page: Page, id: string): Locator => nodeById(page, id).getByTestId('node-output');
