@@ -241,7 +241,8 @@ export function cropSource(N: number, C: number, H: number, W: number, HP: numbe
   return { source: build(['x'], L), size: ix.size };
 }
 
-interface ValidConv {
+/** A valid correlation over an already padded buffer (the form every convolution here takes). */
+export interface ValidConv {
   N: number;
   /** Input channels, height, width (of the already padded buffer). */
   IC: number;

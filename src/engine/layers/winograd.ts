@@ -20,7 +20,7 @@
  * Cook–Toom interpolation at the points 0, 1, −1, 2, −2 (and ∞): Aᵀ and G are fixed by the
  * points, Bᵀ is solved so that the 1-D identity holds exactly (`winogradMatrices` checks it).
  */
-import { build, decode, exactDiv, sumInto, type KernelSource } from './conv-codegen';
+import { build, decode, exactDiv, sumInto, type KernelSource, type ValidConv } from './conv-codegen';
 
 /** Interpolation points, in the order they are used (∞ is the last point, implicitly). */
 const POINTS = [0, 1, -1, 2, -2, 0.5, -0.5];
@@ -109,25 +109,8 @@ export function winogradMatrices(m: number, r: number): Winograd1D {
   return W;
 }
 
-/** The valid correlation a Winograd plan computes (the shape of `ValidConv` in conv-codegen.ts, stride 1). */
-export interface WinogradConv {
-  N: number;
-  /** Input channels, height, width of the buffer read (already padded; see `inputExtent`). */
-  IC: number;
-  IH: number;
-  IW: number;
-  OC: number;
-  OH: number;
-  OW: number;
-  KH: number;
-  KW: number;
-  /** Weight offset of output channel o: o·wOut; of input channel i: + i·wIn; taps row-major. */
-  wOut: number;
-  wIn: number;
-  /** Taps read the kernel plane rotated by 180° (the data gradient's kernel). */
-  rotated: boolean;
-  bias: boolean;
-}
+/** The valid correlation a Winograd plan computes: stride 1, over a buffer padded to whole tiles (`inputExtent`). */
+export type WinogradConv = Omit<ValidConv, 'SH' | 'SW'>;
 
 export interface WinogradKernels {
   /** Output tile size per axis. */
@@ -176,6 +159,41 @@ function tileOf(L: string[], tilesH: number, tilesW: number, TT: number): void {
   L.push(TT > tilesH * tilesW ? `const live = tt < ${tilesH * tilesW} ? 1 : 0;` : 'const live = 1;');
 }
 
+/**
+ * One branch per transformed index ξ = (i, j): s = Σ_{k,l} P[i][k]·Q[j][l]·read(k, l), zero
+ * coefficients skipped — the 2-D transform X ↦ P X Qᵀ, one output value per branch.
+ */
+function transformBranches(P: number[][], Q: number[][], read: (k: number, l: number) => string): string[][] {
+  const branches: string[][] = [];
+  for (const pi of P) {
+    for (const qj of Q) {
+      const body: string[] = [];
+      const terms: (string | null)[] = [];
+      pi.forEach((pk, k) => qj.forEach((ql, l) => terms.push(term(pk * ql, read(k, l)))));
+      sumStatement(body, terms);
+      branches.push(body);
+    }
+  }
+  return branches;
+}
+
+/** The columns of M as rows (Aᵀ ↦ A). */
+const transpose = (M: number[][]): number[][] => M[0].map((_, j) => M.map((row) => row[j]));
+
+/**
+ * s += Σ_{k < count} a(k)·b(k) where a and b read at `ap + k` and `bp + k·bStride` (ap, bp: the
+ * names of two pointer variables): a loop over blocks of 16 unrolled terms, then the rest.
+ */
+function blockedDot(L: string[], count: number, a: string, ap: string, b: string, bp: string, bStride: number, aStride = 1): void {
+  const block = Math.min(count, 16);
+  const blocks = Math.floor(count / block);
+  const terms = (base: number, n: number) => Array.from({ length: n }, (_, k) => `${a}[${ap} + ${(base + k) * aStride}] * ${b}[${bp} + ${(base + k) * bStride}]`);
+  L.push(`for (let kb = 0; kb < ${blocks}; kb++) {`);
+  sumInto(L, 's', terms(0, block));
+  L.push(`${ap} += ${block * aStride};`, `${bp} += ${block * bStride};`, '}');
+  sumInto(L, 's', terms(0, count - blocks * block));
+}
+
 /** `branches[k]` as an if/else chain on a uniform index (every branch assigns `s`). */
 function select(L: string[], index: string, branches: string[][]): void {
   if (branches.length === 1) {
@@ -203,21 +221,23 @@ function sumStatement(L: string[], terms: (string | null)[]): void {
   sumInto(L, 's', live.length ? live : ['0']);
 }
 
+/** The matrices and tile counts both plans of one correlation share. */
+function tiling(v: WinogradConv, mh: number, mw: number) {
+  const H = winogradMatrices(mh, v.KH);
+  const Wd = winogradMatrices(mw, v.KW);
+  const tilesH = Math.ceil(v.OH / mh);
+  const tilesW = Math.ceil(v.OW / mw);
+  const TT = paddedTiles(tilesH * tilesW);
+  return { H, Wd, aH: H.alpha, aW: Wd.alpha, XI: H.alpha * Wd.alpha, tilesH, tilesW, TT, T: v.N * TT };
+}
+
 /**
  * The five kernels of F(mh×mw, KH×KW) for `v` (stride 1), on webasm's 2-D grid: x = the
  * lane-varying index (tiles, input channels), y = uniform ones (ξ, channels), so every
  * coefficient is a literal in a branch on a uniform index and every weight read is a splat.
  */
 export function winogradKernels(v: WinogradConv, mh: number, mw: number): WinogradKernels {
-  const H = winogradMatrices(mh, v.KH);
-  const Wd = winogradMatrices(mw, v.KW);
-  const aH = H.alpha;
-  const aW = Wd.alpha;
-  const XI = aH * aW;
-  const tilesH = Math.ceil(v.OH / mh);
-  const tilesW = Math.ceil(v.OW / mw);
-  const TT = paddedTiles(tilesH * tilesW);
-  const T = v.N * TT;
+  const { H, Wd, aW, XI, tilesH, tilesW, TT, T } = tiling(v, mh, mw);
   if (v.IH < inputExtent(v.OH, mh, v.KH) || v.IW < inputExtent(v.OW, mw, v.KW)) throw new Error('Winograd: input buffer smaller than its tiles');
   const C = v.IC;
   const F = v.OC;
@@ -228,16 +248,7 @@ export function winogradKernels(v: WinogradConv, mh: number, mw: number): Winogr
     exactDiv(L, 'xi', 'gy', F);
     L.push(`const o = gy - xi * ${F};`, `const wb = o * ${v.wOut} + c * ${v.wIn};`, 'let s = 0;');
     const tap = (k: number, l: number) => (v.rotated ? v.KH * v.KW - 1 - (k * v.KW + l) : k * v.KW + l);
-    const branches: string[][] = [];
-    for (let i = 0; i < aH; i++) {
-      for (let j = 0; j < aW; j++) {
-        const body: string[] = [];
-        const terms: (string | null)[] = [];
-        for (let k = 0; k < v.KH; k++) for (let l = 0; l < v.KW; l++) terms.push(term(H.G[i][k] * Wd.G[j][l], `g[wb + ${tap(k, l)}]`));
-        sumStatement(body, terms);
-        branches.push(body);
-      }
-    }
+    const branches = transformBranches(H.G, Wd.G, (k, l) => `g[wb + ${tap(k, l)}]`);
     select(L, 'xi', branches);
     L.push('return s;');
     return { source: build(['g'], L), size: [C, XI * F] as [number, number] };
@@ -252,16 +263,7 @@ export function winogradKernels(v: WinogradConv, mh: number, mw: number): Winogr
     L.push(`const c = r0 - xi * ${C};`);
     tileOf(L, tilesH, tilesW, TT);
     L.push(`const db = n * ${C * v.IH * v.IW} + c * ${v.IH * v.IW} + th * ${mh * v.IW} + tw * ${mw};`, 'let s = 0;');
-    const branches: string[][] = [];
-    for (let i = 0; i < aH; i++) {
-      for (let j = 0; j < aW; j++) {
-        const body: string[] = [];
-        const terms: (string | null)[] = [];
-        for (let k = 0; k < aH; k++) for (let l = 0; l < aW; l++) terms.push(term(H.BT[i][k] * Wd.BT[j][l], `d[db + ${k * v.IW + l}]`));
-        sumStatement(body, terms);
-        branches.push(body);
-      }
-    }
+    const branches = transformBranches(H.BT, Wd.BT, (k, l) => `d[db + ${k * v.IW + l}]`);
     select(L, 'xi', branches);
     L.push('return s * live;');
     return { source: build(['d'], L), size: [TT, XI * C * v.N] as [number, number] };
@@ -276,12 +278,7 @@ export function winogradKernels(v: WinogradConv, mh: number, mw: number): Winogr
     exactDiv(L, 'xi', 'r0', F);
     const stride = v.N * TT;
     L.push(`let up = r0 * ${C};`, `let vp = (xi * ${C * v.N} + n) * ${TT} + tt;`, 'let s = 0;');
-    const block = Math.min(C, 16);
-    const blocks = Math.floor(C / block);
-    L.push(`for (let cb = 0; cb < ${blocks}; cb++) {`);
-    sumInto(L, 's', Array.from({ length: block }, (_, k) => `u[up + ${k}] * vv[vp + ${k * stride}]`));
-    L.push(`up += ${block};`, `vp += ${block * stride};`, '}');
-    sumInto(L, 's', Array.from({ length: C - blocks * block }, (_, k) => `u[up + ${k}] * vv[vp + ${k * stride}]`));
+    blockedDot(L, C, 'u', 'up', 'vv', 'vp', stride);
     L.push('return s;');
     return { source: build(['u', 'vv'], L), size: [TT, XI * F * v.N] as [number, number] };
   })();
@@ -293,16 +290,7 @@ export function winogradKernels(v: WinogradConv, mh: number, mw: number): Winogr
     L.push(`const n = gy - r0 * ${v.N};`);
     exactDiv(L, 'ab', 'r0', F);
     L.push(`const o = r0 - ab * ${F};`, `const mb = (o * ${v.N} + n) * ${TT} + tt;`, 'let s = 0;');
-    const branches: string[][] = [];
-    for (let a = 0; a < mh; a++) {
-      for (let b = 0; b < mw; b++) {
-        const body: string[] = [];
-        const terms: (string | null)[] = [];
-        for (let i = 0; i < aH; i++) for (let j = 0; j < aW; j++) terms.push(term(H.AT[a][i] * Wd.AT[b][j], `mm[mb + ${(i * aW + j) * F * T}]`));
-        sumStatement(body, terms);
-        branches.push(body);
-      }
-    }
+    const branches = transformBranches(H.AT, Wd.AT, (i, j) => `mm[mb + ${(i * aW + j) * F * T}]`);
     select(L, 'ab', branches);
     L.push(v.bias ? 'return s + bias[o];' : 'return s;');
     return { source: build(v.bias ? ['mm', 'bias'] : ['mm'], L), size: [TT, mh * mw * F * v.N] as [number, number] };
@@ -343,15 +331,7 @@ export interface WinogradWeightGradKernels {
  */
 export function winogradWeightGradKernels(v: WinogradConv, mh: number, mw: number): WinogradWeightGradKernels {
   if (v.rotated) throw new Error('Winograd weight gradient: only for the forward (unrotated) correlation');
-  const H = winogradMatrices(mh, v.KH);
-  const Wd = winogradMatrices(mw, v.KW);
-  const aH = H.alpha;
-  const aW = Wd.alpha;
-  const XI = aH * aW;
-  const tilesH = Math.ceil(v.OH / mh);
-  const tilesW = Math.ceil(v.OW / mw);
-  const TT = paddedTiles(tilesH * tilesW);
-  const T = v.N * TT;
+  const { H, Wd, aH, aW, XI, tilesH, tilesW, TT, T } = tiling(v, mh, mw);
   const C = v.IC;
   const F = v.OC;
   const PH = tilesH * mh;
@@ -366,16 +346,7 @@ export function winogradWeightGradKernels(v: WinogradConv, mh: number, mw: numbe
     L.push(`const o = r0 - xi * ${F};`);
     tileOf(L, tilesH, tilesW, TT);
     L.push(`const db = (n * ${F} + o) * ${PH * PW} + th * ${mh * PW} + tw * ${mw};`, 'let s = 0;');
-    const branches: string[][] = [];
-    for (let i = 0; i < aH; i++) {
-      for (let j = 0; j < aW; j++) {
-        const body: string[] = [];
-        const terms: (string | null)[] = [];
-        for (let a = 0; a < mh; a++) for (let b = 0; b < mw; b++) terms.push(term(H.AT[a][i] * Wd.AT[b][j], `dy[db + ${a * PW + b}]`));
-        sumStatement(body, terms);
-        branches.push(body);
-      }
-    }
+    const branches = transformBranches(transpose(H.AT), transpose(Wd.AT), (a, b) => `dy[db + ${a * PW + b}]`);
     select(L, 'xi', branches);
     L.push('return s * live;');
     return { source: build(['dy'], L), size: [TT, XI * F * v.N] as [number, number] };
@@ -388,12 +359,7 @@ export function winogradWeightGradKernels(v: WinogradConv, mh: number, mw: numbe
     L.push(`const o = gy - xi * ${F};`);
     // Z[ξ, o, n, tt] at (gy·N + n)·TT + tt; V[ξ, c, n, tt] at ((ξ·C + c)·N + n)·TT + tt
     L.push(`let zp = gy * ${T};`, `let vp = (xi * ${C} + c) * ${T};`, 'let s = 0;');
-    const block = 16;
-    const blocks = Math.floor(T / block);
-    L.push(`for (let b = 0; b < ${blocks}; b++) {`);
-    sumInto(L, 's', Array.from({ length: block }, (_, k) => `z[zp + ${k}] * vv[vp + ${k}]`));
-    L.push(`zp += ${block};`, `vp += ${block};`, '}');
-    sumInto(L, 's', Array.from({ length: T - blocks * block }, (_, k) => `z[zp + ${k}] * vv[vp + ${k}]`));
+    blockedDot(L, T, 'z', 'zp', 'vv', 'vp', 1);
     L.push('return s;');
     return { source: build(['z', 'vv'], L), size: [C, XI * F] as [number, number] };
   })();
