@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { BACKENDS } from '../../engine/io/settings';
 import { parseDataArg, type DatasetRef } from '../../engine/data/ref';
 import { FormatError } from '../../engine/io/errors';
-import { BUILTIN_DATASETS, datasetRefOf, type Project } from '../../engine/io/project';
+import { BUILTIN_DATASETS, datasetRefOf, runSettingsOf, type Project } from '../../engine/io/project';
 import type { Preprocessing } from '../../engine/data/preprocessing';
 import { matchWeights } from '../../engine/io/weights';
 import { encodeWeightsFile, weightsFormatFor, weightsSizeProblem } from '../../engine/io/weights-encode';
@@ -61,21 +61,7 @@ function dataFromArg(arg: string): DatasetRef {
 
 /** A new run's settings, as the project's Train tab left them. */
 function projectHyper(t: Project['training']): HyperparametersInput {
-  return {
-    epochs: t.epochs,
-    batchSize: t.batchSize,
-    optimizer: t.optimizer,
-    weightDecay: t.weightDecay,
-    initializer: t.initializer,
-    seed: t.seed,
-    validationSplit: t.validationSplit,
-    shuffle: t.shuffle,
-    normalize: t.dataset?.normalize ?? 'unit',
-    augmentation: t.augmentation,
-    backend: t.backend,
-    checkpointEverySteps: 0,
-    stopAtLoss: null,
-  };
+  return { ...runSettingsOf(t), checkpointEverySteps: 0, stopAtLoss: null };
 }
 
 /** Without a project, the graph comes from the checkpoint (every checkpoint carries its run's graph). */

@@ -69,6 +69,27 @@ const ProjectSchema = z.strictObject({
 
 export type TrainingSettings = z.output<typeof TrainingSchema>;
 export type ProjectDataset = z.output<typeof DatasetSchema>;
+
+/**
+ * A new run's settings as the project's Train tab left them (the worker's hyperparameters
+ * without the run-only fields: checkpoint cadence, stop-at-loss): the CLI and the app start
+ * runs from the same record.
+ */
+export function runSettingsOf(t: TrainingSettings) {
+  return {
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    optimizer: { ...t.optimizer },
+    weightDecay: t.weightDecay,
+    initializer: t.initializer,
+    seed: t.seed,
+    validationSplit: t.validationSplit,
+    shuffle: t.shuffle,
+    normalize: t.dataset?.normalize ?? ('unit' as const),
+    augmentation: { ...t.augmentation },
+    backend: t.backend,
+  };
+}
 export type Layout = Record<string, { x: number; y: number }>;
 
 export interface Project {

@@ -3,7 +3,7 @@
  * project — and a preset — carries them): epochs, batch size, optimizer and its settings,
  * learning rate, weight decay, initializer, validation split, augmentation, backend.
  */
-import type { TrainingSettings } from '../../engine/io/project';
+import { runSettingsOf, type TrainingSettings } from '../../engine/io/project';
 import { OPTIMIZER_FIELDS, OPTIMIZER_TABLE, optimizerSetting } from '../../engine/io/optimizer-table';
 import { BACKENDS, INITIALIZERS, OPTIMIZERS, type InitializerName } from '../../engine/io/settings';
 import type { RunHyper } from '../platform/training';
@@ -29,19 +29,7 @@ const NORMALIZE_OPTIONS = [
 
 /** The worker's hyperparameters from the project's settings. */
 export function hyperFrom(t: TrainingSettings): RunHyper {
-  return {
-    epochs: t.epochs,
-    batchSize: t.batchSize,
-    optimizer: { ...t.optimizer },
-    weightDecay: t.weightDecay,
-    initializer: t.initializer,
-    seed: t.seed,
-    validationSplit: t.validationSplit,
-    shuffle: t.shuffle,
-    normalize: t.dataset?.normalize ?? 'unit',
-    augmentation: { ...t.augmentation },
-    backend: t.backend,
-  };
+  return runSettingsOf(t);
 }
 
 function update(patch: Partial<TrainingSettings>) {
