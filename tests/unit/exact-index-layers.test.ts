@@ -216,10 +216,13 @@ describe('layers past 2^24 values on webgpu', () => {
     expectMatch(firstMismatch('add y', s.output, (i) => x[i] + b[i], at, 0));
   }, 300_000);
 
-  it.runIf(gpu)('Regression: the loss gradient', async () => {
+  it.runIf(gpu)('Regression: the loss (blocks of blocks, read past 2^24) and its gradient', async () => {
     const z = new Float32Array(IMAGE).map((_, i) => pattern(i));
     const y = new Float32Array(IMAGE).map((_, i) => pattern(i, 5, 11));
     const r = await runLayer('Regression', {}, [[IMAGE]], 1, { inputs: [z], targets: y });
+    let sq = 0;
+    for (let i = 0; i < IMAGE; i++) sq += (z[i] - y[i]) ** 2;
+    expect(Math.abs(r.loss! - sq / IMAGE) / (sq / IMAGE)).toBeLessThan(1e-5);
     expectMatch(firstMismatch('dz', r.inputGrads[0]!, (i) => (2 * (z[i] - y[i])) / IMAGE, samplePositions(IMAGE), 1e-5, 1 / IMAGE));
   }, 300_000);
 });

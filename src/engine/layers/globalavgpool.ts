@@ -5,25 +5,17 @@
 import type { LayerSpec } from './spec';
 import { expectImage } from './geometry';
 import { build, elementwise, type Addressing, type GeneratedKernel, type KernelSource } from './conv-codegen';
-
-/** Positions summed into one partial sum before it joins the plane's total. */
-const SUM_BLOCK = 1024;
+import { blockedSum } from './block-sum';
 
 /**
  * One thread per (sample, channel) plane, summing its H·W values; the offset from the thread id,
- * the loop counters and literals, inline (i32 in gpu.js): exact past 2^24 (EXACT_INDEX). Blocks
- * of SUM_BLOCK positions are summed apart, then the blocks: one f32 running sum over a 513×513
- * plane of values ~500 was 2.2e-4 off on webasm, now under 1e-5.
+ * the loop counters and literals, inline (i32 in gpu.js): exact past 2^24 (EXACT_INDEX). The
+ * values go in blocks (blockedSum): one f32 running sum over a 513×513 plane of values ~500 was
+ * 2.2e-4 off on webasm.
  */
 function forwardSource(HW: number): KernelSource {
-  const blocks = Math.floor(HW / SUM_BLOCK);
-  const L = ['let s = 0;'];
-  if (blocks > 0) {
-    L.push(`for (let b = 0; b < ${blocks}; b++) {`, 'let t = 0;', `for (let j = 0; j < ${SUM_BLOCK}; j++) {`, `t += x[this.thread.x * ${HW} + b * ${SUM_BLOCK} + j];`, '}', 's += t;', '}');
-  }
-  if (HW > blocks * SUM_BLOCK) L.push('let t = 0;', `for (let j = ${blocks * SUM_BLOCK}; j < ${HW}; j++) {`, `t += x[this.thread.x * ${HW} + j];`, '}', 's += t;');
-  L.push(`return s / ${HW};`);
-  return build(['x'], L);
+  const L = blockedSum('s', HW, `this.thread.x * ${HW}`, (at, acc) => [`${acc} += x[${at}];`]);
+  return build(['x'], [...L, `return s / ${HW};`]);
 }
 
 /**
