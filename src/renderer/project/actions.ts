@@ -3,7 +3,7 @@
  * open recent, save, save as, export, presets. Unsaved work is never dropped without asking.
  */
 import { currentReport } from '../graph/useReport';
-import { layoutGraph } from '../canvas/layout';
+import { layoutInWorker } from '../canvas/layout-in-worker';
 import { platform } from '../platform';
 import { emptyMeta, useEditor } from '../store/editor';
 import { useUi } from '../store/ui';
@@ -41,13 +41,13 @@ export async function confirmDiscard(): Promise<boolean> {
   return choice === 'discard';
 }
 
-/** Put a parsed project on the canvas, laying it out first when the file has no positions. */
+/** Put a parsed project on the canvas, laying it out first (in a web worker) when the file has no positions. */
 export async function loadText(text: string, label: string, where: { name: string; path: string | null }, opts: { dirty?: boolean; weights?: WeightsJson } = {}): Promise<boolean> {
   try {
     const doc = documentFromText(text, label, where);
     if (opts.weights) doc.meta.weights = opts.weights;
     if (doc.needsLayout) {
-      const positions = await layoutGraph(doc.nodes, doc.edges);
+      const positions = await layoutInWorker(doc.nodes, doc.edges);
       doc.nodes = doc.nodes.map((n) => ({ ...n, position: positions[n.id] ?? n.position }));
     }
     useEditor.getState().load(doc, opts);

@@ -5,7 +5,7 @@
  */
 import type { MenuCommand, NativeEditAction } from '../../preload/contract';
 import { flow, lastPointerFlow, lastPointerScreen, stopKeepingFitted, zoomToFit } from '../canvas/flowApi';
-import { layoutGraph } from '../canvas/layout';
+import { layoutInWorker } from '../canvas/layout-in-worker';
 import { openModelExport } from '../export/export-command';
 import { platform } from '../platform';
 import * as files from '../project/actions';
@@ -36,11 +36,32 @@ const textEdits: Partial<Record<AppCommand, NativeEditAction>> = {
   delete: 'delete',
 };
 
+/** The newest Auto layout started; an older one that finishes later is dropped. */
+let layoutSeq = 0;
+
+/**
+ * Auto layout, computed in a web worker (the window stays usable) and applied as one undo step.
+ * Applied only if the graph did not change while it ran (else dropped, and said so) and no newer
+ * Auto layout began.
+ */
 export async function autoLayout(): Promise<void> {
-  const { nodes, edges } = useEditor.getState();
+  const { nodes, edges, rev, loadCount } = useEditor.getState();
   if (nodes.length === 0) return;
-  const positions = await layoutGraph(nodes, edges);
-  useEditor.getState().setPositions(positions);
+  const seq = ++layoutSeq;
+  let positions: Awaited<ReturnType<typeof layoutInWorker>>;
+  try {
+    positions = await layoutInWorker(nodes, edges);
+  } catch (e) {
+    if (seq === layoutSeq) useUi.getState().notify('error', `Auto layout failed: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  if (seq !== layoutSeq) return;
+  const now = useEditor.getState();
+  if (now.rev !== rev || now.loadCount !== loadCount) {
+    useUi.getState().notify('info', 'Auto layout was not applied: the canvas changed while it ran. Run it again.');
+    return;
+  }
+  now.setPositions(positions);
   setTimeout(zoomToFit, 30);
 }
 
