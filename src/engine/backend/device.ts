@@ -5,6 +5,7 @@
 import { GPU } from 'gpu.js';
 import type { KArr, KernelCall, KernelThis } from '../layers/spec';
 import { checkGrid, type DeviceLimits } from './limits';
+import { watchDeviceLoss } from './device-lost';
 
 import type { BackendName, ConcreteBackend } from '../io/settings';
 
@@ -189,6 +190,8 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
   const maxWorkgroups = adapterLimits?.maxComputeWorkgroupsPerDimension ?? 65535;
   const gpu = new GPU({ mode });
   const plans: PlanRun[] = [];
+  // once the GPUDevice is lost every plan refuses, fresh device or not (device-lost.ts)
+  const lostError: (cause?: unknown) => Error | null = mode === 'webgpu' ? await watchDeviceLoss(adapter) : () => null;
   return {
     requested,
     mode,
@@ -220,7 +223,17 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
         destroy(): void;
       };
       const run = (async (...args: Float32Array[]) => {
-        const out = await pipeline(...args);
+        let out: unknown;
+        try {
+          const before = lostError();
+          if (before) throw before;
+          out = await pipeline(...args);
+        } catch (e) {
+          throw lostError(e) ?? e;
+        }
+        // lost while this call ran: its results may be from dead buffers
+        const after = lostError();
+        if (after) throw after;
         // gpu.js reports every GL kernel's mode as 'gpu' (its GLKernel.mode), WebGL2 included
         if ((pipeline.backend === 'gpu' && mode === 'webgl2' ? 'webgl2' : pipeline.backend) !== mode) {
           throw new Error(`gpu.js ran this plan on ${pipeline.backend}, not ${mode}: ${pipeline.fallbackReason ?? 'no reason given'}`);

@@ -20,6 +20,7 @@
  * `epoch.ts`, divergence `diagnosis.ts`, the evaluate/infer/saliency answers `requests.ts`,
  * writing a checkpoint `checkpoint-write.ts`.
  */
+import { DeviceLostError } from '../backend/device-lost';
 import { DatasetError } from '../data/types';
 import { GraphError } from '../graph/errors';
 import { CheckpointError } from '../train/checkpoint';
@@ -294,7 +295,9 @@ export class TrainingSession {
     const p = e instanceof RunError ? e.phase : e instanceof DatasetError ? 'data' : e instanceof CheckpointError ? 'checkpoint' : phase;
     const node = e instanceof RunError ? e.node : e instanceof GraphError ? e.node : null;
     const saved = r?.lastCheckpoint ? ` The last good checkpoint is ${r.lastCheckpoint.path} (epoch ${r.lastCheckpoint.epoch + 1} after step ${r.lastCheckpoint.step}).` : '';
-    this.postError(message + saved, p, node);
+    // a lost device says where the run was (validation and checkpoints say so themselves)
+    const where = e instanceof DeviceLostError && p === 'step' && r ? `training step, epoch ${r.epoch + 1} after step ${r.step}: ` : '';
+    this.postError(where + message + saved, p, node);
   }
 
   private postError(message: string, phase: Phase | 'command', node: string | null, requestId: number | null = null): void {
