@@ -30,7 +30,9 @@ const GPUJS_LOST = /device (was|is) lost/i;
  */
 export async function watchDeviceLoss(adapter: string | null): Promise<(cause?: unknown) => DeviceLostError | null> {
   let lost: DeviceLostError | null = null;
-  const shared = (gpujs as unknown as ContextModule).WebGPUContext;
+  // a bundler may put a CommonJS module's exports under `default`
+  const mod = gpujs as unknown as ContextModule & { default?: ContextModule };
+  const shared = mod.WebGPUContext ?? mod.default?.WebGPUContext;
   if (shared) {
     const ctx = await shared.acquire();
     void ctx.device.lost.then((info) => {
