@@ -5,7 +5,8 @@
  * older build with CONVAS_WEB_ROOT for the before figure). The job the page sends the worker (the
  * measured card sizes) is laid out again in this process with the engine's core: the same
  * positions. Auto layout is one undo step, and a layout of a few blocks in the warm worker shows
- * no busy line. A project without positions is laid out by the worker when it opens.
+ * no busy line. A project without positions is laid out by the worker when it opens. A layout
+ * that finishes after the canvas changed is not applied.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutSized, type Positions } from '../../src/engine/graph/layout';
 import type { LayoutJob, LayoutJobResult } from '../../src/engine/graph/layout-worker';
 import { ROOT } from '../integration/cli-run';
-import { nodeById, openApp } from './helpers/editor';
+import { nodeById, openApp, select } from './helpers/editor';
 import { installLongTaskProbe, longTasksBetween, pageClock } from './helpers/long-tasks';
 import { newPage, startSession, type Session } from './helpers/session';
 
@@ -137,4 +138,28 @@ describe('Auto layout in a web worker', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('a layout that finishes after the canvas changed is dropped, and says so', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openPreset(page, 'densenet121.convas.json');
+    const blocks = await page.locator('.react-flow__node').count();
+    await page.keyboard.press('Control+4'); // the minimap off: it covers the last block
+    await page.getByTestId('rf__minimap').waitFor({ state: 'detached' });
+    // the last block: deleting it grows no other block (an error line would push blocks down)
+    const victim = (await page.locator('.react-flow__node').last().getAttribute('data-id'))!;
+    await select(page, victim);
+    const before = await drawnPositions(page);
+    await page.getByTestId('tool-autoLayout').click();
+    // the busy line shows while the worker works (it goes before the result is applied)
+    await page.getByText(`Laying out ${blocks} blocks…`).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Delete');
+    await page.getByText('Auto layout was not applied: the canvas changed while it ran. Run it again.').waitFor({ timeout: 120_000 });
+    await expect(page.getByTestId('busy').count()).resolves.toBe(0);
+    await expect(page.locator('.react-flow__node').count()).resolves.toBe(blocks - 1);
+    const after = await drawnPositions(page);
+    delete before[victim];
+    expect(after).toEqual(before);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
 });
