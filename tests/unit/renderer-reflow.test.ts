@@ -44,4 +44,28 @@ describe('a wire going back up', () => {
     expect(new Set(lanes).size).toBeGreaterThan(1);
     for (const x of lanes) expect(x >= 244 && x <= 344, String(x)).toBe(true);
   });
+
+  it('picks the lane the plain quadratic search picks (random columns of blocks, wires up and across)', () => {
+    // the definition: a lane is free when outside every block's span widened by 20 px
+    const reference = (nodes: ReturnType<typeof rect>[], e: Parameters<typeof backRoute>[1]): number => {
+      const blocks = nodes.filter((n) => !(n.internals.positionAbsolute.y + 80 < e.targetY - 18 || n.internals.positionAbsolute.y > e.sourceY + 18)).map((n): [number, number] => [n.internals.positionAbsolute.x - 20, n.internals.positionAbsolute.x + 244]);
+      const free = (x: number) => blocks.every(([a, b]) => x <= a || x >= b);
+      const candidates = [{ x: (e.sourceX + e.targetX) / 2, away: 1 }, ...blocks.flatMap(([a, b]) => [{ x: a, away: -1 }, { x: b, away: 1 }])].filter((c) => free(c.x));
+      const cost = (x: number) => Math.abs(x - e.sourceX) + Math.abs(x - e.targetX);
+      if (candidates.length === 0) return Math.max(e.sourceX, e.targetX) + 120;
+      const best = candidates.reduce((p, c) => (cost(c.x) < cost(p.x) ? c : p));
+      let h = 0;
+      for (const ch of `${e.source}>${e.target}`) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+      const spread = best.x + best.away * 8 * (h % 5);
+      return free(spread) ? spread : best.x;
+    };
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 200; trial++) {
+      // columns 364 px apart (some nudged into each other), blocks at random heights
+      const nodes = Array.from({ length: 5 + Math.floor(rnd() * 40) }, (_, i) => rect(`n${i}`, Math.floor(rnd() * 5) * 364 + Math.floor(rnd() * 3) * 60 - 60, Math.floor(rnd() * 2000)));
+      const e = { source: `n${trial % nodes.length}`, target: 't', sourceX: rnd() * 1800, sourceY: 200 + rnd() * 1800, targetX: rnd() * 1800, targetY: rnd() * 200 };
+      expect(backRoute(nodes, e), `trial ${trial}`).toBe(reference(nodes, e));
+    }
+  });
 });

@@ -36,7 +36,7 @@ export function backRoute(nodes: Iterable<NodeRect>, e: RouteEnds): number {
     if (y + h < top || y > bottom) continue;
     blocks.push([x - CLEARANCE, x + w + CLEARANCE]);
   }
-  const free = (x: number) => blocks.every(([a, b]) => x <= a || x >= b);
+  const free = freeTest(blocks);
   // a lane just left of a node (a) or just right of one (b), or halfway; `away` points into the gap
   const candidates = [{ x: (e.sourceX + e.targetX) / 2, away: 1 }, ...blocks.flatMap(([a, b]) => [{ x: a, away: -1 }, { x: b, away: 1 }])].filter((c) => free(c.x));
   const cost = (x: number) => Math.abs(x - e.sourceX) + Math.abs(x - e.targetX);
@@ -45,6 +45,36 @@ export function backRoute(nodes: Iterable<NodeRect>, e: RouteEnds): number {
   // Several wires back up the same gap (DenseNet's concatenations) each get their own lane.
   const spread = best.x + best.away * LANE_STEP * (hash(`${e.source}>${e.target}`) % LANES);
   return free(spread) ? spread : best.x;
+}
+
+/**
+ * `x => blocks.every(([a, b]) => x <= a || x >= b)` in log time: the blocks' open intervals merged
+ * where they overlap, then a binary search. Every back wire asks this of every candidate lane on
+ * each store change (DenseNet-121: dozens of wires, hundreds of blocks each): quadratic cost held
+ * the main thread for 300 ms after an Auto layout.
+ */
+function freeTest(blocks: readonly [number, number][]): (x: number) => boolean {
+  const sorted = [...blocks].sort((p, q) => p[0] - q[0]);
+  const merged: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && a < last[1]) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return (x) => {
+    // the last interval that opens left of x: x is inside one only if inside that one
+    let lo = 0;
+    let hi = merged.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (merged[mid][0] < x) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return at < 0 || x >= merged[at][1];
+  };
 }
 
 const LANE_STEP = 8;
