@@ -61,4 +61,21 @@ describe('BatchNorm rules', () => {
       runner.destroy();
     }
   });
+  it.runIf(TEST_BACKENDS.includes('webasm'))('webasm (f32): two samples of 1,400 × 1,400 positions, mean 500: blocks of blocks, within 1e-5', async () => {
+    // blocks of 1,024 positions summed straight into one total (3,828 of them here) drifted
+    // 1.6e-5 of the mean at 64 × 224 × 224; each sample is now summed as blocks of blocks
+    const [C, H, W, N] = [1, 1400, 1400, 2];
+    const HW = H * W;
+    const x = new Float32Array(N * C * HW).map((_, i) => 500 + ((i * 7) % 13) - 6 + 0.37 * ((i * 3) % 5));
+    const runner = layerRunner(await deviceFor('webasm'), 'BatchNorm', { momentum: 1 }, [[C, H, W]], N, true);
+    try {
+      const r = await runner.run({ inputs: [x], gradOutput: new Float32Array(x.length) });
+      let s = 0;
+      for (const v of x) s += v;
+      const mean = s / x.length;
+      expect(Math.abs(r.state.running_mean[0] - mean) / mean).toBeLessThan(1e-5);
+    } finally {
+      runner.destroy();
+    }
+  });
 });
