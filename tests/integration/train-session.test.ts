@@ -3,34 +3,15 @@
  * memory and travel in the checkpoint event, and a run resumes from those bytes exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { createNodeDevice } from '../../src/engine/backend/device.node.js';
-import { openBuiltinDataset } from '../../src/engine/data/ref';
 import { parseGraph } from '../../src/engine/graph/validate';
 import { weightsToJson } from '../../src/engine/io/weights';
 import { inferShapes } from '../../src/engine/shapes/inferShapes';
-import { memoryCheckpointStore } from '../../src/engine/train/checkpoint';
 import { TrainingSession } from '../../src/engine/worker/session';
-import type { EventOf, WorkerEvent } from '../../src/engine/worker/protocol';
+import type { EventOf } from '../../src/engine/worker/protocol';
+import { inProcessSession } from './in-process-session';
 import { sameTensors, smallCnn, startSmall } from './worker-helpers';
 
-function session(onEvent: (e: WorkerEvent, s: TrainingSession) => void = () => undefined, now: () => number = () => performance.now()) {
-  const events: WorkerEvent[] = [];
-  let finish!: (e: EventOf<'finished'> | EventOf<'error'>) => void;
-  const done = new Promise<EventOf<'finished'> | EventOf<'error'>>((r) => (finish = r));
-  const s: TrainingSession = new TrainingSession({
-    post: (e) => {
-      events.push(e);
-      onEvent(e, s);
-      if (e.type === 'finished' || e.type === 'error') finish(e);
-    },
-    createDevice: createNodeDevice,
-    openDataset: async (ref, ctx) => openBuiltinDataset(ref, ctx),
-    store: memoryCheckpointStore(),
-    yieldToEvents: () => new Promise((r) => setTimeout(r, 0)),
-    now,
-  });
-  return { s, events, done };
-}
+const session = inProcessSession;
 
 /** Two Dense layers and no activation: at a high learning rate each one's gradient grows with the other's weights, so the logits overflow after a few steps. */
 const linearNet = {

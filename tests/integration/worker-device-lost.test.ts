@@ -8,35 +8,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as gpujs from 'gpu.js';
-import { createNodeDevice } from '../../src/engine/backend/device.node.js';
-import { openBuiltinDataset } from '../../src/engine/data/ref';
-import { memoryCheckpointStore } from '../../src/engine/train/checkpoint';
-import { TrainingSession } from '../../src/engine/worker/session';
-import type { EventOf, WorkerEvent } from '../../src/engine/worker/protocol';
+import type { EventOf } from '../../src/engine/worker/protocol';
 import { TEST_BACKENDS } from '../helpers/backends';
+import { inProcessSession } from './in-process-session';
 import { startSmall } from './worker-helpers';
 
 /** gpu.js's shared WebGPU device (exported, not in its typings). */
 const WebGPUContext = (gpujs as unknown as { WebGPUContext: { acquire(): Promise<{ device: { destroy(): void; lost: Promise<{ reason: string }> } }> } }).WebGPUContext;
 
-function session(onEvent: (e: WorkerEvent, s: TrainingSession) => void = () => undefined) {
-  const events: WorkerEvent[] = [];
-  let finish!: (e: EventOf<'finished'> | EventOf<'error'>) => void;
-  const done = new Promise<EventOf<'finished'> | EventOf<'error'>>((r) => (finish = r));
-  const s: TrainingSession = new TrainingSession({
-    post: (e) => {
-      events.push(e);
-      onEvent(e, s);
-      if (e.type === 'finished' || e.type === 'error') finish(e);
-    },
-    createDevice: createNodeDevice,
-    openDataset: async (ref, ctx) => openBuiltinDataset(ref, ctx),
-    store: memoryCheckpointStore(),
-    yieldToEvents: () => new Promise((r) => setTimeout(r, 0)),
-    now: () => performance.now(),
-  });
-  return { s, events, done };
-}
+const session = inProcessSession;
 
 describe.runIf(TEST_BACKENDS.includes('webgpu'))('a WebGPU device lost mid-run', () => {
   it('ends the run with an error naming the step and the device, keeps the last checkpoint, and a resume from it finishes', async () => {
