@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { fill, layoutProblems, nodeById, openApp, select } from './helpers/editor';
+import { fill, layoutProblems, nodeById, openApp, openPreset as openPresetFromGallery, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -19,10 +19,7 @@ afterAll(async () => {
 
 async function openPreset(page: Page, file: string): Promise<void> {
   await openApp(page, s.url);
-  await page.getByTestId('tool-showGallery').click();
-  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
-  await page.getByTestId('gallery').waitFor({ state: 'detached' });
-  await page.waitForTimeout(600); // measured, then fitted to view (animated)
+  await openPresetFromGallery(page, file, 600); // measured, then fitted to view (animated)
 }
 
 // Code run in the page is given as source text: the Node-side typecheck has no DOM library.

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill, nodeById, openApp, select } from './helpers/editor';
+import { fill, nodeById, openApp, openPreset, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -16,12 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.close();
 });
-
-async function openPreset(page: Page, file: string): Promise<void> {
-  await page.getByTestId('tool-showGallery').click();
-  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
-  await page.getByTestId('gallery').waitFor({ state: 'detached' });
-}
 
 const preview = (page: Page, id: string) => nodeById(page, id).getByTestId('node-preview');
 

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layoutProblems, nodeById, openApp, outPort } from './helpers/editor';
+import { layoutProblems, nodeById, openApp, openPreset as openPresetFromGallery, outPort } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -16,12 +16,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-async function openPreset(page: Page, file: string): Promise<void> {
-  await page.getByTestId('tool-showGallery').click();
-  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
-  await page.getByTestId('gallery').waitFor({ state: 'detached' });
-  await page.waitForTimeout(350); // the view settles on the new document
-}
+// the view settles on the new document
+const openPreset = (page: Page, file: string) => openPresetFromGallery(page, file, 350);
 
 const count = (page: Page, what: 'node' | 'edge') => page.locator(`.react-flow__${what}`).count();
 

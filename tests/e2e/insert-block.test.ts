@@ -3,9 +3,8 @@
  * the seed's MNIST CNN (fitted to its 8 channels, ids made unique, wired in), which then trains
  * one epoch on Shapes in the worker.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeById, openApp, outputOf } from './helpers/editor';
+import { nodeById, openApp, openPreset, outputOf } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -15,12 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.close();
 });
-
-async function openPreset(page: Page, file: string): Promise<void> {
-  await page.getByTestId('tool-showGallery').click();
-  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
-  await page.getByTestId('gallery').waitFor({ state: 'detached' });
-}
 
 describe('inserting a block', () => {
   it('inserts a ResNet basic block after the selected layer and trains the network one epoch', async () => {

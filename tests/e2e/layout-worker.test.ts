@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutSized, type Positions } from '../../src/engine/graph/layout';
 import type { LayoutJob, LayoutJobResult } from '../../src/engine/graph/layout-worker';
 import { ROOT } from '../integration/cli-run';
-import { nodeById, openApp, select } from './helpers/editor';
+import { nodeById, openApp, openPreset as openPresetFromGallery, select } from './helpers/editor';
 import { installLongTaskProbe, longTasksBetween, pageClock } from './helpers/long-tasks';
 import { newPage, startSession, type Session } from './helpers/session';
 
@@ -62,10 +62,7 @@ const drawnPositions = (page: Page): Promise<Positions> =>
 
 async function openPreset(page: Page, file: string): Promise<void> {
   await openApp(page, s.url);
-  await page.getByTestId('tool-showGallery').click();
-  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
-  await page.getByTestId('gallery').waitFor({ state: 'detached' });
-  await page.waitForTimeout(1500); // measured, previews in, fitted to view
+  await openPresetFromGallery(page, file, 1500); // measured, previews in, fitted to view
 }
 
 describe('Auto layout in a web worker', () => {

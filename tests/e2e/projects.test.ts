@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill, nodeById, openApp, outputOf, select } from './helpers/editor';
+import { fill, nodeById, openApp, openPreset, outputOf, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 // Read inside the page (page.waitForFunction); the Node-side typecheck has no DOM library.
@@ -18,12 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.close();
 });
-
-async function openPreset(page: Page, file: string): Promise<void> {
-  await page.getByTestId('tool-showGallery').click();
-  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
-  await page.getByTestId('gallery').waitFor({ state: 'detached' });
-}
 
 /** Save through the toolbar; returns the downloaded file's JSON and text. */
 async function saveDownload(page: Page): Promise<{ text: string; json: Record<string, unknown>; path: string; name: string }> {

@@ -4,9 +4,8 @@
  * panel, the training lock clear of the network's first layer, "Ran on" with the backend named
  * plainly once the run ends, and the narrow Train tab and curves in both themes (screenshots).
  */
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorOf, fill, nodeById, openApp, select } from './helpers/editor';
+import { errorOf, fill, nodeById, openApp, openPreset, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -16,12 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.close();
 });
-
-async function openPreset(page: Page, file: string): Promise<void> {
-  await page.getByTestId('tool-showGallery').click();
-  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
-  await page.getByTestId('gallery').waitFor({ state: 'detached' });
-}
 
 function overlap(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

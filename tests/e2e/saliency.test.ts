@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp } from './helpers/editor';
+import { openApp, openPreset } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -18,12 +18,6 @@ afterAll(async () => {
 });
 
 declare const document: { documentElement: { setAttribute(name: string, value: string): void } };
-
-async function openPreset(page: Page, file: string): Promise<void> {
-  await page.getByTestId('tool-showGallery').click();
-  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
-  await page.getByTestId('gallery').waitFor({ state: 'detached' });
-}
 
 async function pixels(page: Page, testId: string): Promise<string> {
   return page.getByTestId(testId).evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());

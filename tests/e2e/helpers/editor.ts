@@ -9,6 +9,14 @@ export async function openApp(page: Page, url: string): Promise<void> {
   await page.getByTestId('palette').waitFor();
 }
 
+/** Open a preset from the gallery; `settleMs`: how long to let the view settle (fit, previews) after. */
+export async function openPreset(page: Page, file: string, settleMs = 0): Promise<void> {
+  await page.getByTestId('tool-showGallery').click();
+  await page.locator(`[data-testid="preset-card"][data-file="${file}"]`).click();
+  await page.getByTestId('gallery').waitFor({ state: 'detached' });
+  if (settleMs > 0) await page.waitForTimeout(settleMs);
+}
+
 /** Drag a palette item onto the canvas at (x, y) relative to the canvas' top-left corner. */
 export async function dragLayer(page: Page, type: string, x: number, y: number): Promise<void> {
   const canvas = page.getByTestId('canvas');
