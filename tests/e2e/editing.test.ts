@@ -60,20 +60,20 @@ describe('editing', () => {
     const spot = await emptySpot(page);
     await page.mouse.move(spot.x, spot.y);
     await page.keyboard.press('Control+V');
-    await expect(count(page, 'node')).resolves.toBe(nodes + 2);
-    await expect(count(page, 'edge')).resolves.toBe(edges + 1);
-    await expect(nodeById(page, 'conv2d_1').count()).resolves.toBe(1);
-    await expect(nodeById(page, 'relu_1').count()).resolves.toBe(1);
+    await expect.poll(() => count(page, 'node'), { timeout: 10_000 }).toBe(nodes + 2);
+    await expect.poll(() => count(page, 'edge'), { timeout: 10_000 }).toBe(edges + 1);
+    await expect.poll(() => nodeById(page, 'conv2d_1').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => nodeById(page, 'relu_1').count(), { timeout: 10_000 }).toBe(1);
 
     await page.keyboard.press('Delete');
-    await expect(count(page, 'node')).resolves.toBe(nodes);
-    await expect(count(page, 'edge')).resolves.toBe(edges);
+    await expect.poll(() => count(page, 'node'), { timeout: 10_000 }).toBe(nodes);
+    await expect.poll(() => count(page, 'edge'), { timeout: 10_000 }).toBe(edges);
     await page.keyboard.press('Control+Z');
-    await expect(count(page, 'node')).resolves.toBe(nodes + 2);
+    await expect.poll(() => count(page, 'node'), { timeout: 10_000 }).toBe(nodes + 2);
     await page.keyboard.press('Control+Z');
-    await expect(count(page, 'node')).resolves.toBe(nodes);
+    await expect.poll(() => count(page, 'node'), { timeout: 10_000 }).toBe(nodes);
     await page.keyboard.press('Control+Y');
-    await expect(count(page, 'node')).resolves.toBe(nodes + 2);
+    await expect.poll(() => count(page, 'node'), { timeout: 10_000 }).toBe(nodes + 2);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -106,7 +106,7 @@ describe('editing', () => {
     await page.getByTestId('quick-add').waitFor();
     await page.keyboard.type('dropo');
     await page.keyboard.press('Enter');
-    await expect(nodeById(page, 'dropout_1').count()).resolves.toBe(1);
+    await expect.poll(() => nodeById(page, 'dropout_1').count(), { timeout: 10_000 }).toBe(1);
     await expect(page.getByTestId('quick-add').count()).resolves.toBe(0);
 
     // Drag a wire out of the input and let go on empty canvas: the new layer comes connected.
@@ -146,10 +146,10 @@ describe('editing', () => {
     const edges = await count(page, 'edge');
     await nodeById(page, 'relu1').locator('.layer-node-header').click({ button: 'right' });
     await page.getByTestId('context-menu').getByRole('menuitem', { name: 'Delete' }).click();
-    await expect(count(page, 'node')).resolves.toBe(nodes - 1);
-    await expect(count(page, 'edge')).resolves.toBe(edges - 2);
+    await expect.poll(() => count(page, 'node'), { timeout: 10_000 }).toBe(nodes - 1);
+    await expect.poll(() => count(page, 'edge'), { timeout: 10_000 }).toBe(edges - 2);
     await page.keyboard.press('Control+Z');
-    await expect(count(page, 'edge')).resolves.toBe(edges);
+    await expect.poll(() => count(page, 'edge'), { timeout: 10_000 }).toBe(edges);
 
     // Grab the wire's end at bn1's input and let go on empty canvas: the wire is gone (one undo step).
     const end = (await page.locator('.react-flow__edge[data-id$="->bn1:0"] .react-flow__edgeupdater-target').boundingBox())!;
@@ -158,11 +158,11 @@ describe('editing', () => {
     const spot = await emptySpot(page);
     await page.mouse.move(spot.x, spot.y, { steps: 8 });
     await page.mouse.up();
-    await expect(count(page, 'edge')).resolves.toBe(edges - 1);
+    await expect.poll(() => count(page, 'edge'), { timeout: 10_000 }).toBe(edges - 1);
     await expect(nodeById(page, 'bn1').getByTestId('node-error').getAttribute('data-pending')).resolves.toBe('true');
     await expect(page.getByTestId('quick-add').count()).resolves.toBe(0);
     await page.keyboard.press('Control+Z');
-    await expect(count(page, 'edge')).resolves.toBe(edges);
+    await expect.poll(() => count(page, 'edge'), { timeout: 10_000 }).toBe(edges);
     expect(errors).toEqual([]);
     await context.close();
   });
