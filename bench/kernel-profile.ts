@@ -10,7 +10,10 @@
  * reads its result back at every call, as a training plan does not: for small kernels the figure
  * is an upper bound.
  *
- *   npm run bench:kernels -- [--workload mnist-cnn|cifar-keras] [--runs 20] [--no-winograd] [--json]
+ *   npm run bench:kernels -- [--workload mnist-cnn|cifar-keras] [--runs 20] [--no-winograd] [--threaded] [--json]
+ *
+ * `--threaded` runs each plan on gpu.js's worker pool instead (CONVAS_THREADS or all cores): set
+ * beside a 1-thread profile it shows which kernels scale with cores and which do not.
  *
  * Each kernel runs 8 untimed calls first: V8 compiles WebAssembly with a baseline compiler and
  * tiers a function up to optimised code only after it has run a while (measured: a kernel's
@@ -84,7 +87,7 @@ function traceLayer(node: ReturnType<typeof inferShapes>['nodes'][number], batch
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, 'no-winograd': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, 'no-winograd': { type: 'boolean', default: false }, threaded: { type: 'boolean', default: false } } });
   winogradSwitch.enabled = !values['no-winograd'];
   const w = WORKLOADS[values.workload as WorkloadName];
   if (!w) throw new Error(`unknown workload ${values.workload}`);
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     const fromInput = w.graph.edges.some((e) => e.to === node.id && inputIds.has(e.from));
     for (const r of traceLayer(node, w.batch, fromInput)) {
       const kernel = device.kernel(r.fn, r.dims.length === 1 ? r.dims[0] : (r.dims as [number, number]), r.constants);
-      const plan = device.plan(r.argLengths.length, (...h: unknown[]) => [kernel(...(h as Handle[]))], { threads: false });
+      const plan = device.plan(r.argLengths.length, (...h: unknown[]) => [kernel(...(h as Handle[]))], { threads: values.threaded });
       const k = (...a: Float32Array[]) => plan(...a);
       // small non-negative values: index-like arguments (targets, counters) stay in range
       const args = r.argLengths.map((n) => Float32Array.from({ length: n }, () => Math.floor(rng.random() * 4)));
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
   device.destroy();
   if (values.json) return;
   rows.sort((a, b) => b.ms - a.ms);
-  console.log(`${w.name}, batch ${w.batch}, webasm 1 thread, kernels run alone (median of ${runs}):`);
+  console.log(`${w.name}, batch ${w.batch}, webasm ${values.threaded ? 'threaded' : '1 thread'}, kernels run alone (median of ${runs}):`);
   for (const r of rows) console.log(`${r.ms.toFixed(3).padStart(9)} ms  ${((100 * r.ms) / total).toFixed(1).padStart(5)} %  ${r.kernel}`);
   console.log(`${total.toFixed(2).padStart(9)} ms  total of kernels (a training step also runs the optimizer's updates)`);
 }

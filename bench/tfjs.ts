@@ -17,22 +17,39 @@ import type { Workload } from './workloads';
 export const TFJS_WASM_NOTE = 'tfjs-wasm left out: @tensorflow/tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so it cannot train a CNN';
 
 type Tf = typeof TF;
-let loaded: Promise<{ tf: Tf; adapter: string }> | null = null;
+let loaded: Promise<{ tf: Tf; factory: () => unknown }> | null = null;
 
-/** Load TF.js with its WebGPU backend on Dawn; the backend registers only if navigator.gpu exists at import. */
-export function loadTfWebGPU(): Promise<{ tf: Tf; adapter: string }> {
+/**
+ * TF.js with its WebGPU backend on Dawn, a fresh GPUDevice per call: the backend registers only if
+ * navigator.gpu exists at import, so its factory is kept to register it again after
+ * `releaseTfWebGPU` (in Node a live GPUDevice keeps a core busy polling — see
+ * src/engine/backend/shared-webgpu.ts — which would slow every CPU row timed after a TF.js one).
+ */
+export async function loadTfWebGPU(): Promise<{ tf: Tf; adapter: string }> {
   loaded ??= (async () => {
     if (!installNodeWebGPU()) throw new Error('tfjs-webgpu: the Dawn addon (package "webgpu") did not load, so there is no navigator.gpu');
     const tf = await import('@tensorflow/tfjs');
     await import('@tensorflow/tfjs-backend-webgpu');
-    if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs-webgpu: tf.setBackend("webgpu") failed (no adapter?)');
-    await tf.ready();
-    const backend = tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; description?: string } };
-    const info = backend.adapterInfo ?? {};
-    const adapter = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
-    return { tf, adapter };
+    const factory = tf.findBackendFactory('webgpu') as (() => unknown) | null;
+    if (!factory) throw new Error('tfjs-webgpu: the WebGPU backend did not register');
+    return { tf, factory };
   })();
-  return loaded;
+  const { tf, factory } = await loaded;
+  if (!tf.findBackendFactory('webgpu')) tf.registerBackend('webgpu', factory as never, 3);
+  if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs-webgpu: tf.setBackend("webgpu") failed (no adapter?)');
+  await tf.ready();
+  const backend = tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; description?: string } };
+  const info = backend.adapterInfo ?? {};
+  const adapter = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+  return { tf, adapter };
+}
+
+/** Drop TF.js's WebGPU backend and destroy its GPUDevice (`loadTfWebGPU` makes a new one). */
+function releaseTfWebGPU(tf: Tf): void {
+  if (!tf.findBackend('webgpu')) return;
+  const device = (tf.findBackend('webgpu') as unknown as { device?: { destroy(): void } }).device;
+  tf.removeBackend('webgpu');
+  device?.destroy();
 }
 
 const pair = (v: unknown): [number, number] => (typeof v === 'number' ? [v, v] : (v as [number, number]));
@@ -129,6 +146,7 @@ export async function openTfjs(w: Workload, p: Protocol): Promise<EngineSession>
     if (!open) return;
     open = false;
     for (const t of [x, y, opt, model]) t.dispose();
+    releaseTfWebGPU(tf);
   };
   return {
     label: 'tfjs webgpu',

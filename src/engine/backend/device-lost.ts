@@ -5,7 +5,7 @@
  * whichever plan happened to be older. A Convas Device is one GPUDevice: once that is lost,
  * every plan of it refuses (device.ts), and the run ends at once, keeping its last checkpoint.
  */
-import * as gpujs from 'gpu.js';
+import type { SharedContext } from './shared-webgpu';
 
 export class DeviceLostError extends Error {
   constructor(adapter: string | null, reason: string, detail: string) {
@@ -17,25 +17,17 @@ export class DeviceLostError extends Error {
   }
 }
 
-type LostInfo = { reason?: string; message?: string };
-type SharedContext = { device: { lost: Promise<LostInfo> } };
-type ContextModule = { WebGPUContext?: { acquire(): Promise<SharedContext> } };
-
 /** Error messages gpu.js gives for a plan on a device already lost. */
 const GPUJS_LOST = /device (was|is) lost/i;
 
 /**
- * Watch the GPUDevice gpu.js shares between every kernel (its WebGPUContext, acquired now if not
- * yet): returns the error to throw once it is lost, null while it is fine.
+ * Watch the GPUDevice gpu.js shares between every kernel (shared-webgpu.ts; null where there is
+ * none): returns the error to throw once it is lost, null while it is fine.
  */
-export async function watchDeviceLoss(adapter: string | null): Promise<(cause?: unknown) => DeviceLostError | null> {
+export function watchDeviceLoss(context: SharedContext | null, adapter: string | null): (cause?: unknown) => DeviceLostError | null {
   let lost: DeviceLostError | null = null;
-  // a bundler may put a CommonJS module's exports under `default`
-  const mod = gpujs as unknown as ContextModule & { default?: ContextModule };
-  const shared = mod.WebGPUContext ?? mod.default?.WebGPUContext;
-  if (shared) {
-    const ctx = await shared.acquire();
-    void ctx.device.lost.then((info) => {
+  if (context) {
+    void context.device.lost.then((info) => {
       lost = new DeviceLostError(adapter, info.reason ?? 'unknown reason', info.message ?? '');
     });
   }

@@ -6,6 +6,7 @@ import { GPU } from 'gpu.js';
 import type { KArr, KernelCall, KernelThis } from '../layers/spec';
 import { checkGrid, type DeviceLimits } from './limits';
 import { watchDeviceLoss } from './device-lost';
+import { holdSharedDevice } from './shared-webgpu';
 
 import type { BackendName, ConcreteBackend } from '../io/settings';
 
@@ -190,8 +191,10 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
   const maxWorkgroups = adapterLimits?.maxComputeWorkgroupsPerDimension ?? 65535;
   const gpu = new GPU({ mode });
   const plans: PlanRun[] = [];
-  // once the GPUDevice is lost every plan refuses, fresh device or not (device-lost.ts)
-  const lostError: (cause?: unknown) => Error | null = mode === 'webgpu' ? await watchDeviceLoss(adapter) : () => null;
+  // the GPUDevice gpu.js shares, held until destroy() (the last holder destroys it: shared-webgpu.ts);
+  // once it is lost every plan refuses, fresh device or not (device-lost.ts)
+  const hold = mode === 'webgpu' ? await holdSharedDevice() : null;
+  const lostError: (cause?: unknown) => Error | null = hold ? watchDeviceLoss(hold.context, adapter) : () => null;
   return {
     requested,
     mode,
@@ -250,6 +253,7 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
     destroy() {
       for (const p of plans) p.destroy();
       gpu.destroy();
+      void hold?.release();
     },
   };
 }
