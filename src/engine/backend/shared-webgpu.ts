@@ -7,7 +7,8 @@
  * a process with an idle live device uses 96–99 % of a core, 1 % once the device is destroyed. A
  * bench or a CLI run that probed WebGPU and then trained on the CPU lost a core to it (the CIFAR
  * net on 2 threads ran no faster than on 1), and a training process that had finished a WebGPU
- * run kept a core busy until it exited.
+ * run kept a core busy until it exited. Upstream: dawn-gpu/node-webgpu issue 17 ("requestDevice()
+ * starts a permanent ~1-core busy loop on the main thread", until device.destroy()).
  */
 import * as gpujs from 'gpu.js';
 
