@@ -41,26 +41,42 @@ export async function confirmDiscard(): Promise<boolean> {
   return choice === 'discard';
 }
 
-/** Put a parsed project on the canvas, laying it out first (in a web worker) when the file has no positions. */
+/** The newest document opened; one still being laid out when a newer one opens is dropped. */
+let loadSeq = 0;
+
+/**
+ * Put a parsed project on the canvas, laying it out first (in a web worker) when the file has no
+ * positions. The window stays usable while the worker lays it out: if another document was opened
+ * meanwhile, that one stays (newest wins); if the canvas was edited meanwhile, the edits stay and
+ * the user is told the file was not opened.
+ */
 export async function loadText(text: string, label: string, where: { name: string; path: string | null }, opts: { dirty?: boolean; weights?: WeightsJson } = {}): Promise<boolean> {
+  const seq = ++loadSeq;
   try {
     const doc = documentFromText(text, label, where);
     if (opts.weights) doc.meta.weights = opts.weights;
     if (doc.needsLayout) {
+      const rev = useEditor.getState().rev;
       const positions = await layoutInWorker(doc.nodes, doc.edges);
+      if (seq !== loadSeq) return false; // a newer document replaced this one
+      if (useEditor.getState().rev !== rev) {
+        useUi.getState().notify('info', `${label} was not opened: the canvas changed while it was being laid out. Open it again to replace the canvas.`);
+        return false;
+      }
       doc.nodes = doc.nodes.map((n) => ({ ...n, position: positions[n.id] ?? n.position }));
     }
     useEditor.getState().load(doc, opts);
     useUi.getState().setGalleryOpen(false);
     return true;
   } catch (e) {
-    fail('Could not open', e);
+    if (seq === loadSeq) fail('Could not open', e);
     return false;
   }
 }
 
 export async function newProject(): Promise<void> {
   if (!(await confirmDiscard())) return;
+  loadSeq++; // a document still being laid out does not replace the new one
   useEditor.getState().load({ nodes: [], edges: [], meta: emptyMeta() });
   await platform.clearRecovery();
 }
