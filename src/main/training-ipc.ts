@@ -92,6 +92,7 @@ export function createTrainingHandlers(deps: TrainingDeps): Record<(typeof Train
           hyper: { ...req.hyper, checkpointPath },
           ...(req.weights ? { weights: req.weights } : {}),
           ...(req.resume ? { checkpoint: checkpointPath } : {}),
+          ...(req.preview ? { preview: true } : {}),
         }),
         event.sender,
       );

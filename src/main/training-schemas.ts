@@ -28,6 +28,7 @@ export const StartRequestSchema = z.strictObject({
   hyper: RunHyperSchema,
   weights: z.record(z.string(), f32).optional(),
   resume: z.boolean().optional(),
+  preview: z.boolean().optional(),
 });
 
 const requestId = z.number().int().min(0);

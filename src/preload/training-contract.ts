@@ -55,6 +55,8 @@ export interface StartRequest {
   weights?: Record<string, Float32Array>;
   /** Continue from the run's last checkpoint instead of starting fresh. */
   resume?: boolean;
+  /** A forward-only run for previews (the protocol's `start.preview`): no output layer needed, no training; it answers `infer` and `saliency`. */
+  preview?: boolean;
 }
 
 /** Loss and accuracy of one epoch (accuracy null for regression; val* null without validation). */

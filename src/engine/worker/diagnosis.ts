@@ -7,7 +7,7 @@ import type { Batch } from '../data/pipeline';
 import { compileInference, type Inference } from '../train/network';
 import { tensorSlots } from '../train/weights';
 import type { Exclusive } from './epoch';
-import { RunError, type Run } from './run';
+import { RunError, trainingPlans, type Run } from './run';
 
 /** All outputs at `batch` (1 for the infer request, the training batch here), compiled on first use. */
 export function probe(r: Run, batch: number): Inference {
@@ -22,9 +22,10 @@ export function probe(r: Run, batch: number): Inference {
  * from, then diagnose as for a single step.
  */
 export async function divergedInChunk(r: Run, exclusive: Exclusive, chunk: (Batch & { step: number })[], bad: number): Promise<RunError> {
+  const { train } = trainingPlans(r, 'diagnosis');
   for (let k = 0; k < bad; k++) {
     const out = await exclusive(() =>
-      r.train.run({ batches: [chunk[k]], weights: r.weights, optimizerState: r.optimizerState, firstStep: r.globalStep + 1, seed: r.randomSeed }),
+      train.run({ batches: [chunk[k]], weights: r.weights, optimizerState: r.optimizerState, firstStep: r.globalStep + 1, seed: r.randomSeed }),
     );
     r.weights = out.weights;
     r.optimizerState = out.optimizerState;
@@ -32,7 +33,7 @@ export async function divergedInChunk(r: Run, exclusive: Exclusive, chunk: (Batc
     r.step++;
   }
   const out = await exclusive(() =>
-    r.train.run({ batches: [chunk[bad]], weights: r.weights, optimizerState: r.optimizerState, firstStep: r.globalStep + 1, seed: r.randomSeed }),
+    train.run({ batches: [chunk[bad]], weights: r.weights, optimizerState: r.optimizerState, firstStep: r.globalStep + 1, seed: r.randomSeed }),
   );
   return diverged(r, exclusive, out.losses[0], chunk[bad]);
 }
@@ -55,7 +56,7 @@ async function diverged(r: Run, exclusive: Exclusive, loss: number, batch: Batch
   } catch {
     // the diagnosis is a courtesy: the divergence itself is what gets reported
   }
-  const output = r.train.graph.output!;
+  const output = trainingPlans(r, 'diagnosis').train.graph.output!;
   const batchNorm = r.report.nodes.some((n) => n.type === 'BatchNorm') ? ' (or a BatchNorm batch statistic, which inference does not use)' : '';
   const layer = culprit
     ? `the first non-finite value is in the output of layer ${culprit} (${r.report.byId.get(culprit)!.type})`

@@ -10,7 +10,7 @@ import { MetricsAccumulator } from '../train/metrics';
 import { compileTrainSteps, type TrainSteps } from '../train/network';
 import { divergedInChunk } from './diagnosis';
 import { event } from './protocol';
-import { RunError, type Run, type SessionHost } from './run';
+import { RunError, trainingPlans, type Run, type SessionHost } from './run';
 
 /** Chunk plans (besides the one-step plan) kept compiled at once. */
 const MAX_CHUNK_PLANS = 2;
@@ -37,9 +37,10 @@ export interface EpochContext {
 export async function trainEpoch(ctx: EpochContext): Promise<'done' | 'stopped' | 'target-loss'> {
   const { run: r, host } = ctx;
   const { hyper, pipeline } = r;
+  const { graph } = trainingPlans(r, 'training').train;
   const batches = pipeline.trainBatches(r.epoch, r.step);
-  const inSize = size(r.train.graph.input.outputShape!);
-  const maxSteps = maxChunkSteps(hyper.batchSize * (inSize + size(r.train.graph.output!.outputShape!)) * 4, stateBytes(r.train.graph.slots, hyper.optimizer.name));
+  const inSize = size(graph.input.outputShape!);
+  const maxSteps = maxChunkSteps(hyper.batchSize * (inSize + size(graph.output!.outputShape!)) * 4, stateBytes(graph.slots, hyper.optimizer.name));
   // samples/s over the steps since the last step event
   let windowStart = host.now();
   let windowSamples = 0;
@@ -155,10 +156,11 @@ function chunkPlan(r: Run, steps: number): TrainSteps {
 
 /** The validation split through the current weights: loss, accuracy (and per sample, when asked). */
 export async function validate(r: Run, exclusive: Exclusive, perSample = false): Promise<MetricsAccumulator> {
-  const output = r.train.graph.output!;
+  const plans = trainingPlans(r, 'validation');
+  const output = plans.train.graph.output!;
   const acc = new MetricsAccumulator(r.classifier ? r.dataset.classes!.length : null, size(output.outputShape!), perSample);
   for await (const b of r.pipeline.valBatches()) {
-    const out = await exclusive(() => r.validate.run(b.x, r.weights));
+    const out = await exclusive(() => plans.validate.run(b.x, r.weights));
     acc.add(out[output.id], b.targets, b.count);
   }
   return acc;

@@ -63,6 +63,12 @@ export const StartSchema = z.strictObject({
   checkpoint: z.union([z.string().min(1), bytes]).optional(),
   /** The host's own arguments (the CLI's --out, --epochs, …), kept in checkpoints so a resume can continue the same run. */
   runArgs: z.record(z.string(), z.json()).optional(),
+  /**
+   * A preview, not training: the run opens the data and the weights, sends `ready` and then only
+   * answers requests (`infer`, `saliency`, `getWeights`) until `stop`. It needs no output layer, does
+   * not check the data against one, and compiles no training plan. Absent or false: training.
+   */
+  preview: z.boolean().optional(),
 });
 
 const RequestId = z.number().int().min(0);

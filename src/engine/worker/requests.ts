@@ -9,15 +9,17 @@ import { compileSaliency } from '../train/saliency';
 import { probe } from './diagnosis';
 import { validate, type Exclusive } from './epoch';
 import { event } from './protocol';
-import { RunError, type Run, type SessionHost } from './run';
+import { RunError, trainingPlans, type Run, type SessionHost } from './run';
 
 export async function evaluate(r: Run, host: SessionHost, exclusive: Exclusive, requestId: number): Promise<void> {
+  trainingPlans(r, 'evaluate');
   const acc = await validate(r, exclusive, true);
   host.post(event({ type: 'evaluation', requestId, loss: acc.loss, accuracy: acc.accuracy, count: acc.samples, confusion: acc.confusion, samples: acc.perSample }));
 }
 
 export async function infer(r: Run, host: SessionHost, exclusive: Exclusive, requestId: number, x: Float32Array | undefined, sample: number | undefined): Promise<void> {
-  const inShape = r.train.graph.input.outputShape!;
+  // from the shape report: a preview run has no training plan to ask
+  const inShape = r.report.nodes.find((n) => n.type === 'Input')!.outputShape!;
   const inSize = size(inShape);
   let input: Float32Array;
   if (x) {

@@ -3,6 +3,10 @@
  * resumes (the same run's), the graph checked once (one shape report, which every plan then
  * compiles from), the memory judged, the dataset opened and fitted to the output, the device,
  * the one-step and validation plans, and weights that fit the graph (io/weights.ts's rule).
+ *
+ * A preview (`start` with `preview: true`) is a forward pass only: it needs an Input and valid
+ * shapes but no output layer, skips the training memory estimate and the data-vs-output check,
+ * and compiles no training or validation plan — `infer` compiles its own batch-1 plan on first use.
  */
 import type { BackendName, Device } from '../backend/device';
 import { DataPipeline } from '../data/pipeline';
@@ -77,10 +81,13 @@ export interface Run {
   dataset: Dataset;
   pipeline: DataPipeline;
   device: Device;
-  /** One step per call; `chunks` holds the longer plans, compiled on first use. */
-  train: TrainSteps;
+  /** A forward-only run (previews, saliency): no training plans; it answers requests until stopped. */
+  preview: boolean;
+  /** One step per call; `chunks` holds the longer plans, compiled on first use. Null for a preview. */
+  train: TrainSteps | null;
   chunks: Map<number, TrainSteps>;
-  validate: Inference;
+  /** Null for a preview. */
+  validate: Inference | null;
   /** Compiled on first use: all outputs at batch 1 (infer) and at the training batch (diagnosis). */
   probe: Map<number, Inference>;
   /** Grad-CAM and input gradients at batch 1, compiled on first use (saliency.ts). */
@@ -126,8 +133,14 @@ export async function openRun(cmd: StartCommand, host: SessionHost): Promise<Run
   if (!report.ok) throw new GraphError(`the graph has errors: ${report.errors.map((e) => e.message).join('; ')}`, report.errors[0]?.node ?? null);
   const input = report.nodes.find((n) => n.type === 'Input');
   const output = report.nodes.find((n) => n.spec?.output);
-  if (!input || !output) throw new GraphError('training needs an Input node and an output layer (Softmax classifier or Regression)');
-  const limit = host.memoryLimit?.();
+  const preview = cmd.preview === true;
+  if (preview) {
+    if (!input) throw new GraphError('a preview needs an Input node: add one where the data enters the network');
+    if (cmd.checkpoint !== undefined) throw new RunError('a preview starts from given or initial weights, not from a checkpoint: send the weights instead', 'start');
+  } else if (!input || !output) {
+    throw new GraphError('training needs an Input node and an output layer (Softmax classifier or Regression)');
+  }
+  const limit = preview ? undefined : host.memoryLimit?.();
   if (limit) {
     const kernels = stepKernelValues(report, hyper.batchSize, usesGrid(hyper.backend));
     const memory = judgeMemory(estimateTrainingMemory(report, { batch: hyper.batchSize, optimizer: hyper.optimizer.name, kernels }), limit, hyper.backend);
@@ -137,7 +150,7 @@ export async function openRun(cmd: StartCommand, host: SessionHost): Promise<Run
   host.post(event({ type: 'phase', phase: 'data' }));
   const dataset = await host.openDataset(cmd.data, { inputShape: input.outputShape!, seed: hyper.seed });
   try {
-    checkDataFitsOutput(dataset, output.id, output.spec!.output!.targets, output.outputShape!);
+    if (!preview) checkDataFitsOutput(dataset, output!.id, output!.spec!.output!.targets, output!.outputShape!);
     const pipeline = await DataPipeline.create(dataset, {
       batch: hyper.batchSize,
       seed: hyper.seed,
@@ -150,8 +163,8 @@ export async function openRun(cmd: StartCommand, host: SessionHost): Promise<Run
     host.post(event({ type: 'phase', phase: 'compile' }));
     const device = await host.createDevice(hyper.backend);
     const optimizer = { ...hyper.optimizer, weightDecay: hyper.weightDecay };
-    const train = compileTrainSteps(graph, device, { batch: hyper.batchSize, optimizer, steps: 1, report });
-    const validate = compileInference(graph, device, { batch: hyper.batchSize, report });
+    const train = preview ? null : compileTrainSteps(graph, device, { batch: hyper.batchSize, optimizer, steps: 1, report });
+    const validate = preview ? null : compileInference(graph, device, { batch: hyper.batchSize, report });
     const weights = ckpt ? ckpt.weights : cmd.weights ? cmd.weights : initWeights(report, hyper.initializer, hyper.seed);
     checkWeights(report, weights, ckpt ? 'checkpoint' : 'initial weights');
     return {
@@ -163,8 +176,9 @@ export async function openRun(cmd: StartCommand, host: SessionHost): Promise<Run
       dataset,
       pipeline,
       device,
+      preview,
       train,
-      chunks: new Map([[1, train]]),
+      chunks: train ? new Map([[1, train]]) : new Map(),
       validate,
       probe: new Map(),
       saliency: null,
@@ -180,7 +194,8 @@ export async function openRun(cmd: StartCommand, host: SessionHost): Promise<Run
       lastMetrics: ckpt?.lastMetrics ?? null,
       lastCheckpoint: ckpt && typeof cmd.checkpoint === 'string' ? { path: cmd.checkpoint, epoch: ckpt.epoch, step: ckpt.step } : null,
       lastCheckpointAt: -Infinity,
-      classifier: output.spec!.output!.targets === 'class',
+      // a preview's data was not fitted to the output: a classifier's labels only where the data has classes
+      classifier: output?.spec!.output!.targets === 'class' && (!preview || dataset.classes !== null),
       failed: false,
     };
   } catch (e) {
@@ -193,10 +208,16 @@ export async function openRun(cmd: StartCommand, host: SessionHost): Promise<Run
 export function closeRun(r: Run): void {
   void r.dataset.close?.();
   for (const t of r.chunks.values()) t.destroy();
-  r.validate.destroy();
+  r.validate?.destroy();
   for (const p of r.probe.values()) p.destroy();
   r.saliency?.destroy();
   r.device.destroy();
+}
+
+/** A training run's plans; a preview (forward only) has none, and `what` cannot be done in it. */
+export function trainingPlans(r: Run, what: string): { train: TrainSteps; validate: Inference } {
+  if (!r.train || !r.validate) throw new RunError(`${what}: this is a preview run (forward only, no training plans); start a training run for it`, 'request');
+  return { train: r.train, validate: r.validate };
 }
 
 /** A resumed run must be the same run: same data order (seed, batch, data) and optimizer. */

@@ -19,6 +19,10 @@
  * when checkpoints are taken, and errors out. Opening a run is `run.ts`, an epoch and validation
  * `epoch.ts`, divergence `diagnosis.ts`, the evaluate/infer/saliency answers `requests.ts`,
  * writing a checkpoint `checkpoint-write.ts`.
+ *
+ * A preview run (`start` with `preview: true`) never enters the loop: after `ready` it holds its
+ * weights and data and answers requests (`infer`, `saliency`, `getWeights`) until `stop`; pause and
+ * resume mean nothing to it, and it has nothing to checkpoint or evaluate.
  */
 import { DeviceLostError } from '../backend/device-lost';
 import { DatasetError } from '../data/types';
@@ -34,7 +38,7 @@ export type { SessionHost } from './run';
 
 export class TrainingSession {
   private run: Run | null = null;
-  private state: 'idle' | 'starting' | 'running' | 'paused' | 'ended' = 'idle';
+  private state: 'idle' | 'starting' | 'running' | 'paused' | 'previewing' | 'ended' = 'idle';
   private pauseRequested = false;
   private stopRequested: { checkpoint: boolean } | null = null;
   private checkpointRequested = false;
@@ -57,7 +61,7 @@ export class TrainingSession {
     }
     switch (cmd.type) {
       case 'start':
-        if (this.state === 'starting' || this.state === 'running' || this.state === 'paused') {
+        if (this.state === 'starting' || this.state === 'running' || this.state === 'paused' || this.state === 'previewing') {
           this.postError('a run is already in progress: stop it before starting another', 'command', null);
           return;
         }
@@ -78,6 +82,11 @@ export class TrainingSession {
         }
         return;
       case 'stop':
+        if (this.state === 'previewing') {
+          this.stopRequested = { checkpoint: false };
+          void this.finish('stopped');
+          return;
+        }
         if (this.state === 'starting' || this.state === 'running' || this.state === 'paused') {
           this.stopRequested = { checkpoint: cmd.checkpoint };
           this.interrupt?.();
@@ -144,6 +153,12 @@ export class TrainingSession {
     );
     if (this.stopRequested) {
       await this.finish('stopped');
+      return;
+    }
+    if (r.preview) {
+      // forward only: it answers requests from here on, until a stop
+      this.state = 'previewing';
+      if (this.checkpointRequested) await this.writeRequestedCheckpoint();
       return;
     }
     this.state = 'running';
@@ -215,7 +230,7 @@ export class TrainingSession {
 
   private async finish(reason: 'completed' | 'stopped' | 'target-loss'): Promise<void> {
     const r = this.run!;
-    if (reason === 'stopped' && this.stopRequested?.checkpoint) {
+    if (reason === 'stopped' && this.stopRequested?.checkpoint && !r.preview) {
       try {
         await this.checkpoint('stop');
       } catch (e) {
@@ -251,6 +266,10 @@ export class TrainingSession {
     this.checkpointRequested = false;
     if (!this.run) {
       this.postError('no run to checkpoint: start one first', 'request', null);
+      return;
+    }
+    if (this.run.preview) {
+      this.postError('a preview run (forward only) has no training to checkpoint', 'request', null);
       return;
     }
     if (this.run.failed) {

@@ -123,6 +123,7 @@ function browserStart(req: StartRequest, checkpoint: Uint8Array | undefined): Pr
         hyper: { ...req.hyper, checkpointPath: null },
         ...(req.weights ? { weights: req.weights } : {}),
         ...(checkpoint ? { checkpoint } : {}),
+        ...(req.preview ? { preview: true } : {}),
       }),
     );
     return handle;

@@ -80,11 +80,15 @@ export function PreviewEffects() {
     if (!w) {
       f.queued = null;
       if (!enabled) closePreview();
-      set({
-        busy: false,
-        note: enabled && liveStatus !== null && ['starting', 'running'].includes(liveStatus) ? 'training: renewed when the run pauses or ends' : null,
-        error: !enabled ? null : tooBig ? `Previews are off for networks over ${PREVIEW_MAX_FLOPS / 1e6} MFLOP per sample.` : !report.ok ? 'The network has errors: no preview.' : null,
-      });
+      // neither a run in progress nor shape errors on the canvas (each node shows its own) is the preview's error
+      const note = !enabled
+        ? null
+        : liveStatus !== null && ['starting', 'running'].includes(liveStatus)
+          ? 'training: renewed when the run pauses or ends'
+          : !report.ok && !tooBig
+            ? 'no preview while the network has errors'
+            : null;
+      set({ busy: false, note, error: enabled && tooBig ? `Previews are off for networks over ${PREVIEW_MAX_FLOPS / 1e6} MFLOP per sample.` : null });
       return;
     }
     const pump = () => {

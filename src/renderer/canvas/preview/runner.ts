@@ -1,10 +1,12 @@
 /**
  * One sample through the network with the seed's initial weights, before any training: a
  * short-lived run in the same worker training uses (a Web Worker in the browser, the training
- * utility process on the desktop), started with batch 1 and paused before its first step, so
- * it holds initialised weights and the opened data and answers `infer` like a live run. The
- * worker is kept while the graph, data and seed stay the same (a new sample is one `infer`),
- * and replaced when they change.
+ * utility process on the desktop), started as a *preview* (the protocol's `start.preview`:
+ * forward only, batch 1, no training plan, no output layer needed), so it holds initialised
+ * weights and the opened data and answers `infer` (and `saliency`) like a live run. A graph
+ * that ends anywhere — an imported ResNet's Dense, a half-built network — previews as long as
+ * its shapes are valid. The worker is kept while the graph, data and seed stay the same (a new
+ * sample is one `infer`), and replaced when they change.
  */
 import type { Graph } from '../../../engine/graph/types';
 import { platform } from '../../platform';
@@ -25,8 +27,8 @@ export function previewKey(r: PreviewRequest): string {
   return JSON.stringify([r.graph, r.data, r.hyper, r.weightsKey ?? null]);
 }
 
-/** A paused batch-1 run kept while its request stays the same; `name` keeps two users (previews, saliency) apart. */
-export class PausedRun {
+/** A batch-1 preview run kept while its request stays the same; `name` keeps two users (previews, saliency) apart. */
+export class PreviewRun {
   private current: { key: string; handle: Promise<RunHandle> } | null = null;
   // two ids in turn: a desktop worker's exit is routed by run id, and must not reach its successor
   private slot = 0;
@@ -37,7 +39,7 @@ export class PausedRun {
     if (!this.current || this.current.key !== key) {
       this.close();
       this.slot = 1 - this.slot;
-      const started = startPaused(r, `${this.name}-${this.slot ? 'a' : 'b'}`);
+      const started = startPreview(r, `${this.name}-${this.slot ? 'a' : 'b'}`);
       this.current = { key, handle: started };
       started.catch(() => {
         if (this.current?.key === key) this.current = null;
@@ -58,10 +60,10 @@ export class PausedRun {
   }
 }
 
-function startPaused(r: PreviewRequest, runId: string): Promise<RunHandle> {
-  // batch 1 and one epoch: the training plan compiled at start stays small; paused before step 1
+function startPreview(r: PreviewRequest, runId: string): Promise<RunHandle> {
+  // batch 1: the data pipeline and the infer plan are sized for one sample; a preview never trains
   const hyper: RunHyper = { ...r.hyper, epochs: 1, batchSize: 1, checkpointEachEpoch: false, checkpointEverySteps: 0 };
-  return platform.training.start({ runId, graph: r.graph, data: r.data, hyper, ...(r.weights ? { weights: r.weights } : {}) }).then(
+  return platform.training.start({ runId, graph: r.graph, data: r.data, hyper, preview: true, ...(r.weights ? { weights: r.weights } : {}) }).then(
     (h) =>
       new Promise<RunHandle>((resolve, reject) => {
         const off = h.onEvent((e) => {
@@ -74,12 +76,11 @@ function startPaused(r: PreviewRequest, runId: string): Promise<RunHandle> {
             reject(new Error(e.message));
           }
         });
-        h.pause();
       }),
   );
 }
 
-const previews = new PausedRun('canvas-preview');
+const previews = new PreviewRun('canvas-preview');
 
 /** Every node's output for `sample` with initial weights; the worker is reused while `r` is unchanged. */
 export async function previewOutputs(r: PreviewRequest, sample: number): Promise<LayerOutputs> {

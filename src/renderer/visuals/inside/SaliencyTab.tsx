@@ -1,11 +1,11 @@
 /**
  * Why the network answered what it did for one validation sample: Grad-CAM on the last
  * convolution and the input gradient, each laid over the picture. Computed by the engine in a
- * worker that holds the run's current weights (a paused copy of the run, so the live one is not
- * disturbed), on the run's backend.
+ * worker that holds the run's current weights (a forward-only preview copy of the run, so the live
+ * one is not disturbed), on the run's backend.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { PausedRun } from '../../canvas/preview/runner';
+import { PreviewRun } from '../../canvas/preview/runner';
 import type { SaliencyAnswer } from '../../platform/training';
 import { isActive, requests, useTraining } from '../../training/store';
 import { PixelCanvas } from '../PixelCanvas';
@@ -15,7 +15,7 @@ import { useSampleOutputs } from './queries';
 import { className, type RunInfo } from './runInfo';
 import { SamplePicker } from './SamplePicker';
 
-const explainer = new PausedRun('saliency');
+const explainer = new PreviewRun('saliency');
 const SIZE = 168;
 
 function useSaliency(info: RunInfo, sample: number): { value: SaliencyAnswer | null; error: string | null } {
