@@ -42,9 +42,26 @@ export async function startWire(page: Page, from: string, to: string, port = 0):
   await page.mouse.move(b.x, b.y, { steps: 5 });
 }
 
+/**
+ * Wire `from`'s output to `to`'s input `port` with the mouse, and wait until the wire is drawn.
+ * The drag is retried when it missed (a block moved while the pointer travelled: a preview grew
+ * one above it): then no wire came, and a wire dropped on empty canvas opened Quick add.
+ */
 export async function connect(page: Page, from: string, to: string, port = 0): Promise<void> {
-  await startWire(page, from, to, port);
-  await page.mouse.up();
+  const wire = page.locator(`.react-flow__edge[data-id="${from}->${to}:${port}"]`);
+  for (let attempt = 0; ; attempt++) {
+    await startWire(page, from, to, port);
+    await page.mouse.up();
+    try {
+      await wire.waitFor({ timeout: 3000 });
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      const quickAdd = page.getByTestId('quick-add');
+      if (await quickAdd.count()) await quickAdd.locator('input').press('Escape');
+      await quickAdd.waitFor({ state: 'detached' });
+    }
+  }
 }
 
 /**
@@ -58,6 +75,80 @@ export async function select(page: Page, id: string): Promise<void> {
     await nodeById(page, id).locator('.layer-node-header').click();
     try {
       await expect.poll(() => name.inputValue().catch(() => null), { timeout: 3000 }).toBe(id);
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
+}
+
+/**
+ * Read `read` until it gives the same value twice in a row, `gapMs` apart, and return that value:
+ * for what moves a while after an action (the view fitting itself, blocks growing as previews
+ * arrive and pushing others down), so that a measurement is of the settled state.
+ */
+export async function steady<T>(read: () => Promise<T>, { gapMs = 250, timeout = 30_000 } = {}): Promise<T> {
+  let last: string | undefined;
+  let value: T | undefined;
+  await expect
+    .poll(
+      async () => {
+        value = await read();
+        const now = JSON.stringify(value);
+        const same = now === last;
+        last = now;
+        return same;
+      },
+      { timeout, interval: gapMs },
+    )
+    .toBe(true);
+  return value as T;
+}
+
+/** The canvas' view transform, every node's box and the number of wires drawn, once they stop changing. */
+export async function steadyView(page: Page): Promise<void> {
+  await steady(() =>
+    page.evaluate(`[
+      getComputedStyle(document.querySelector('.react-flow__viewport')).transform,
+      [...document.querySelectorAll('.react-flow__node')].map((n) => { const r = n.getBoundingClientRect(); return [n.dataset.id, r.x, r.y, r.width, r.height]; }),
+      document.querySelectorAll('.react-flow__edge').length,
+    ]`),
+  );
+}
+
+/**
+ * Open a node's context menu (a right click selects the node) and choose `item`. The right click
+ * is retried when it missed: the node moved under the pointer (a preview grew a block, the view
+ * refitted), so no menu came, or it came for the pane or another node (the inspector shows that).
+ */
+export async function contextMenu(page: Page, id: string, item: string): Promise<void> {
+  const entry = page.getByRole('menuitem', { name: item });
+  const name = page.getByTestId('inspector-name');
+  for (let attempt = 0; ; attempt++) {
+    await nodeById(page, id).locator('.layer-node-header').click({ button: 'right' });
+    try {
+      await entry.waitFor({ timeout: 3000 });
+      await expect.poll(() => name.inputValue().catch(() => null), { timeout: 3000 }).toBe(id);
+      break;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      if (await page.getByTestId('context-menu').count()) await page.keyboard.press('Escape');
+      await page.getByTestId('context-menu').waitFor({ state: 'detached' });
+    }
+  }
+  await entry.click();
+}
+
+/**
+ * Select a node by clicking its header when the inspector is not on show (another side tab is):
+ * waits until React Flow marks the node selected, and retries a click that missed a moving node.
+ */
+export async function clickNode(page: Page, id: string): Promise<void> {
+  const selected = page.locator(`.react-flow__node.selected[data-id="${id}"]`);
+  for (let attempt = 0; ; attempt++) {
+    await nodeById(page, id).locator('.layer-node-header').click();
+    try {
+      await selected.waitFor({ timeout: 3000 });
       return;
     } catch (e) {
       if (attempt >= 4) throw e;
