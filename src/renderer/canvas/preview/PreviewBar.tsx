@@ -12,6 +12,7 @@ export function PreviewBar() {
   const busy = usePreview((s) => s.busy);
   const error = usePreview((s) => s.error);
   const note = usePreview((s) => s.note);
+  const version = usePreview((s) => s.version);
   const set = usePreview((s) => s.set);
   const step = (d: number) => set({ sample: Math.max(0, sample + d) });
   return (
@@ -43,7 +44,7 @@ export function PreviewBar() {
               ›
             </button>
           </span>
-          <span className={`preview-status${error ? ' is-error' : ''}`} data-testid="preview-status" title={error ?? undefined}>
+          <span className={`preview-status${error ? ' is-error' : ''}`} data-testid="preview-status" data-version={version} title={error ?? undefined}>
             {error ? error : busy ? 'computing…' : note ? note : source === 'trained' ? 'trained weights' : source === 'initial' ? 'initial weights' : ''}
           </span>
         </>
