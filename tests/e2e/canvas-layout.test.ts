@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { fill, layoutProblems, nodeById, openApp, openPreset as openPresetFromGallery, select } from './helpers/editor';
+import { fill, layoutProblems, nodeById, openApp, openPreset as openPresetFromGallery, select, steady, steadyView } from './helpers/editor';
+import { presetFiles } from './helpers/presets';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -20,7 +21,12 @@ afterAll(async () => {
 async function openPreset(page: Page, file: string): Promise<void> {
   await openApp(page, s.url);
   await openPresetFromGallery(page, file, 600); // measured, then fitted to view (animated)
+  // on a loaded machine the fit, the wires and blocks grown by previews can come later still
+  await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 30_000 }).toBe(edgesOf(file));
+  await steadyView(page);
 }
+
+const edgesOf = (file: string): number => presetFiles().find((p) => p.file === file)!.json.graph.edges.length;
 
 // Code run in the page is given as source text: the Node-side typecheck has no DOM library.
 const zoomOf = (page: Page): Promise<number> =>
@@ -77,7 +83,7 @@ describe('seeing the whole network', () => {
       expect(name.height).toBeGreaterThanOrEqual(6);
       const edges = await page.locator('.react-flow__edge').count();
       expect(edges).toBe(40);
-      await expect(page.locator('.react-flow__edge .layer-edge-arrow').count()).resolves.toBe(edges);
+      await expect.poll(() => page.locator('.react-flow__edge .layer-edge-arrow').count(), { timeout: 10_000 }).toBe(edges);
       expect(await wiresThroughNodes(page)).toEqual([]);
       await page.screenshot({ path: `${SCREENSHOTS}/layout-vgg16-${theme}.png` });
       expect(errors).toEqual([]);
@@ -90,13 +96,14 @@ describe('seeing the whole network', () => {
     await openPreset(page, 'seed-mnist-cnn.convas.json');
     await expect(page.getByTestId('wire-shape').count()).resolves.toBe(0);
     await page.getByTestId('tool-toggleWireShapes').click();
-    const edges = await page.locator('.react-flow__edge').count();
-    await expect(page.getByTestId('wire-shape').count()).resolves.toBe(edges);
+    const edges = edgesOf('seed-mnist-cnn.convas.json');
+    await expect.poll(() => page.getByTestId('wire-shape').count(), { timeout: 10_000 }).toBe(edges);
     // the wire out of conv1 carries conv1's output shape
-    await expect(page.getByTestId('wire-shape').allTextContents()).resolves.toContain(await nodeById(page, 'conv1').getByTestId('node-output').textContent());
+    const conv1 = await nodeById(page, 'conv1').getByTestId('node-output').textContent();
+    await expect.poll(() => page.getByTestId('wire-shape').allTextContents(), { timeout: 10_000 }).toContain(conv1);
     await page.screenshot({ path: `${SCREENSHOTS}/layout-wire-shapes.png` });
     await page.getByTestId('tool-toggleWireShapes').click();
-    await expect(page.getByTestId('wire-shape').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('wire-shape').count(), { timeout: 10_000 }).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -111,7 +118,8 @@ describe('seeing the whole network', () => {
     await page.getByTestId('param-kernelSize-0').press('Tab');
     await nodeById(page, 'conv1').getByTestId('node-error').waitFor();
     await page.waitForTimeout(300);
-    const after = { conv1: await box('conv1'), relu1: await box('relu1') };
+    // the block below moves once its neighbour's new height is measured: read both when they rest
+    const after = await steady(async () => ({ conv1: await box('conv1'), relu1: await box('relu1') }));
     const grew = after.conv1.height - before.conv1.height;
     console.log(`conv1 grew ${grew.toFixed(0)} px on screen; the gap below it was ${(before.relu1.y - before.conv1.y - before.conv1.height).toFixed(0)} px`);
     expect(grew).toBeGreaterThan(before.relu1.y - before.conv1.y - before.conv1.height);
