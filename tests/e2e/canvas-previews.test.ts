@@ -37,7 +37,7 @@ describe('previews on the canvas', () => {
       await page.getByTestId('preview-status').filter({ hasText: /^initial weights$/ }).waitFor({ timeout: 60_000 });
       await preview(page, 'softmax').waitFor();
       const kinds: Record<string, string> = { input: 'maps', conv1: 'maps', pool2: 'maps', fc1: 'strip', softmax: 'probabilities' };
-      for (const [id, kind] of Object.entries(kinds)) await expect(preview(page, id).getAttribute('data-kind')).resolves.toBe(kind);
+      for (const [id, kind] of Object.entries(kinds)) await expect.poll(() => preview(page, id).getAttribute('data-kind'), { timeout: 10_000 }).toBe(kind);
       // the Softmax shows probabilities: ten of them that add up to 1
       const probs = await preview(page, 'softmax').getByTestId('node-preview-prob').evaluateAll((els) => els.map((e) => Number((e as unknown as { dataset: { value: string } }).dataset.value)));
       expect(probs).toHaveLength(10);
@@ -46,9 +46,10 @@ describe('previews on the canvas', () => {
 
       // hovering a feature map reads the value under the pointer
       const tile = preview(page, 'conv1').locator('canvas').first();
-      const box = (await tile.boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      // hover() waits for the tile to stop moving (blocks grow as previews arrive) and aims at its centre
+      await tile.hover();
       await page.getByTestId('pixel-readout').waitFor();
+      const box = (await tile.boundingBox())!;
       await expect(page.getByTestId('pixel-readout').textContent()).resolves.toMatch(/^row \d+, col \d+: [−-]?[\d.]/);
       expect(Number.isFinite(Number(await page.getByTestId('pixel-readout').getAttribute('data-value')))).toBe(true);
       await page.screenshot({ path: `${SCREENSHOTS}/canvas-preview-readout-${theme}.png`, clip: { x: box.x - 40, y: box.y - 120, width: 420, height: 220 } });
@@ -58,7 +59,7 @@ describe('previews on the canvas', () => {
       await select(page, 'conv1');
       await fill(page, 'param-kernelSize-0', '3');
       await fill(page, 'param-kernelSize-1', '3');
-      await expect(nodeById(page, 'conv1').getByTestId('node-output').textContent()).resolves.toBe('8×26×26');
+      await expect.poll(() => nodeById(page, 'conv1').getByTestId('node-output').textContent(), { timeout: 10_000 }).toBe('8×26×26');
       // the new 8×26×26 maps arrive from the worker (the 24×24 ones are not shown meanwhile)
       await page.waitForFunction(
         (old) => {
@@ -68,7 +69,7 @@ describe('previews on the canvas', () => {
         before.conv1,
         { timeout: 60_000 },
       );
-      await expect(preview(page, 'conv1').locator('canvas').first().getAttribute('width')).resolves.toBe('26');
+      await expect.poll(() => preview(page, 'conv1').locator('canvas').first().getAttribute('width'), { timeout: 10_000 }).toBe('26');
       await page.waitForFunction(
         (old) => {
           const el = (globalThis as unknown as { document: { querySelector(s: string): { dataset: Record<string, string> } | null } }).document.querySelector('.react-flow__node[data-id="softmax"] [data-testid="node-preview"]');
