@@ -69,8 +69,9 @@ function minOf(a: Float32Array): number {
   return a.reduce((m, v) => Math.min(m, v), Infinity);
 }
 
-function expectPixels(got: Pixels, values: Float32Array, width: number, height: number, what: string): void {
-  expect([got.width, got.height], `${what}: size`).toEqual([width, height]);
+/** '' when `got` is `values` painted on the canvas' own scale (its data-map, -lo, -hi), else what differs. */
+function pixelProblem(got: Pixels, values: Float32Array, width: number, height: number): string {
+  if (got.width !== width || got.height !== height) return `size ${got.width}×${got.height} instead of ${width}×${height}`;
   const want = paint(values, { map: got.map as 'grey' | 'diverging', lo: got.lo, hi: got.hi });
   let wrong = 0;
   let first = '';
@@ -80,7 +81,40 @@ function expectPixels(got: Pixels, values: Float32Array, width: number, height: 
       wrong++;
     }
   }
-  expect(wrong, `${what}: ${wrong} of ${want.length} bytes differ (${first})`).toBe(0);
+  return wrong ? `${wrong} of ${want.length} bytes differ (${first})` : '';
+}
+
+/**
+ * The canvas `testId` once it shows `values`, checked pixel by pixel. A canvas is drawn in an
+ * effect after React renders (its data attributes come first): read it until it shows them.
+ */
+async function drawn(page: Page, testId: string, values: Float32Array, width: number, height: number, what: string): Promise<Pixels> {
+  let got: Pixels | undefined;
+  await expect
+    .poll(
+      async () => {
+        got = await pixels(page, testId);
+        return pixelProblem(got, values, width, height);
+      },
+      { message: what, timeout: 10_000 },
+    )
+    .toBe('');
+  return got!;
+}
+
+/** The input picture once it is drawn: `width × height`, every pixel opaque (a fresh canvas is 300×150 and transparent). */
+async function drawnInput(page: Page, width: number, height: number): Promise<Pixels> {
+  let got: Pixels | undefined;
+  await expect
+    .poll(
+      async () => {
+        got = await pixels(page, 'pg-input-image');
+        return [got.width, got.height, got.rgba.every((v, i) => i % 4 !== 3 || v === 255)];
+      },
+      { message: 'the input picture', timeout: 10_000 },
+    )
+    .toEqual([width, height, true]);
+  return got!;
 }
 
 async function openPlayground(page: Page): Promise<void> {
@@ -95,13 +129,12 @@ describe('kernel playground', () => {
     await openPlayground(page);
     await page.getByTestId('kernel-emboss').click();
     await page.getByTestId('kernel-sobel-x').click();
-    await expect(page.getByTestId('kernel-sobel-x').getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect.poll(() => page.getByTestId('kernel-sobel-x').getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
     // the editor shows the seed's matrix
-    const cells = await Promise.all(Array.from({ length: 9 }, (_, i) => page.getByTestId(`kernel-cell-${i}`).inputValue()));
-    expect(cells).toEqual(['−1', '0', '1', '−2', '0', '2', '−1', '0', '1']);
+    const cells = () => Promise.all(Array.from({ length: 9 }, (_, i) => page.getByTestId(`kernel-cell-${i}`).inputValue()));
+    await expect.poll(cells, { timeout: 10_000 }).toEqual(['−1', '0', '1', '−2', '0', '2', '−1', '0', '1']);
 
-    const input = await pixels(page, 'pg-input-image');
-    expect([input.width, input.height]).toEqual([96, 96]);
+    const input = await drawnInput(page, 96, 96);
     expect(input.map).toBe('grey');
     const grey = new Float32Array(input.width * input.height);
     for (let i = 0; i < grey.length; i++) {
@@ -114,23 +147,21 @@ describe('kernel playground', () => {
     // a picture with edges: both signs occur, so the scale is diverging and symmetric
     expect(minOf(conv)).toBeLessThan(-0.5);
     expect(maxOf(conv)).toBeGreaterThan(0.5);
-    const convPx = await pixels(page, 'pg-conv-image');
+    const convPx = await drawn(page, 'pg-conv-image', conv, 94, 94, 'Sobel x');
     const scale = autoScale({ min: minOf(conv), max: maxOf(conv) });
     expect(convPx.map).toBe('diverging');
     expect(convPx.lo).toBeCloseTo(scale.lo, 5);
     expect(convPx.hi).toBeCloseTo(scale.hi, 5);
-    expectPixels(convPx, conv, 94, 94, 'Sobel x');
 
     const act = conv.map((v) => (v > 0 ? v : 0));
-    const actPx = await pixels(page, 'pg-relu-image');
+    const actPx = await drawn(page, 'pg-relu-image', act, 94, 94, 'ReLU');
     expect(actPx.map).toBe('grey');
     expect(actPx.lo).toBe(0);
     expect(actPx.hi).toBeCloseTo(maxOf(conv), 5);
-    expectPixels(actPx, act, 94, 94, 'ReLU');
 
     const pool = new Float32Array(47 * 47);
     for (let y = 0; y < 47; y++) for (let x = 0; x < 47; x++) pool[y * 47 + x] = Math.max(act[2 * y * 94 + 2 * x], act[2 * y * 94 + 2 * x + 1], act[(2 * y + 1) * 94 + 2 * x], act[(2 * y + 1) * 94 + 2 * x + 1]);
-    expectPixels(await pixels(page, 'pg-pool-image'), pool, 47, 47, 'max pool');
+    await drawn(page, 'pg-pool-image', pool, 47, 47, 'max pool');
 
     // the colour bar says what the colours mean: −limit, 0, +limit
     const ticks = await page.getByTestId('pg-conv-scale').locator('.color-bar-ticks span').allTextContents();
@@ -150,20 +181,20 @@ describe('kernel playground', () => {
   it('turns an edited value into a custom kernel, names a bad cell, and keeps the last good kernel applied', async () => {
     const { page, context, errors } = await newPage(s, { theme: 'light' });
     await openPlayground(page);
+    const input = await drawnInput(page, 96, 96);
+    const grey = Float32Array.from({ length: 96 * 96 }, (_, i) => input.rgba[4 * i] / 255);
     await page.getByTestId('kernel-identity').click();
-    const identity = await pixels(page, 'pg-conv-image');
+    // the identity kernel applied: the picture's inner 94×94
+    const identity = await drawn(page, 'pg-conv-image', correlate3(grey, 96, 96, [0, 0, 0, 0, 1, 0, 0, 0, 0]), 94, 94, 'identity kernel');
     await page.getByTestId('kernel-cell-4').fill('abc');
-    await expect(page.getByTestId('kernel-error').textContent()).resolves.toContain('Row 2, column 2: “abc” is not a number');
-    await expect(page.getByTestId('kernel-custom').getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect.poll(() => page.getByTestId('kernel-error').textContent(), { timeout: 10_000 }).toContain('Row 2, column 2: “abc” is not a number');
+    await expect.poll(() => page.getByTestId('kernel-custom').getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
     expect((await pixels(page, 'pg-conv-image')).rgba).toEqual(identity.rgba);
     await page.getByTestId('kernel-cell-4').fill('-1');
-    await expect(page.getByTestId('kernel-error').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('kernel-error').count(), { timeout: 10_000 }).toBe(0);
     // centre −1: the negative of the picture, 94×94, all values ≤ 0 → diverging, blue side only
-    const neg = await pixels(page, 'pg-conv-image');
+    const neg = await drawn(page, 'pg-conv-image', correlate3(grey, 96, 96, [0, 0, 0, 0, -1, 0, 0, 0, 0]), 94, 94, 'custom kernel');
     expect(neg.map).toBe('diverging');
-    const input = await pixels(page, 'pg-input-image');
-    const grey = Float32Array.from({ length: 96 * 96 }, (_, i) => input.rgba[4 * i] / 255);
-    expectPixels(neg, correlate3(grey, 96, 96, [0, 0, 0, 0, -1, 0, 0, 0, 0]), 94, 94, 'custom kernel');
     await page.screenshot({ path: `${SCREENSHOTS}/playground-custom-light.png` });
     expect(errors).toEqual([]);
     await context.close();
@@ -182,25 +213,22 @@ describe('kernel playground', () => {
     }
     await page.getByTestId('picture-file').setInputFiles({ name: 'bars.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
     await page.getByTestId('picture-upload').waitFor();
-    await expect(page.getByTestId('picture-upload').getAttribute('aria-pressed')).resolves.toBe('true');
-    await expect(page.getByTestId('picture-upload').textContent()).resolves.toContain('bars.png');
-    await expect(page.getByTestId('pg-input').locator('figcaption').textContent()).resolves.toContain('160×60');
-    const input = await pixels(page, 'pg-input-image');
-    expect([input.width, input.height]).toEqual([160, 60]);
+    await expect.poll(() => page.getByTestId('picture-upload').getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
+    await expect.poll(() => page.getByTestId('picture-upload').textContent(), { timeout: 10_000 }).toContain('bars.png');
+    await expect.poll(() => page.getByTestId('pg-input').locator('figcaption').textContent(), { timeout: 10_000 }).toContain('160×60');
+    const input = await drawnInput(page, 160, 60);
     // the bar is black in the scaled picture, the background white
     expect(input.rgba[4 * (30 * 160 + 60)]).toBe(0);
     expect(input.rgba[4 * (30 * 160 + 10)]).toBe(255);
-    const conv = await pixels(page, 'pg-conv-image');
-    expect([conv.width, conv.height]).toEqual([158, 58]);
-    expect(conv.map).toBe('diverging');
     // Sobel x on a dark bar: strongest negative at its left edge, positive at its right
     const grey = Float32Array.from({ length: 160 * 60 }, (_, i) => input.rgba[4 * i] / 255);
     const ref = correlate3(grey, 160, 60, SOBEL_X);
-    expectPixels(conv, ref, 158, 58, 'Sobel x on the upload');
+    const conv = await drawn(page, 'pg-conv-image', ref, 158, 58, 'Sobel x on the upload');
+    expect(conv.map).toBe('diverging');
     expect(scaleFor('diverging', { min: minOf(ref), max: maxOf(ref) }).hi).toBeCloseTo(4, 5);
 
     await page.getByTestId('picture-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
-    await expect(page.getByTestId('picture-error').textContent()).resolves.toContain('notes.txt is not a PNG or JPEG picture');
+    await expect.poll(() => page.getByTestId('picture-error').textContent(), { timeout: 10_000 }).toContain('notes.txt is not a PNG or JPEG picture');
     await page.screenshot({ path: `${SCREENSHOTS}/playground-upload.png` });
     expect(errors).toEqual([]);
     await context.close();
