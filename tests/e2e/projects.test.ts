@@ -37,13 +37,13 @@ describe('projects', () => {
     await fill(page, 'param-filters', '12');
     await fill(page, 'inspector-name', 'features');
     await page.getByTestId('inspector-name').press('Enter');
-    await expect(nodeById(page, 'features').count()).resolves.toBe(1);
-    await expect(page.getByTestId('doc-dirty').count()).resolves.toBe(1);
+    await expect.poll(() => nodeById(page, 'features').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('doc-dirty').count(), { timeout: 10_000 }).toBe(1);
 
     const saved = await saveDownload(page);
     expect(saved.name).toMatch(/\.convas\.json$/);
     expect(saved.json.format).toBe('convas-project');
-    await expect(page.getByTestId('doc-dirty').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('doc-dirty').count(), { timeout: 10_000 }).toBe(0);
     const params = await page.getByTestId('status-params').textContent();
 
     await page.reload();
@@ -52,8 +52,8 @@ describe('projects', () => {
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
     await chooser.setFiles(saved.path);
     await nodeById(page, 'features').waitFor();
-    await expect(page.getByTestId('status-params').textContent()).resolves.toBe(params);
-    await expect(outputOf(page, 'features').textContent()).resolves.toMatch(/^12×/);
+    await expect.poll(() => page.getByTestId('status-params').textContent(), { timeout: 10_000 }).toBe(params);
+    await expect.poll(() => outputOf(page, 'features').textContent(), { timeout: 10_000 }).toMatch(/^12×/);
 
     // Saving again without a change writes the same graph, layout and settings.
     const again = await saveDownload(page);
@@ -69,7 +69,7 @@ describe('projects', () => {
     await openPreset(page, 'lenet5.convas.json');
     await select(page, 'fc1');
     await fill(page, 'param-units', '100');
-    await expect(outputOf(page, 'fc1').textContent()).resolves.toBe('100');
+    await expect.poll(() => outputOf(page, 'fc1').textContent(), { timeout: 10_000 }).toBe('100');
     const params = await page.getByTestId('status-params').textContent();
     // The autosave runs every few seconds while there are unsaved changes.
     await page.waitForFunction(() => localStorage.getItem('convas.recovery') !== null, undefined, { timeout: 15_000 });
@@ -80,9 +80,9 @@ describe('projects', () => {
     await again.getByTestId('recovery-banner').waitFor();
     await again.getByTestId('recovery-restore').click();
     await nodeById(again, 'fc1').waitFor();
-    await expect(outputOf(again, 'fc1').textContent()).resolves.toBe('100');
-    await expect(again.getByTestId('status-params').textContent()).resolves.toBe(params);
-    await expect(again.getByTestId('doc-dirty').count()).resolves.toBe(1);
+    await expect.poll(() => outputOf(again, 'fc1').textContent(), { timeout: 10_000 }).toBe('100');
+    await expect.poll(() => again.getByTestId('status-params').textContent(), { timeout: 10_000 }).toBe(params);
+    await expect.poll(() => again.getByTestId('doc-dirty').count(), { timeout: 10_000 }).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
   });
