@@ -39,13 +39,13 @@ afterAll(async () => {
 
 async function expectImported(page: Page): Promise<void> {
   await nodeById(page, 'c1').waitFor();
-  await expect(page.locator('.react-flow__node').count()).resolves.toBe(12);
-  for (const [id, shape] of Object.entries(SHAPES)) await expect(outputOf(page, id).textContent(), id).resolves.toBe(shape);
-  await expect(page.getByTestId('status-params').textContent()).resolves.toContain('6,042');
-  await expect(page.getByTestId('doc-dirty').count()).resolves.toBe(1);
-  // laid out: no two cards at the same place
-  const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => (e as unknown as { style: { transform: string } }).style.transform));
-  expect(new Set(boxes).size).toBe(boxes.length);
+  await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 10_000 }).toBe(12);
+  for (const [id, shape] of Object.entries(SHAPES)) await expect.poll(() => outputOf(page, id).textContent(), { message: id, timeout: 10_000 }).toBe(shape);
+  await expect.poll(() => page.getByTestId('status-params').textContent(), { timeout: 10_000 }).toContain('6,042');
+  await expect.poll(() => page.getByTestId('doc-dirty').count(), { timeout: 10_000 }).toBe(1);
+  // laid out: no two cards at the same place (React Flow places a card once it is measured)
+  const transforms = () => page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => (e as unknown as { style: { transform: string } }).style.transform));
+  await expect.poll(async () => new Set(await transforms()).size, { timeout: 10_000 }).toBe(12);
 }
 
 describe('ONNX import in the app', () => {
@@ -67,7 +67,7 @@ describe('ONNX import in the app', () => {
     await page.getByTestId('training-fit-ok').waitFor();
     await page.getByTestId('training-train').click();
     await expect.poll(() => text('training-status'), { timeout: 120_000 }).toBe('Finished');
-    expect(await text('training-val-accuracy')).toMatch(/^\d+\.\d%$/);
+    await expect.poll(() => text('training-val-accuracy'), { timeout: 10_000 }).toMatch(/^\d+\.\d%$/);
     await page.screenshot({ path: `${SCREENSHOTS}/import-onnx-trained.png` });
     expect(errors).toEqual([]);
     await context.close();
