@@ -4,7 +4,7 @@
  * tests/e2e/screenshots/ for a person to look at.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layoutProblems, openApp } from './helpers/editor';
+import { layoutProblems, openApp, steadyView } from './helpers/editor';
 import { presetFiles } from './helpers/presets';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
@@ -23,8 +23,8 @@ describe('presets gallery', () => {
     const { page, context } = await newPage(s);
     await openApp(page, s.url);
     await page.getByTestId('tool-showGallery').click();
-    await expect(page.getByTestId('preset-card').count()).resolves.toBe(presets.length);
-    if (presets.length === 0) await expect(page.getByTestId('gallery-empty').isVisible()).resolves.toBe(true);
+    await expect.poll(() => page.getByTestId('preset-card').count(), { timeout: 10_000 }).toBe(presets.length);
+    if (presets.length === 0) await expect.poll(() => page.getByTestId('gallery-empty').isVisible(), { timeout: 10_000 }).toBe(true);
     await page.waitForTimeout(300); // the dialog fades in
     await page.screenshot({ path: `${SCREENSHOTS}/gallery.png` });
     await context.close();
@@ -40,11 +40,13 @@ describe('presets gallery', () => {
     // React Flow draws the wires a frame after the blocks: wait for both
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 30_000 }).toBe(preset.json.graph.nodes.length);
     await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 30_000 }).toBe(preset.json.graph.edges.length);
-    await expect(page.getByTestId('node-error').count()).resolves.toBe(0);
-    await expect(page.getByTestId('status-errors').textContent()).resolves.toContain('No problems');
-    await expect(page.getByTestId('status-params').textContent()).resolves.toBe(preset.expectedParams!.toLocaleString('en-US'));
-    expect(await layoutProblems(page)).toEqual([]);
+    await expect.poll(() => page.getByTestId('node-error').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('status-errors').textContent(), { timeout: 10_000 }).toContain('No problems');
+    await expect.poll(() => page.getByTestId('status-params').textContent(), { timeout: 10_000 }).toBe(preset.expectedParams!.toLocaleString('en-US'));
     await page.waitForTimeout(350);
+    // measured on the settled view: blocks measured and placed, grown by previews, the fit done
+    await steadyView(page);
+    expect(await layoutProblems(page)).toEqual([]);
     // it opens fitted to view: every block on screen, however big the network
     const pane = (await page.locator('.react-flow').boundingBox())!;
     const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => (e as unknown as { getBoundingClientRect(): { left: number; top: number; right: number; bottom: number } }).getBoundingClientRect()));
