@@ -29,7 +29,7 @@ describe('rough edges', () => {
 
       // one toast (the preset's), placed over the canvas, not over the right panel
       await page.getByTestId('toast-info').first().waitFor();
-      await expect(page.locator('.toast').count()).resolves.toBe(1);
+      await expect.poll(() => page.locator('.toast').count(), { timeout: 10_000 }).toBe(1);
       const toast = (await page.locator('.toast').boundingBox())!;
       const panel = (await page.getByTestId('tab-train').boundingBox())!;
       expect(toast.x + toast.width).toBeLessThan(panel.x);
@@ -37,13 +37,13 @@ describe('rough edges', () => {
       // a shape error: Params and FLOPs say "—" and why, and the node suggests the fix
       await select(page, 'conv2');
       await fill(page, 'param-kernelSize-0', '13');
-      await expect(errorOf(page, 'conv2').textContent()).resolves.toContain('use padding "same" or a kernel of at most 12×12');
-      await expect(page.getByTestId('status-params').textContent()).resolves.toBe('—');
-      await expect(page.getByTestId('status-params').getAttribute('data-why')).resolves.toContain('conv2: kernel 13×13 does not fit input 12×12');
+      await expect.poll(() => errorOf(page, 'conv2').textContent(), { timeout: 10_000 }).toContain('use padding "same" or a kernel of at most 12×12');
+      await expect.poll(() => page.getByTestId('status-params').textContent(), { timeout: 10_000 }).toBe('—');
+      await expect.poll(() => page.getByTestId('status-params').getAttribute('data-why'), { timeout: 10_000 }).toContain('conv2: kernel 13×13 does not fit input 12×12');
       await page.keyboard.press('Escape');
       await page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
       await page.keyboard.press('Control+Z');
-      await expect(page.getByTestId('status-params').textContent()).resolves.toBe('12,042');
+      await expect.poll(() => page.getByTestId('status-params').textContent(), { timeout: 10_000 }).toBe('12,042');
 
       await page.getByTestId('tab-train').click();
       await page.getByTestId('training-source').selectOption('shapes');
@@ -62,7 +62,7 @@ describe('rough edges', () => {
       await page.screenshot({ path: `${SCREENSHOTS}/training-locked-${theme}.png` });
 
       await page.getByTestId('training-status').filter({ hasText: /Finished|Failed/ }).waitFor({ timeout: 150_000 });
-      await expect(page.getByTestId('training-running-on').textContent()).resolves.toMatch(/^Ran on CPU, plain JavaScript — reference, slow \(cpu\)/);
+      await expect.poll(() => page.getByTestId('training-running-on').textContent(), { timeout: 10_000 }).toMatch(/^Ran on CPU, plain JavaScript — reference, slow \(cpu\)/);
       await page.screenshot({ path: `${SCREENSHOTS}/training-done-${theme}.png` });
       expect(errors).toEqual([]);
       await context.close();
