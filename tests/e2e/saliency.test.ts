@@ -52,8 +52,8 @@ describe('saliency', () => {
     expect(Number.isInteger(cls) && cls >= 0 && cls < 10).toBe(true);
     await page.locator('.saliency-figure figcaption').first().filter({ hasText: 'conv2' }).waitFor();
 
-    const box = (await cam.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // hover() waits for the picture to stop moving and aims at its centre
+    await cam.hover();
     await page.getByTestId('pixel-readout').waitFor();
     expect(Number(await page.getByTestId('pixel-readout').getAttribute('data-value'))).toBeGreaterThanOrEqual(0);
     await page.getByTestId('inside').screenshot({ path: `${SCREENSHOTS}/saliency-dark.png` });
