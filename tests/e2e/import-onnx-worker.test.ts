@@ -52,11 +52,11 @@ describe('ONNX import in a web worker', () => {
     }
     const seconds = (Date.now() - t0) / 1000;
     await nodeById(page, 'fc').waitFor();
-    await expect(page.getByTestId('status-params').textContent()).resolves.toContain('11,181,642');
+    await expect.poll(() => page.getByTestId('status-params').textContent(), { timeout: 10_000 }).toContain('11,181,642');
     // the canvas's first paint of the graph counts too
     await page.waitForTimeout(500);
     const to = await pageClock(page);
-    await expect(page.getByText('Importing resnet18.onnx…').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByText('Importing resnet18.onnx…').count(), { timeout: 10_000 }).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}/import-onnx-resnet18.png` });
     const tasks = await longTasksBetween(page, from, to);
     console.log(
