@@ -1,8 +1,8 @@
 /**
  * Previews need only a forward pass: a network without an output layer (a half-built one, or an
  * import that ends in a Dense, as torchvision's ResNet-18 does) still shows every block's output,
- * and the preview pill says nothing about training. A network with shape errors gets a quiet note,
- * not a red error.
+ * and the preview pill says nothing about training. A network with shape errors, or past the
+ * preview size limit, gets a quiet note, not a red error.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,4 +66,14 @@ describe('previews of a network without an output layer', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('says quietly that a network past the size limit is not previewed', async () => {
+    const { page, context, errors } = await newPage(s);
+    await openApp(page, s.url);
+    await openPreset(page, 'alexnet.convas.json');
+    await expect.poll(() => pill(page).textContent(), { timeout: 30_000 }).toBe('previews are off for networks over 500 MFLOP per sample');
+    expect(await pill(page).getAttribute('class')).not.toMatch(/is-error/);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

@@ -80,15 +80,18 @@ export function PreviewEffects() {
     if (!w) {
       f.queued = null;
       if (!enabled) closePreview();
-      // neither a run in progress nor shape errors on the canvas (each node shows its own) is the preview's error
+      // none of these is the preview's error: a run in progress, a network past the size limit,
+      // shape errors on the canvas (each block shows its own)
       const note = !enabled
         ? null
         : liveStatus !== null && ['starting', 'running'].includes(liveStatus)
           ? 'training: renewed when the run pauses or ends'
-          : !report.ok && !tooBig
-            ? 'no preview while the network has errors'
-            : null;
-      set({ busy: false, note, error: enabled && tooBig ? `Previews are off for networks over ${PREVIEW_MAX_FLOPS / 1e6} MFLOP per sample.` : null });
+          : tooBig
+            ? `previews are off for networks over ${PREVIEW_MAX_FLOPS / 1e6} MFLOP per sample`
+            : !report.ok
+              ? 'no preview while the network has errors'
+              : null;
+      set({ busy: false, note, error: null });
       return;
     }
     const pump = () => {
