@@ -16,8 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutSized, type Positions } from '../../src/engine/graph/layout';
 import type { LayoutJob, LayoutJobResult } from '../../src/engine/graph/layout-worker';
 import { ROOT } from '../integration/cli-run';
-import { nodeById, openApp, openPreset as openPresetFromGallery, select } from './helpers/editor';
+import { nodeById, openApp, openPreset as openPresetFromGallery, select, steadyView } from './helpers/editor';
 import { installLongTaskProbe, longTasksBetween, pageClock } from './helpers/long-tasks';
+import { presetFiles } from './helpers/presets';
 import { newPage, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -63,6 +64,10 @@ const drawnPositions = (page: Page): Promise<Positions> =>
 async function openPreset(page: Page, file: string): Promise<void> {
   await openApp(page, s.url);
   await openPresetFromGallery(page, file, 1500); // measured, previews in, fitted to view
+  // every block drawn, and nothing moving any more (blocks grown by previews push others down)
+  const blocks = presetFiles().find((p) => p.file === file)!.json.graph.nodes.length;
+  await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 30_000 }).toBe(blocks);
+  await steadyView(page);
 }
 
 describe('Auto layout in a web worker', () => {
@@ -102,9 +107,8 @@ describe('Auto layout in a web worker', () => {
 
     // one undo step back to the preset's positions
     await page.getByTestId('tool-undo').click();
-    await page.waitForTimeout(300);
-    expect(await drawnPositions(page)).toEqual(before);
-    await expect(page.getByTestId('tool-undo').isDisabled()).resolves.toBe(true);
+    await expect.poll(() => drawnPositions(page), { timeout: 10_000 }).toEqual(before);
+    await expect.poll(() => page.getByTestId('tool-undo').isDisabled(), { timeout: 10_000 }).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
@@ -151,8 +155,8 @@ describe('Auto layout in a web worker', () => {
     await page.getByText(`Laying out ${blocks} blocks…`).waitFor({ timeout: 10_000 });
     await page.keyboard.press('Delete');
     await page.getByText('Auto layout was not applied: the canvas changed while it ran. Run it again.').waitFor({ timeout: 120_000 });
-    await expect(page.getByTestId('busy').count()).resolves.toBe(0);
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(blocks - 1);
+    await expect.poll(() => page.getByTestId('busy').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 10_000 }).toBe(blocks - 1);
     const after = await drawnPositions(page);
     delete before[victim];
     expect(after).toEqual(before);
