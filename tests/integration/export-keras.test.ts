@@ -6,7 +6,7 @@
  * h5wasm equals the weights in Keras's layout — and TensorFlow.js, running that config and those
  * datasets, gives Convas's outputs within 1e-4.
  */
-import { existsSync, mkdtempSync, openSync, readSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { kerasStreamedArtifact } from '../../src/engine/io/export/keras-write.no
 import { ExportError } from '../../src/engine/io/export/plan';
 import { parseProject } from '../../src/engine/io/project';
 import { kerasToTfjs, kerasWeightsDiffer, readKeras } from '../../src/engine/io/export/keras-read';
+import { readKerasFromDisk } from '../../src/engine/io/export/keras-read.node.js';
 import { runTfjs } from '../../src/engine/io/export/tfjs-run';
 import { expectClose } from '../helpers/compare';
 import { convasOutputs, coverageProject, loadPreset, smallPresetsWithOutput, python, randomBatch, randomPlan, structurePlan, withoutLrn, withPreprocessing } from '../helpers/export';
@@ -151,6 +152,33 @@ describe('Keras 3 export, streamed (convas export)', () => {
     const x = randomBatch(plan, 2, 3);
     const [got, want] = await Promise.all([runTfjs(kerasToTfjs(k).files, plan, x, 2), convasOutputs(plan, x, 2)]);
     expectClose(got.y, want, 1e-4, 'streamed');
+
+    // what `convas export` checks: the file read back from the disk (yauzl, a scratch HDF5 file,
+    // datasets in blocks of rows — here 1,000 values, so fc's kernel takes many blocks) is the same
+    const disk = await readKerasFromDisk(path, 1000);
+    expect(readdirSync(dir).filter((f) => f.startsWith('streamed.keras.check-')), 'the scratch HDF5 file is removed').toEqual([]);
+    expect(disk.entries).toEqual(k.entries);
+    expect(disk.config).toEqual(k.config);
+    expect(disk.metadata).toEqual(k.metadata);
+    expect([...disk.weights.keys()].sort()).toEqual([...k.weights.keys()].sort());
+    for (const [name, list] of k.weights) {
+      const other = disk.weights.get(name)!;
+      expect(other.map((w) => w.shape)).toEqual(list.map((w) => w.shape));
+      list.forEach((w, i) => expect(Buffer.from(other[i].data.buffer, other[i].data.byteOffset, other[i].data.byteLength).equals(Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength)), `${name} ${i}`).toBe(true));
+    }
+    expect(kerasWeightsDiffer(disk, m)).toBeNull();
+    // TF.js gets the one buffer the datasets were read into, not a copy
+    const fromDisk = kerasToTfjs(disk).files;
+    expect(fromDisk.weightData.buffer).toBe(disk.weights.get('fc')![0].data.buffer);
+    const again = await runTfjs(fromDisk, plan, x, 2);
+    expect(Array.from(again.y)).toEqual(Array.from(got.y));
+  });
+
+  it('a damaged .keras file read back from the disk is refused with what is wrong', async () => {
+    const bad = join(dir, 'damaged.keras');
+    writeFileSync(bad, new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]));
+    await expect(readKerasFromDisk(bad)).rejects.toThrow(/damaged\.keras is not a readable zip/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('damaged.keras.check-'))).toEqual([]);
   });
 
   it('the in-memory build (the app) refuses a network above its limit, naming the limit and the streamed command', async () => {

@@ -106,6 +106,26 @@ function history(t: unknown): string {
   return (t as { config: { keras_history: [string, number, number] } }).config.keras_history[0];
 }
 
+/**
+ * The arrays end to end: a view, when they already lie end to end in one buffer (as
+ * readKerasFromDisk leaves them), else one copy.
+ */
+function joined(data: Float32Array[]): Float32Array {
+  const total = data.reduce((s, d) => s + d.length, 0);
+  const first = data[0];
+  let end = first?.byteOffset ?? 0;
+  if (first && data.every((d) => d.buffer === first.buffer && d.byteOffset === end && ((end += d.byteLength), true))) {
+    return new Float32Array(first.buffer, first.byteOffset, total);
+  }
+  const out = new Float32Array(total);
+  let at = 0;
+  for (const d of data) {
+    out.set(d, at);
+    at += d.length;
+  }
+  return out;
+}
+
 /** The Keras file as TF.js layers files; `normalization` is the bypassed preprocessing layer's config. */
 export function kerasToTfjs(k: KerasFile): { files: TfjsFiles; normalization: Record<string, unknown> | null } {
   let normalization: Record<string, unknown> | null = null;
@@ -132,17 +152,11 @@ export function kerasToTfjs(k: KerasFile): { files: TfjsFiles; normalization: Re
       data.push(w.data);
     });
   }
-  const total = data.reduce((s, d) => s + d.length, 0);
-  const weightData = new Float32Array(total);
-  let at = 0;
-  for (const d of data) {
-    weightData.set(d, at);
-    at += d.length;
-  }
+  const weightData = joined(data);
   const cfg = k.config.config;
   const modelJson = {
     modelTopology: { class_name: 'Model', config: { name: 'keras', layers, input_layers: cfg.input_layers, output_layers: cfg.output_layers }, backend: 'tensor_flow.js' },
     weightsManifest: [{ paths: [], weights: specs }],
   };
-  return { files: { modelJson, weightData: new Uint8Array(weightData.buffer) }, normalization };
+  return { files: { modelJson, weightData: new Uint8Array(weightData.buffer, weightData.byteOffset, weightData.byteLength) }, normalization };
 }

@@ -12,7 +12,8 @@ import type { ExportFormat, ExportPlan } from './plan';
 import { pytorchArtifact } from './pytorch';
 import { runTorchModel } from './pytorch-run.node.js';
 import { kerasModelFor } from './keras';
-import { kerasToTfjs, kerasWeightsDiffer, readKeras } from './keras-read';
+import { kerasToTfjs, kerasWeightsDiffer } from './keras-read';
+import { readKerasFromDisk } from './keras-read.node.js';
 import { kerasStreamedArtifact } from './keras-write.node.js';
 import { tfjsArtifact } from './tfjs';
 import { trainData } from './train-data.node.js';
@@ -83,7 +84,7 @@ export const TARGETS: Record<ExportFormat, ExportTarget> = {
     build: (plan, { project }) => kerasStreamedArtifact(plan, project.name),
     // no Keras runtime here: TensorFlow.js runs the file's own config.json and HDF5 weights
     async verify({ plan, out, x, batch, reference, inputs }) {
-      const file = await readKeras(new Uint8Array(await readFile(out)));
+      const file = await readKerasFromDisk(out);
       const differ = kerasWeightsDiffer(file, kerasModelFor(plan, ''));
       const { files, normalization } = kerasToTfjs(file);
       const { y, version } = await runTfjs(files, plan, x, batch);
