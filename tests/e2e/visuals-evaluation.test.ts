@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeById, openApp } from './helpers/editor';
+import { clickNode, openApp } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -70,8 +70,9 @@ describe('looking inside a trained network', () => {
     await page.getByTestId('tool-inside').click();
     await page.getByTestId('evaluation').waitFor({ timeout: 30_000 });
     await page.getByTestId('confusion').waitFor();
-    const count = Number((await page.getByTestId('evaluation-count').textContent())!.replace(/,/g, ''));
-    expect(count).toBe(120);
+    const evaluated = async () => Number((await page.getByTestId('evaluation-count').textContent())!.replace(/,/g, ''));
+    await expect.poll(evaluated, { timeout: 10_000 }).toBe(120);
+    const count = await evaluated();
 
     // the net's 10 outputs draw 10 shapes (the Train tab matches Shapes to the Softmax): a 10×10
     // matrix that holds every sample, accuracy = diagonal / samples
@@ -94,11 +95,11 @@ describe('looking inside a trained network', () => {
     await page.getByTestId('confusion-normalised').click();
     const first = cs.find((c) => c.t === 0 && c.p === 0)!;
     const pct = first.share * 100;
-    await expect(page.getByTestId('confusion-cell-0-0').textContent()).resolves.toBe(pct >= 10 ? pct.toFixed(0) : String(Number(pct.toFixed(1))));
+    await expect.poll(() => page.getByTestId('confusion-cell-0-0').textContent(), { timeout: 10_000 }).toBe(pct >= 10 ? pct.toFixed(0) : String(Number(pct.toFixed(1))));
 
     // the prediction grid: the first 48 samples, each tile's classes, mistakes marked
     const tiles = page.getByTestId('prediction');
-    await expect(tiles.count()).resolves.toBe(48);
+    await expect.poll(() => tiles.count(), { timeout: 10_000 }).toBe(48);
     await page.locator('[data-testid="prediction"] canvas').nth(47).waitFor({ timeout: 30_000 });
     const wrongTiles = await page.locator('[data-testid="prediction"].is-wrong').count();
     const wrongByData = await tiles.evaluateAll((els) => els.filter((e) => (e as unknown as { dataset: Record<string, string> }).dataset.truth !== (e as unknown as { dataset: Record<string, string> }).dataset.predicted).length);
@@ -114,8 +115,8 @@ describe('looking inside a trained network', () => {
     const offDiagonal = cs.filter((c) => c.t !== c.p && c.count > 0).sort((a, b) => b.count - a.count);
     const pick = offDiagonal[0] ?? [...cs].sort((a, b) => b.count - a.count)[0];
     await page.getByTestId(`confusion-cell-${pick.t}-${pick.p}`).click();
-    await expect(page.getByTestId('grid-caption').textContent()).resolves.toContain(`${pick.count} samples of class`);
-    await expect(tiles.count()).resolves.toBe(Math.min(48, pick.count));
+    await expect.poll(() => page.getByTestId('grid-caption').textContent(), { timeout: 10_000 }).toContain(`${pick.count} samples of class`);
+    await expect.poll(() => tiles.count(), { timeout: 10_000 }).toBe(Math.min(48, pick.count));
     const picked = await tiles.evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset).map((d) => [Number(d.truth), Number(d.predicted)]));
     for (const [t, p] of picked) expect([t, p]).toEqual([pick.t, pick.p]);
     await page.locator('[data-testid="prediction"] canvas').first().waitFor();
@@ -124,19 +125,19 @@ describe('looking inside a trained network', () => {
     // mistakes only
     await page.getByTestId('grid-mistakes').click();
     const mistakes = count - diagonal;
-    await expect(page.getByTestId('grid-mistakes').textContent()).resolves.toBe(`Mistakes (${mistakes})`);
-    await expect(tiles.count()).resolves.toBe(Math.min(48, mistakes));
-    await expect(page.locator('[data-testid="prediction"]:not(.is-wrong)').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('grid-mistakes').textContent(), { timeout: 10_000 }).toBe(`Mistakes (${mistakes})`);
+    await expect.poll(() => tiles.count(), { timeout: 10_000 }).toBe(Math.min(48, mistakes));
+    await expect.poll(() => page.locator('[data-testid="prediction"]:not(.is-wrong)').count(), { timeout: 10_000 }).toBe(0);
 
     // one sample through every layer: conv1's 8 maps of 24×24 and its kernels
     await page.getByTestId('inside-tab-layers').click();
     await page.getByTestId('layers-view').waitFor();
     await page.locator('[data-testid^="maps-"]').first().waitFor({ timeout: 30_000 });
     const convMaps = page.locator('[data-testid="layer-conv1"] [data-testid="maps-conv1"]');
-    await expect(convMaps.getAttribute('data-channels')).resolves.toBe('8');
-    await expect(page.locator('[data-testid="layer-conv1"] .kernel-grid').count()).resolves.toBe(1);
+    await expect.poll(() => convMaps.getAttribute('data-channels'), { timeout: 10_000 }).toBe('8');
+    await expect.poll(() => page.locator('[data-testid="layer-conv1"] .kernel-grid').count(), { timeout: 10_000 }).toBe(1);
     await page.getByTestId('sample-next').click();
-    await expect(page.getByTestId('sample-number').inputValue()).resolves.toBe('1');
+    await expect.poll(() => page.getByTestId('sample-number').inputValue(), { timeout: 10_000 }).toBe('1');
     await page.waitForTimeout(600);
     await page.screenshot({ path: `${SCREENSHOTS}/inside-layers.png` });
 
@@ -145,19 +146,20 @@ describe('looking inside a trained network', () => {
     await page.getByTestId('inside').waitFor({ state: 'detached' });
     await page.getByTestId('tab-visuals').click();
     await page.getByTestId('visuals-panel').waitFor();
-    await nodeById(page, 'conv1').locator('.layer-node-header').click();
+    await clickNode(page, 'conv1');
     await page.getByTestId('visuals-kernels').waitFor({ timeout: 30_000 });
-    await expect(page.getByTestId('visuals-kernels').getAttribute('data-filters')).resolves.toBe('8');
-    await expect(page.getByTestId('visuals-kernels').locator('canvas').count()).resolves.toBe(8);
+    await expect.poll(() => page.getByTestId('visuals-kernels').getAttribute('data-filters'), { timeout: 10_000 }).toBe('8');
+    await expect.poll(() => page.getByTestId('visuals-kernels').locator('canvas').count(), { timeout: 10_000 }).toBe(8);
     await page.getByTestId('visuals-maps').waitFor();
-    await expect(page.getByTestId('visuals-maps').getAttribute('data-channels')).resolves.toBe('8');
-    await expect(page.getByTestId('visuals-kernels-scale').locator('.color-bar-ticks span').count()).resolves.toBe(3);
+    await expect.poll(() => page.getByTestId('visuals-maps').getAttribute('data-channels'), { timeout: 30_000 }).toBe('8');
+    await expect.poll(() => page.getByTestId('visuals-kernels-scale').locator('.color-bar-ticks span').count(), { timeout: 10_000 }).toBe(3);
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${SCREENSHOTS}/visuals-panel-conv.png` });
     // the output layer: one bar per output, the classes named
-    await nodeById(page, 'softmax').locator('.layer-node-header').click();
-    await expect(page.locator('[data-testid="visuals-maps"] .vector-bar').count()).resolves.toBe(10);
-    await expect(page.locator('[data-testid="visuals-maps"] .vector-label').first().textContent()).resolves.toBe('circle');
+    await clickNode(page, 'softmax');
+    // softmax's bars replace conv1's maps once the worker has answered
+    await expect.poll(() => page.locator('[data-testid="visuals-maps"] .vector-bar').count(), { timeout: 30_000 }).toBe(10);
+    await expect.poll(() => page.locator('[data-testid="visuals-maps"] .vector-label').first().textContent(), { timeout: 10_000 }).toBe('circle');
     await page.screenshot({ path: `${SCREENSHOTS}/visuals-panel-softmax.png` });
     expect(errors).toEqual([]);
     await context.close();
