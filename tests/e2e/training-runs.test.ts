@@ -70,7 +70,7 @@ describe('training runs in the browser build', () => {
     await page.getByTestId('training-stop').click();
     await expect.poll(() => text(page, 'training-status'), { timeout: 30_000 }).toBe('Stopped');
     const stoppedAt = await stepOf(page);
-    await expect(page.getByTestId('training-continue').isVisible()).resolves.toBe(true);
+    await expect.poll(() => page.getByTestId('training-continue').isVisible(), { timeout: 10_000 }).toBe(true);
 
     await page.reload();
     await page.getByTestId('palette').waitFor();
@@ -82,7 +82,7 @@ describe('training runs in the browser build', () => {
     // it picks up where it stopped, not at step 0
     expect(await stepOf(page)).toBeGreaterThanOrEqual(stoppedAt);
     await expect.poll(() => text(page, 'training-status'), { timeout: 120_000 }).toBe('Finished');
-    await expect(page.getByTestId('training-final').textContent()).resolves.toContain('After epoch 2');
+    await expect.poll(() => page.getByTestId('training-final').textContent(), { timeout: 10_000 }).toContain('After epoch 2');
 
     // a second run (of the preset again: the reload left the canvas empty), then both curves together
     await page.getByTestId('tool-showGallery').click();
@@ -103,7 +103,7 @@ describe('training runs in the browser build', () => {
     await page.getByTestId('training-run-name-input').press('Enter');
     await expect.poll(() => page.getByTestId('training-run-1').getByTestId('training-run-name').textContent()).toBe('baseline');
     await page.getByTestId('training-run-1').getByTestId('training-run-delete').click();
-    await expect(page.getByTestId('training-runs').locator('li').count()).resolves.toBe(1);
+    await expect.poll(() => page.getByTestId('training-runs').locator('li').count(), { timeout: 10_000 }).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -114,17 +114,17 @@ describe('training runs in the browser build', () => {
     await openPresetForTraining(page, { epochs: 50, lr: '900', preset: 'seed-kernel-fit.convas.json' });
     await page.getByTestId('training-train').click();
     await page.getByTestId('training-error').waitFor({ timeout: 60_000 });
-    await expect(page.getByTestId('training-status').textContent()).resolves.toBe('Failed');
+    await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 10_000 }).toBe('Failed');
     const message = await text(page, 'training-error-message');
     expect(message).toMatch(/^training diverged at epoch \d+, step 1 \(step \d+ of the run\): the loss is (NaN|Infinity)/);
     expect(message).toContain('try a lower learning rate (now 900)');
     await expect(page.getByTestId('training-error').textContent()).resolves.toContain('The curves so far are kept.');
     // its epochs before the blow-up were checkpointed: it offers to go on from there
     await expect(page.getByTestId('training-error').textContent()).resolves.toMatch(/The last checkpoint is at the start of epoch \d+\./);
-    await expect(page.getByTestId('training-resume-checkpoint').isVisible()).resolves.toBe(true);
+    await expect.poll(() => page.getByTestId('training-resume-checkpoint').isVisible(), { timeout: 10_000 }).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}/training-failed.png` });
     // the canvas is editable again
-    await expect(page.getByTestId('canvas-lock').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByTestId('canvas-lock').count(), { timeout: 10_000 }).toBe(0);
     await context.close();
   });
 
@@ -141,12 +141,12 @@ describe('training runs in the browser build', () => {
       { name: 't10k-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: test.labels },
     ]);
     await expect.poll(() => text(page, 'training-data-count')).toBe('256 train · 64 test');
-    await expect(page.getByTestId('training-data-info').textContent()).resolves.toContain('0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
+    await expect.poll(() => page.getByTestId('training-data-info').textContent(), { timeout: 10_000 }).toContain('0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
     await page.getByTestId('training-fit-ok').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/training-mnist-files.png` });
     await page.getByTestId('training-train').click();
     await expect.poll(() => text(page, 'training-status'), { timeout: 90_000 }).toBe('Finished');
-    await expect(page.getByTestId('training-val-accuracy').textContent()).resolves.toMatch(/%$/);
+    await expect.poll(() => page.getByTestId('training-val-accuracy').textContent(), { timeout: 10_000 }).toMatch(/%$/);
     expect(errors).toEqual([]);
     await context.close();
   });
