@@ -27,9 +27,9 @@ describe('built-in MNIST digits', () => {
     await page.getByTestId('tab-train').click();
 
     // the preset names its chapter's data: the built-in digits, described before training
-    await expect(page.getByTestId('training-source').inputValue()).resolves.toBe('mnist');
+    await expect.poll(() => page.getByTestId('training-source').inputValue(), { timeout: 10_000 }).toBe('mnist');
     await expect.poll(() => page.getByTestId('training-data-count').textContent(), { timeout: 60_000 }).toBe('8,000 train · 2,000 test');
-    await expect(page.getByTestId('training-data-info').textContent()).resolves.toContain('Classes (10)0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
+    await expect.poll(() => page.getByTestId('training-data-info').textContent(), { timeout: 10_000 }).toContain('Classes (10)0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
     await page.getByTestId('training-fit-ok').waitFor();
     await page.getByTestId('training-data').screenshot({ path: `${SCREENSHOTS}/data-mnist-digits.png` });
 
@@ -41,8 +41,7 @@ describe('built-in MNIST digits', () => {
 
     await page.getByTestId('tool-inside').click();
     await page.getByTestId('evaluation').waitFor({ timeout: 60_000 });
-    const count = Number((await page.getByTestId('evaluation-count').textContent())!.replace(/,/g, ''));
-    expect(count).toBe(2000);
+    await expect.poll(async () => Number((await page.getByTestId('evaluation-count').textContent())!.replace(/,/g, '')), { timeout: 30_000 }).toBe(2000);
     const accuracy = Number((await page.getByTestId('evaluation-accuracy').textContent())!.replace(' %', ''));
     console.log(`seed MNIST CNN, 1 epoch of 8,000 built-in MNIST digits in the browser (webasm): test accuracy ${accuracy} %`);
     // one epoch of real digits: well above chance, as the seed's 18.4 reaches in its first epoch
@@ -63,7 +62,7 @@ describe('built-in MNIST digits', () => {
       expect(rows[c].f1).toBeCloseTo((2 * rows[c].precision * rows[c].recall) / (rows[c].precision + rows[c].recall), 9);
     }
     const tiles = page.getByTestId('prediction');
-    await expect(tiles.count()).resolves.toBe(48);
+    await expect.poll(() => tiles.count(), { timeout: 30_000 }).toBe(48);
     await page.locator('[data-testid="prediction"] canvas').nth(47).waitFor({ timeout: 30_000 });
     const truths = await tiles.evaluateAll((els) => els.map((e) => Number((e as unknown as { dataset: Record<string, string> }).dataset.truth)));
     // real test digits, every class among the first 48 (the split is shuffled)
@@ -80,7 +79,7 @@ describe('built-in MNIST digits', () => {
     await page.locator('[data-testid="preset-card"][data-file="seed-fashion-mnist-dnn.convas.json"]').click();
     await page.getByTestId('gallery').waitFor({ state: 'detached' });
     await page.getByTestId('tab-train').click();
-    await expect(page.getByTestId('training-source').inputValue()).resolves.toBe('mnist');
+    await expect.poll(() => page.getByTestId('training-source').inputValue(), { timeout: 10_000 }).toBe('mnist');
     await expect.poll(() => page.getByTestId('training-data-count').textContent(), { timeout: 60_000 }).toBe('8,000 train · 2,000 test');
     // asked for explicitly, the browser says how to get it
     await page.getByTestId('training-source').selectOption('fashion-mnist');
