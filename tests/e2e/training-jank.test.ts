@@ -140,7 +140,7 @@ describe('a run of one-step epochs', () => {
         `tab away and back until shown, idle before the run: ${idle.map((c) => `${c} ms`).join(', ')}; during the run: ${clicks.map((c) => `${c} ms`).join(', ') || 'none (the run ended first)'}; ` +
         `run-record writes: ${probe.runPuts}`,
     );
-    expect(await text(page, 'training-epoch')).toBe(`${EPOCHS} / ${EPOCHS}`);
+    await expect.poll(() => text(page, 'training-epoch'), { timeout: 10_000 }).toBe(`${EPOCHS} / ${EPOCHS}`);
     // the chart draws a thinned curve, not one point per epoch
     expect(Number(await page.getByTestId('training-chart-loss').getAttribute('data-points'))).toBeLessThanOrEqual(2 * DISPLAY_POINTS);
     await expect(page.getByTestId('training-chart-accuracy').count()).resolves.toBe(0);
