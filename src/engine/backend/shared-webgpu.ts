@@ -8,7 +8,10 @@
  * bench or a CLI run that probed WebGPU and then trained on the CPU lost a core to it (the CIFAR
  * net on 2 threads ran no faster than on 1), and a training process that had finished a WebGPU
  * run kept a core busy until it exited. Upstream: dawn-gpu/node-webgpu issue 17 ("requestDevice()
- * starts a permanent ~1-core busy loop on the main thread", until device.destroy()).
+ * starts a permanent ~1-core busy loop on the main thread", until device.destroy()); the `webgpu`
+ * package 0.6.2 polls slowly once idle (an idle live device: 0–1 % of a core, was 27–99 % with
+ * 0.3.8), so a paused WebGPU run no longer holds a core either. Destroying the device when no
+ * Device uses it stays right: it also gives its memory back.
  */
 import * as gpujs from 'gpu.js';
 
