@@ -44,10 +44,11 @@ describe('saliency', () => {
     await page.getByTestId('saliency-gradcam').waitFor({ timeout: 60_000 });
     const cam = page.getByTestId('saliency-gradcam');
     // conv2's map is 8×8, drawn over the 28×28 picture
-    await expect(cam.getAttribute('data-h')).resolves.toBe('8');
-    await expect(cam.getAttribute('data-w')).resolves.toBe('8');
-    await expect(cam.getAttribute('width')).resolves.toBe('28');
-    await expect(page.getByTestId('saliency-input').getAttribute('data-h')).resolves.toBe('28');
+    await expect.poll(() => cam.getAttribute('data-h'), { timeout: 10_000 }).toBe('8');
+    await expect.poll(() => cam.getAttribute('data-w'), { timeout: 10_000 }).toBe('8');
+    // the canvas takes the picture's size in an effect after React renders
+    await expect.poll(() => cam.getAttribute('width'), { timeout: 10_000 }).toBe('28');
+    await expect.poll(() => page.getByTestId('saliency-input').getAttribute('data-h'), { timeout: 10_000 }).toBe('28');
     const cls = Number(await page.getByTestId('saliency-class').getAttribute('data-class'));
     expect(Number.isInteger(cls) && cls >= 0 && cls < 10).toBe(true);
     await page.locator('.saliency-figure figcaption').first().filter({ hasText: 'conv2' }).waitFor();
