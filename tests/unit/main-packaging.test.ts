@@ -52,7 +52,8 @@ describe('electron-builder.yml', () => {
     const webgpu = resolve(ROOT, 'node_modules/webgpu');
     const files = (readdirSync(webgpu, { recursive: true }) as string[]).map((f) => relative(ROOT, join(webgpu, f)).split('\\').join('/'));
     const unpacked = (f: string) => (config.asarUnpack as string[]).some((p) => minimatch(f, p, { dot: true }));
-    for (const f of ['node_modules/webgpu/dist/linux-x64.dawn.node', 'node_modules/webgpu/dist/win32-x64.dawn.node', 'node_modules/webgpu/dist/darwin-universal.dawn.node', 'node_modules/webgpu/dist/d3dcompiler_47.dll']) {
+    // webgpu 0.6: one folder per platform, the Windows DLLs beside their addon
+    for (const f of ['linux-x64/dawn.node', 'win32-x64/dawn.node', 'darwin-universal/dawn.node', 'win32-x64/d3dcompiler_47.dll', 'win32-x64/dxcompiler.dll'].map((f) => `node_modules/webgpu/dist/${f}`)) {
       expect(files).toContain(f);
       expect(unpacked(f)).toBe(true);
     }
