@@ -118,9 +118,9 @@ describe('training runs in the browser build', () => {
     const message = await text(page, 'training-error-message');
     expect(message).toMatch(/^training diverged at epoch \d+, step 1 \(step \d+ of the run\): the loss is (NaN|Infinity)/);
     expect(message).toContain('try a lower learning rate (now 900)');
-    await expect(page.getByTestId('training-error').textContent()).resolves.toContain('The curves so far are kept.');
+    await expect.poll(() => page.getByTestId('training-error').textContent(), { timeout: 10_000 }).toContain('The curves so far are kept.');
     // its epochs before the blow-up were checkpointed: it offers to go on from there
-    await expect(page.getByTestId('training-error').textContent()).resolves.toMatch(/The last checkpoint is at the start of epoch \d+\./);
+    await expect.poll(() => page.getByTestId('training-error').textContent(), { timeout: 10_000 }).toMatch(/The last checkpoint is at the start of epoch \d+\./);
     await expect.poll(() => page.getByTestId('training-resume-checkpoint').isVisible(), { timeout: 10_000 }).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}/training-failed.png` });
     // the canvas is editable again
