@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { select } from './helpers/editor';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -88,7 +89,8 @@ describe.skipIf(!binary)(`desktop app (Electron)${binary ? '' : ` — ${SKIP_REA
     await page.getByTestId('tool-showGallery').click();
     await page.locator('[data-testid="preset-card"][data-file="lenet5.convas.json"]').click();
     await page.getByTestId('gallery').waitFor({ state: 'detached' });
-    await page.locator('.react-flow__node[data-id="fc1"] .layer-node-header').click();
+    // a click on a block that moves as the view settles can miss: select() waits for the inspector and retries
+    await select(page, 'fc1');
     await page.getByTestId('param-units').fill('100');
     await expect.poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].getTitle())).toMatch(/^● LeNet-5 — Convas$/);
     const target = join(dir, 'lenet-edit.convas.json');
