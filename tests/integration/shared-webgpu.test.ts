@@ -6,16 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import * as gpujs from 'gpu.js';
 import { createNodeDevice } from '../../src/engine/backend/device.node.js';
-import { sharedDeviceHolders } from '../../src/engine/backend/shared-webgpu';
+import { holdSharedDevice, sharedDeviceHolders } from '../../src/engine/backend/shared-webgpu';
 import type { Handle, KernelThis } from '../../src/engine/layers/spec';
 import { TEST_BACKENDS } from '../helpers/backends';
 
-type Shared = { device: { lost: Promise<{ reason: string }> } };
+type Shared = { device: { lost: Promise<{ reason?: string }> } };
 const WebGPUContext = (gpujs as unknown as { WebGPUContext: { acquire(): Promise<Shared> } }).WebGPUContext;
 
 /** Resolves to the lost reason, or 'alive' if the device is still up after a short wait. */
 async function lostOrAlive(shared: Shared): Promise<string> {
-  return Promise.race([shared.device.lost.then((i) => i.reason), new Promise<string>((r) => setTimeout(() => r('alive'), 500))]);
+  return Promise.race([shared.device.lost.then((i) => i.reason ?? ''), new Promise<string>((r) => setTimeout(() => r('alive'), 500))]);
 }
 
 async function doubles(device: Awaited<ReturnType<typeof createNodeDevice>>): Promise<number[]> {
@@ -51,5 +51,18 @@ describe.runIf(TEST_BACKENDS.includes('webgpu'))('the shared WebGPU device', () 
     c.destroy();
     c.destroy(); // twice is harmless
     expect(sharedDeviceHolders()).toBe(0);
+    // a destroyed Device says so, instead of a misleading "device lost"
+    expect(() => c.plan(1, (x) => [x])).toThrow('plan() on a destroyed webgpu Device: make a new one');
+  }, 120_000);
+
+  it('is not destroyed under a Device that is still getting it when the last other one lets go', async () => {
+    const a = await holdSharedDevice();
+    const getting = holdSharedDevice(); // asks for the shared device now, gets it after an await
+    await a.release();
+    const b = await getting;
+    expect(await lostOrAlive(b.context!)).toBe('alive');
+    expect(sharedDeviceHolders()).toBe(1);
+    await b.release();
+    expect(await lostOrAlive(b.context!)).toBe('destroyed');
   }, 120_000);
 });

@@ -191,6 +191,10 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
   const maxWorkgroups = adapterLimits?.maxComputeWorkgroupsPerDimension ?? 65535;
   const gpu = new GPU({ mode });
   const plans: PlanRun[] = [];
+  let destroyed = false;
+  const alive = (what: string) => {
+    if (destroyed) throw new Error(`${what} on a destroyed ${mode} Device: make a new one`);
+  };
   // the GPUDevice gpu.js shares, held until destroy() (the last holder destroys it: shared-webgpu.ts);
   // once it is lost every plan refuses, fresh device or not (device-lost.ts)
   const hold = mode === 'webgpu' ? await holdSharedDevice() : null;
@@ -202,6 +206,7 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
     limits,
     grid: mode === 'webasm',
     kernel(fn, size, constants) {
+      alive('kernel()');
       let dims = typeof size === 'number' ? [size] : size;
       if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`kernel output size must be positive integers, got ${dims.join('×')}`);
       if (mode === 'webgpu') checkGrid(dims, maxWorkgroups);
@@ -218,6 +223,7 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
       return k as unknown as KernelCall;
     },
     plan(arity, body, options = {}) {
+      alive('plan()');
       const pipeline = gpu.createPipeline(withArity(arity, body) as never, options as never) as unknown as {
         (...a: Float32Array[]): Promise<unknown>;
         backend: string;
@@ -227,6 +233,7 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
       };
       const run = (async (...args: Float32Array[]) => {
         let out: unknown;
+        alive('a plan call');
         try {
           const before = lostError();
           if (before) throw before;
@@ -251,6 +258,8 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
       return run;
     },
     destroy() {
+      if (destroyed) return;
+      destroyed = true;
       for (const p of plans) p.destroy();
       gpu.destroy();
       void hold?.release();

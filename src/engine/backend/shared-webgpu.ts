@@ -31,8 +31,15 @@ let holders = 0;
  */
 export async function holdSharedDevice(): Promise<{ context: SharedContext | null; release(): Promise<void> }> {
   if (!shared) return { context: null, release: async () => {} };
-  const context = await shared.acquire();
+  // counted before the await: a Device released meanwhile must not destroy the device this one is getting
   holders++;
+  let context: SharedContext;
+  try {
+    context = await shared.acquire();
+  } catch (e) {
+    holders--;
+    throw e;
+  }
   let held = true;
   return {
     context,
