@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTorchModels } from '../helpers/onnx-import';
 import { ROOT } from '../integration/cli-run';
-import { nodeById, openApp } from './helpers/editor';
+import { nodeById, openApp, openFileFromToolbar } from './helpers/editor';
 import { installLongTaskProbe, longTasksBetween, pageClock } from './helpers/long-tasks';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
@@ -71,8 +71,7 @@ describe('ONNX import in a web worker', () => {
   it('refuses a model with an unmappable node with the importer\'s message, leaving the canvas empty', async () => {
     const { page, context, errors } = await newPage(s);
     await openApp(page, s.url);
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
-    await chooser.setFiles(at('unmappable'));
+    await openFileFromToolbar(page, at('unmappable'));
     await page.getByText(/Could not import unmappable\.onnx: .*1 ONNX node cannot be mapped onto Convas layers/).waitFor();
     await page.getByText(/\/Selu \(Selu; inputs "\/Relu_output_0"\): ONNX Selu has no Convas layer/).waitFor();
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(0);
@@ -83,11 +82,9 @@ describe('ONNX import in a web worker', () => {
   it('a model opened while another is importing wins: the older import is dropped when it finishes', async () => {
     const { page, context, errors } = await newPage(s);
     await openApp(page, s.url);
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
-    await chooser.setFiles(at('resnet18'));
+    await openFileFromToolbar(page, at('resnet18'));
     await page.getByText('Importing resnet18.onnx…').waitFor({ timeout: 10_000 });
-    const [again] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
-    await again.setFiles(join(ROOT, 'resources/samples/mnist-cnn-pytorch.onnx'));
+    await openFileFromToolbar(page, join(ROOT, 'resources/samples/mnist-cnn-pytorch.onnx'));
     await nodeById(page, 'c1').waitFor();
     await page.getByTestId('busy').waitFor({ state: 'detached', timeout: 60_000 });
     await page.waitForTimeout(1000);

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importOnnx } from '../../src/engine/io/import/onnx-import';
 import { ROOT } from '../integration/cli-run';
-import { nodeById, openApp, outputOf } from './helpers/editor';
+import { nodeById, openApp, openFileFromToolbar, outputOf } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 const MODEL = join(ROOT, 'resources/samples/mnist-cnn-pytorch.onnx');
@@ -52,8 +52,7 @@ describe('ONNX import in the app', () => {
   it('File → Open accepts an .onnx, shows its graph with shapes, and it trains one epoch on Shapes', async () => {
     const { page, context, errors } = await newPage(s);
     await openApp(page, s.url);
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
-    await chooser.setFiles(MODEL);
+    await openFileFromToolbar(page, MODEL);
     await expectImported(page);
     await page.screenshot({ path: `${SCREENSHOTS}/import-onnx.png` });
 

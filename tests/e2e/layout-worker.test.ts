@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutSized, type Positions } from '../../src/engine/graph/layout';
 import type { LayoutJob, LayoutJobResult } from '../../src/engine/graph/layout-worker';
 import { ROOT } from '../integration/cli-run';
-import { nodeById, openApp, openPreset as openPresetFromGallery, select, steadyView } from './helpers/editor';
+import { nodeById, openApp, openFileFromToolbar, openPreset as openPresetFromGallery, select, steadyView } from './helpers/editor';
 import { installLongTaskProbe, longTasksBetween, pageClock } from './helpers/long-tasks';
 import { presetFiles } from './helpers/presets';
 import { newPage, startSession, type Session } from './helpers/session';
@@ -121,8 +121,7 @@ describe('Auto layout in a web worker', () => {
     delete project.layout;
     const file = join(tmpdir(), 'convas-e2e-lenet5-no-layout.convas.json');
     writeFileSync(file, JSON.stringify(project));
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
-    await chooser.setFiles(file);
+    await openFileFromToolbar(page, file);
     await nodeById(page, project.graph.nodes[project.graph.nodes.length - 1].id).waitFor();
     await page.waitForTimeout(500);
     // the worker is warm now (elkjs loaded): whether a busy line ever shows, however briefly

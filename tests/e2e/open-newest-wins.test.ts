@@ -7,10 +7,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../integration/cli-run';
-import { nodeById, openApp } from './helpers/editor';
+import { nodeById, openApp, openFileFromToolbar } from './helpers/editor';
 import { newPage, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -24,11 +23,6 @@ afterAll(async () => {
 type Project = { layout?: unknown; graph: { nodes: { id: string }[] } };
 const preset = (file: string): Project => JSON.parse(readFileSync(join(ROOT, 'resources/presets', file), 'utf8')) as Project;
 
-async function openFile(page: Page, file: string): Promise<void> {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
-  await chooser.setFiles(file);
-}
-
 describe('opening documents while one is laid out', () => {
   it('keeps the newest document when an older one finishes its layout later', async () => {
     const { page, context, errors } = await newPage(s);
@@ -41,11 +35,11 @@ describe('opening documents while one is laid out', () => {
     const smallFile = join(tmpdir(), 'convas-e2e-lenet5.convas.json');
     writeFileSync(smallFile, JSON.stringify(small));
 
-    await openFile(page, bigFile);
+    await openFileFromToolbar(page, bigFile);
     // DenseNet-121's 400-odd blocks take the worker well over the busy line's 300 ms
     const busy = page.getByText(`Laying out ${big.graph.nodes.length} blocks…`);
     await busy.waitFor({ timeout: 30_000 });
-    await openFile(page, smallFile);
+    await openFileFromToolbar(page, smallFile);
     await nodeById(page, small.graph.nodes[small.graph.nodes.length - 1].id).waitFor();
     await busy.waitFor({ state: 'detached', timeout: 120_000 });
     // the older layout has answered: give a wrongly applied result time to reach the canvas

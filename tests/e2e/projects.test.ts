@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill, nodeById, openApp, openPreset, outputOf, select } from './helpers/editor';
+import { fill, nodeById, openApp, openFileFromToolbar, openPreset, outputOf, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 // Read inside the page (page.waitForFunction); the Node-side typecheck has no DOM library.
@@ -49,8 +49,7 @@ describe('projects', () => {
     await page.reload();
     await page.getByTestId('palette').waitFor();
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(0);
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
-    await chooser.setFiles(saved.path);
+    await openFileFromToolbar(page, saved.path);
     await nodeById(page, 'features').waitFor();
     await expect.poll(() => page.getByTestId('status-params').textContent(), { timeout: 10_000 }).toBe(params);
     await expect.poll(() => outputOf(page, 'features').textContent(), { timeout: 10_000 }).toMatch(/^12×/);

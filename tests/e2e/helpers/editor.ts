@@ -9,6 +9,12 @@ export async function openApp(page: Page, url: string): Promise<void> {
   await page.getByTestId('palette').waitFor();
 }
 
+/** Open a file (project or .onnx) through the toolbar's Open button and the file chooser it shows. */
+export async function openFileFromToolbar(page: Page, file: string): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('tool-open').click()]);
+  await chooser.setFiles(file);
+}
+
 /** Open a preset from the gallery; `settleMs`: how long to let the view settle (fit, previews) after. */
 export async function openPreset(page: Page, file: string, settleMs = 0): Promise<void> {
   await page.getByTestId('tool-showGallery').click();
