@@ -26,7 +26,7 @@ const GPU_FREE_PATTERNS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'dist-web', 'release', 'scratch', 'tests/torch'] },
+  { ignores: ['node_modules', 'out', 'dist', 'dist-web', 'release', 'scratch', 'tests/torch', '.device'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
