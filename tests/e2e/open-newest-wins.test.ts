@@ -23,9 +23,35 @@ afterAll(async () => {
 type Project = { layout?: unknown; graph: { nodes: { id: string }[] } };
 const preset = (file: string): Project => JSON.parse(readFileSync(join(ROOT, 'resources/presets', file), 'utf8')) as Project;
 
+/**
+ * Runs in the page before it loads: answers from the layout worker are held until
+ * `__releaseLayout()`, so a test decides when a layout finishes (no race with the clock).
+ */
+function holdLayoutAnswers(): void {
+  type Ev = MessageEvent;
+  const g = globalThis as unknown as { Worker: unknown; __held: Ev[]; __releaseLayout: () => void };
+  const Base = g.Worker as { new (url: string | URL, opts?: { name?: string }): { addEventListener(t: string, l: (e: Ev) => void): void } };
+  g.__held = [];
+  g.Worker = class extends Base {
+    constructor(url: string | URL, opts?: { name?: string }) {
+      super(url, opts);
+      if (opts?.name !== 'convas-layout') return;
+      let handler: ((e: Ev) => void) | null = null;
+      let holding = true;
+      Object.defineProperty(this, 'onmessage', { get: () => handler, set: (h: (e: Ev) => void) => (handler = h), configurable: true });
+      this.addEventListener('message', (e) => (holding ? g.__held.push(e) : handler?.(e)));
+      g.__releaseLayout = () => {
+        holding = false;
+        for (const e of g.__held.splice(0)) handler?.(e);
+      };
+    }
+  };
+}
+
 describe('opening documents while one is laid out', () => {
   it('keeps the newest document when an older one finishes its layout later', async () => {
     const { page, context, errors } = await newPage(s);
+    await page.addInitScript(holdLayoutAnswers);
     await openApp(page, s.url);
     const big = preset('densenet121.convas.json');
     delete big.layout;
@@ -36,13 +62,14 @@ describe('opening documents while one is laid out', () => {
     writeFileSync(smallFile, JSON.stringify(small));
 
     await openFileFromToolbar(page, bigFile);
-    // DenseNet-121's 400-odd blocks take the worker well over the busy line's 300 ms
-    const busy = page.getByText(`Laying out ${big.graph.nodes.length} blocks…`);
-    await busy.waitFor({ timeout: 30_000 });
+    // DenseNet-121's layout is done and held back: the document is still being opened
+    await expect.poll(() => page.evaluate('globalThis.__held.length'), { timeout: 60_000 }).toBe(1);
+    await expect(page.getByTestId('busy').textContent()).resolves.toBe(`Laying out ${big.graph.nodes.length} blocks…`);
     await openFileFromToolbar(page, smallFile);
     await nodeById(page, small.graph.nodes[small.graph.nodes.length - 1].id).waitFor();
-    await busy.waitFor({ state: 'detached', timeout: 120_000 });
-    // the older layout has answered: give a wrongly applied result time to reach the canvas
+    await page.evaluate('globalThis.__releaseLayout()');
+    await page.getByTestId('busy').waitFor({ state: 'detached', timeout: 10_000 });
+    // the older layout has been answered now: give a wrongly applied result time to reach the canvas
     await page.waitForTimeout(1000);
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 10_000 }).toBe(small.graph.nodes.length);
     const smallIds = new Set(small.graph.nodes.map((n) => n.id));
