@@ -111,7 +111,28 @@ describe('seeing the whole network', () => {
   it('moves the node below down when a node grows an error line, instead of overlapping it', async () => {
     const { page, context } = await newPage(s, { theme: 'light' });
     await openPreset(page, 'seed-mnist-cnn.convas.json');
-    const box = (id: string) => nodeById(page, id).boundingBox().then((b) => b!);
+    // in flow units (screen pixels divided by the zoom): the view may refit between the two readings
+    const scale = () => page.evaluate(`new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')).transform).a`) as Promise<number>;
+    const box = async (id: string) => {
+      const [b, z] = await Promise.all([nodeById(page, id).boundingBox(), scale()]);
+      return { y: b!.y / z, height: b!.height / z };
+    };
+    // previews off: an error line replaces a block's preview strip, so with previews on conv1 would
+    // grow by the difference only; here it grows by the whole error line, past the gap below it
+    await page.getByTestId('preview-enabled').uncheck();
+    await expect.poll(() => page.locator('[data-testid="node-preview"]').count(), { timeout: 10_000 }).toBe(0);
+    await steadyView(page); // blocks at their final size, the view fitted
+    // the layout leaves room below a block for its preview strip, about an error line's height:
+    // drag relu1 up to 8 px (on screen) under conv1, so the error line must push it down
+    const c = (await nodeById(page, 'conv1').boundingBox())!;
+    const r = (await nodeById(page, 'relu1').locator('.layer-node-header').boundingBox())!;
+    const rTop = (await nodeById(page, 'relu1').boundingBox())!.y;
+    const lift = rTop - (c.y + c.height + 8);
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2 - lift, { steps: 8 });
+    await page.mouse.up();
+    await steadyView(page);
     const before = { conv1: await box('conv1'), relu1: await box('relu1') };
     await select(page, 'conv1');
     await fill(page, 'param-kernelSize-0', '30');
@@ -121,7 +142,7 @@ describe('seeing the whole network', () => {
     // the block below moves once its neighbour's new height is measured: read both when they rest
     const after = await steady(async () => ({ conv1: await box('conv1'), relu1: await box('relu1') }));
     const grew = after.conv1.height - before.conv1.height;
-    console.log(`conv1 grew ${grew.toFixed(0)} px on screen; the gap below it was ${(before.relu1.y - before.conv1.y - before.conv1.height).toFixed(0)} px`);
+    console.log(`conv1 grew ${grew.toFixed(0)} px (flow units); the gap below it was ${(before.relu1.y - before.conv1.y - before.conv1.height).toFixed(0)} px`);
     expect(grew).toBeGreaterThan(before.relu1.y - before.conv1.y - before.conv1.height);
     expect(after.relu1.y).toBeGreaterThanOrEqual(after.conv1.y + after.conv1.height);
     expect((await layoutProblems(page)).filter((p) => p.includes('overlaps'))).toEqual([]);

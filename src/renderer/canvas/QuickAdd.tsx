@@ -2,7 +2,7 @@
  * Quick-add menu at the cursor (double-click on the canvas, Tab or Shift+A, or a wire dropped on
  * empty canvas): type to filter, arrows to choose, Enter to add.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { categoryVar } from '../graph/categories';
 import { checkConnection } from '../graph/connection';
 import { toGraph } from '../graph/toGraph';
@@ -18,7 +18,9 @@ export function QuickAdd() {
   const inputRef = useRef<HTMLInputElement>(null);
   const results = searchLayers(query);
 
-  useEffect(() => {
+  // a layout effect: focused in the same commit that shows the box, so keys typed right after it
+  // appears reach the filter (an effect ran after paint: on a busy machine the first keys were lost)
+  useLayoutEffect(() => {
     if (state) {
       setQuery('');
       setActive(0);
