@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextMenu, fill, nodeById, openApp, openPreset, select } from './helpers/editor';
+import { contextMenu, fill, nodeById, nodePreview, openApp, openPreset, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -17,7 +17,6 @@ afterAll(async () => {
   await s?.close();
 });
 
-const preview = (page: Page, id: string) => nodeById(page, id).getByTestId('node-preview');
 const pill = (page: Page) => page.getByTestId('preview-status');
 
 describe('previews of a network without an output layer', () => {
@@ -39,7 +38,7 @@ describe('previews of a network without an output layer', () => {
     await expect.poll(async () => Number(await pill(page).getAttribute('data-version')), { timeout: 60_000 }).toBeGreaterThan(answered);
     await expect.poll(() => pill(page).textContent(), { timeout: 30_000 }).toBe('initial weights');
     const kinds: Record<string, string> = { input: 'maps', conv1: 'maps', pool2: 'maps', fc1: 'strip', fc2: 'strip' };
-    for (const [id, kind] of Object.entries(kinds)) await expect.poll(() => preview(page, id).getAttribute('data-kind'), { timeout: 30_000 }).toBe(kind);
+    for (const [id, kind] of Object.entries(kinds)) await expect.poll(() => nodePreview(page, id).getAttribute('data-kind'), { timeout: 30_000 }).toBe(kind);
     // the pill stays calm: no error class, no word of training or output layers, for a while
     for (let i = 0; i < 5; i++) {
       await page.waitForTimeout(200);
@@ -51,9 +50,9 @@ describe('previews of a network without an output layer', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/canvas-previews-no-output.png` });
 
     // another sample goes through the output-less network: the Input's picture changes
-    const inputBefore = await preview(page, 'input').getAttribute('data-fingerprint');
+    const inputBefore = await nodePreview(page, 'input').getAttribute('data-fingerprint');
     await page.getByTestId('preview-sample').fill('2');
-    await expect.poll(() => preview(page, 'input').getAttribute('data-fingerprint'), { timeout: 60_000 }).not.toBe(inputBefore);
+    await expect.poll(() => nodePreview(page, 'input').getAttribute('data-fingerprint'), { timeout: 60_000 }).not.toBe(inputBefore);
     await expect.poll(() => pill(page).textContent(), { timeout: 30_000 }).toBe('initial weights');
 
     // shape errors: a quiet note, not a red error

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill, nodeById, openApp, openPreset, select } from './helpers/editor';
+import { fill, nodeById, nodePreview, openApp, openPreset, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -17,10 +17,9 @@ afterAll(async () => {
   await s?.close();
 });
 
-const preview = (page: Page, id: string) => nodeById(page, id).getByTestId('node-preview');
 
 async function fingerprint(page: Page, id: string): Promise<string> {
-  return (await preview(page, id).getAttribute('data-fingerprint'))!;
+  return (await nodePreview(page, id).getAttribute('data-fingerprint'))!;
 }
 
 describe('previews on the canvas', () => {
@@ -35,17 +34,17 @@ describe('previews on the canvas', () => {
       await page.getByTestId('tab-inspector').click();
 
       await page.getByTestId('preview-status').filter({ hasText: /^initial weights$/ }).waitFor({ timeout: 60_000 });
-      await preview(page, 'softmax').waitFor();
+      await nodePreview(page, 'softmax').waitFor();
       const kinds: Record<string, string> = { input: 'maps', conv1: 'maps', pool2: 'maps', fc1: 'strip', softmax: 'probabilities' };
-      for (const [id, kind] of Object.entries(kinds)) await expect.poll(() => preview(page, id).getAttribute('data-kind'), { timeout: 10_000 }).toBe(kind);
+      for (const [id, kind] of Object.entries(kinds)) await expect.poll(() => nodePreview(page, id).getAttribute('data-kind'), { timeout: 10_000 }).toBe(kind);
       // the Softmax shows probabilities: ten of them that add up to 1
-      const probs = await preview(page, 'softmax').getByTestId('node-preview-prob').evaluateAll((els) => els.map((e) => Number((e as unknown as { dataset: { value: string } }).dataset.value)));
+      const probs = await nodePreview(page, 'softmax').getByTestId('node-preview-prob').evaluateAll((els) => els.map((e) => Number((e as unknown as { dataset: { value: string } }).dataset.value)));
       expect(probs).toHaveLength(10);
       expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       await page.screenshot({ path: `${SCREENSHOTS}/canvas-previews-${theme}.png` });
 
       // hovering a feature map reads the value under the pointer
-      const tile = preview(page, 'conv1').locator('canvas').first();
+      const tile = nodePreview(page, 'conv1').locator('canvas').first();
       // hover() waits for the tile to stop moving (blocks grow as previews arrive) and aims at its centre
       await tile.hover();
       await page.getByTestId('pixel-readout').waitFor();
@@ -69,7 +68,7 @@ describe('previews on the canvas', () => {
         before.conv1,
         { timeout: 60_000 },
       );
-      await expect.poll(() => preview(page, 'conv1').locator('canvas').first().getAttribute('width'), { timeout: 10_000 }).toBe('26');
+      await expect.poll(() => nodePreview(page, 'conv1').locator('canvas').first().getAttribute('width'), { timeout: 10_000 }).toBe('26');
       await page.waitForFunction(
         (old) => {
           const el = (globalThis as unknown as { document: { querySelector(s: string): { dataset: Record<string, string> } | null } }).document.querySelector('.react-flow__node[data-id="softmax"] [data-testid="node-preview"]');

@@ -4,7 +4,7 @@
  * one epoch on Shapes in the worker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextMenu, nodeById, openApp, openPreset, outputOf } from './helpers/editor';
+import { contextMenu, nodeById, nodePreview, openApp, openPreset, outputOf } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -53,7 +53,7 @@ describe('inserting a block', () => {
     expect(`${await page.getByTestId('training-status').textContent()} ${failure}`).toMatch(/^Finished/);
     // the canvas's previews now show the trained weights, through the inserted block too
     await page.getByTestId('preview-status').filter({ hasText: /^trained weights$/ }).waitFor({ timeout: 60_000 });
-    await expect.poll(() => nodeById(page, 'res1_add').getByTestId('node-preview').getAttribute('data-source'), { timeout: 10_000 }).toBe('trained');
+    await expect.poll(() => nodePreview(page, 'res1_add').getAttribute('data-source'), { timeout: 10_000 }).toBe('trained');
     expect(errors).toEqual([]);
     await context.close();
   }, 200_000);

@@ -4,6 +4,9 @@ import { expect } from 'vitest';
 
 export const nodeById = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
 
+/** A block's data preview (feature maps, a strip, class bars) on the canvas. */
+export const nodePreview = (page: Page, id: string): Locator => nodeById(page, id).getByTestId('node-preview');
+
 export async function openApp(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByTestId('palette').waitFor();
