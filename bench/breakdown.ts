@@ -74,7 +74,7 @@ const sliceAll = (r: Float32Array[]) => r.map((x) => x.slice());
 
 async function layerCost(device: Device, echo: EchoKernels, n: NodeShapeInfo, batch: number, weights: Record<string, Float32Array>, rng: Rng): Promise<LayerCost> {
   const spec = n.spec!;
-  const program = spec.compile({ nodeId: n.id, batch, inShapes: n.inShapes, outShape: n.outputShape!, kernel: (fn, sz, c) => device.kernel(fn, sz, c), grid: device.grid }, n.params!);
+  const program = spec.compile({ nodeId: n.id, batch, inShapes: n.inShapes, outShape: n.outputShape!, kernel: (fn, sz, c, native) => device.kernel(fn, sz, c, native), grid: device.grid }, n.params!);
   const pNames = Object.keys(n.paramShapes);
   const sNames = Object.keys(n.stateShapes);
   const randomSizes = spec.randomInputs?.(n.inShapes, n.params!, batch) ?? {};

@@ -10,7 +10,7 @@
  * reads its result back at every call, as a training plan does not: for small kernels the figure
  * is an upper bound.
  *
- *   npm run bench:kernels -- [--workload mnist-cnn|cifar-keras] [--runs 20] [--no-winograd] [--threaded] [--json]
+ *   npm run bench:kernels -- [--workload mnist-cnn|cifar-keras] [--runs 20] [--no-winograd] [--no-native] [--threaded] [--json]
  *
  * `--threaded` runs each plan on gpu.js's worker pool instead (CONVAS_THREADS or all cores): set
  * beside a 1-thread profile it shows which kernels scale with cores and which do not.
@@ -24,6 +24,8 @@ import { createNodeDevice } from '../src/engine/backend/device.node.js';
 import { size, type Handle, type KArr, type KernelThis, type LayerProgram } from '../src/engine/layers/spec';
 import { inferShapes } from '../src/engine/shapes/inferShapes';
 import { winogradSwitch } from '../src/engine/layers/winograd-conv';
+import type { NativeOp } from '../src/engine/layers/native-op';
+import { nativeKernels } from '../src/engine/backend/native/hook';
 import { Rng } from '../src/engine/util/rng';
 import { median } from './measure';
 import { WORKLOADS, type WorkloadName } from './workloads';
@@ -38,6 +40,7 @@ interface Recorded {
   fn: KernelFn;
   dims: number[];
   constants: Record<string, number>;
+  native?: NativeOp;
   argLengths: number[];
 }
 
@@ -60,10 +63,10 @@ function traceLayer(node: ReturnType<typeof inferShapes>['nodes'][number], batch
       inShapes: node.inShapes,
       outShape: node.outputShape!,
       grid: true,
-      kernel: (fn, sz, constants) => {
+      kernel: (fn, sz, constants, native) => {
         const dims = typeof sz === 'number' ? [sz] : sz;
         return (...args) => {
-          records.push({ layer: node.id, type: node.type, phase, index: records.length, fn: fn as KernelFn, dims, constants: constants ?? {}, argLengths: args.map(lengthOf) });
+          records.push({ layer: node.id, type: node.type, phase, index: records.length, fn: fn as KernelFn, dims, constants: constants ?? {}, native, argLengths: args.map(lengthOf) });
           return fake(dims.reduce((a, b) => a * b, 1));
         };
       },
@@ -87,8 +90,9 @@ function traceLayer(node: ReturnType<typeof inferShapes>['nodes'][number], batch
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, 'no-winograd': { type: 'boolean', default: false }, threaded: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, 'no-winograd': { type: 'boolean', default: false }, 'no-native': { type: 'boolean', default: false }, threaded: { type: 'boolean', default: false } } });
   winogradSwitch.enabled = !values['no-winograd'];
+  nativeKernels.enabled = !values['no-native'];
   const w = WORKLOADS[values.workload as WorkloadName];
   if (!w) throw new Error(`unknown workload ${values.workload}`);
   const runs = Number(values.runs);
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
     const inputIds = new Set(report.nodes.filter((n) => n.type === 'Input').map((n) => n.id));
     const fromInput = w.graph.edges.some((e) => e.to === node.id && inputIds.has(e.from));
     for (const r of traceLayer(node, w.batch, fromInput)) {
-      const kernel = device.kernel(r.fn, r.dims.length === 1 ? r.dims[0] : (r.dims as [number, number]), r.constants);
+      const kernel = device.kernel(r.fn, r.dims.length === 1 ? r.dims[0] : (r.dims as [number, number]), r.constants, r.native);
       const plan = device.plan(r.argLengths.length, (...h: unknown[]) => [kernel(...(h as Handle[]))], { threads: values.threaded });
       const k = (...a: Float32Array[]) => plan(...a);
       // small non-negative values: index-like arguments (targets, counters) stay in range

@@ -7,6 +7,8 @@ import type { KArr, KernelCall, KernelThis } from '../layers/spec';
 import { checkGrid, type DeviceLimits } from './limits';
 import { watchDeviceLoss } from './device-lost';
 import { holdSharedDevice } from './shared-webgpu';
+import { registerNative } from './native/hook';
+import type { NativeOp } from '../layers/native-op';
 
 import type { BackendName, ConcreteBackend } from '../io/settings';
 
@@ -27,7 +29,7 @@ export interface Device {
   readonly adapter: string | null;
   /** What one buffer may hold here (see limits.ts). */
   readonly limits: DeviceLimits;
-  kernel<C extends Record<string, number>>(fn: (this: KernelThis<C>, ...args: KArr[]) => number, size: number | [number, number], constants?: C): KernelCall;
+  kernel<C extends Record<string, number>>(fn: (this: KernelThis<C>, ...args: KArr[]) => number, size: number | [number, number], constants?: C, native?: NativeOp): KernelCall;
   /** Whether 2-D kernel grids are used (see CompileCtx.grid): webasm only. */
   readonly grid: boolean;
   /** Compile a traced plan: `body` receives one handle per argument and returns an array of handles. */
@@ -205,8 +207,10 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
     adapter,
     limits,
     grid: mode === 'webasm',
-    kernel(fn, size, constants) {
+    kernel(fn, size, constants, native) {
       alive('kernel()');
+      // webasm runs hand-scheduled SIMD for what `native` describes (native/hook.ts)
+      if (native && mode === 'webasm') registerNative(String(fn), native);
       let dims = typeof size === 'number' ? [size] : size;
       if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`kernel output size must be positive integers, got ${dims.join('×')}`);
       if (mode === 'webgpu') checkGrid(dims, maxWorkgroups);

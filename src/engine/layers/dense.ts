@@ -10,6 +10,7 @@
 import { ShapeError } from '../graph/errors';
 import type { LayerSpec } from './spec';
 import { build, unrolledSum, type GeneratedKernel } from './conv-codegen';
+import type { GemmNN, GemmNT, NativeOp } from './native-op';
 
 export interface DenseParams {
   units: number;
@@ -17,27 +18,30 @@ export interface DenseParams {
 }
 
 /** Y[n,u] = b[u] + Σ_f X[n,f]·W[u,f] on the grid [U, N]: x = u, y = n. */
-function forwardSource(F: number, U: number, N: number, bias: boolean): GeneratedKernel {
+function forwardSource(F: number, U: number, N: number, bias: boolean): GeneratedKernel & { native: NativeOp } {
   const L = [bias ? 'let s = b[this.thread.x];' : 'let s = 0;'];
   unrolledSum(L, 's', F, (f) => `x[this.thread.y * ${F} + ${f}] * w[this.thread.x * ${F} + ${f}]`, 'tf');
   L.push('return s;');
-  return { source: build(bias ? ['x', 'w', 'b'] : ['x', 'w'], L), size: [U, N] };
+  const native: GemmNT = { kind: 'gemm-nt', J: U, rows: [{ size: N, a: F, b: 0 }], K: F, bJ: F, a: 0, b: 1, bias: bias ? 2 : undefined };
+  return { source: build(bias ? ['x', 'w', 'b'] : ['x', 'w'], L), size: [U, N], native };
 }
 
 /** dX[n,f] = Σ_u dY[n,u]·W[u,f] on the grid [F, N]: x = f, y = n. */
-function backDataSource(F: number, U: number, N: number): GeneratedKernel {
+function backDataSource(F: number, U: number, N: number): GeneratedKernel & { native: NativeOp } {
   const L = ['let s = 0;'];
   unrolledSum(L, 's', U, (u) => `dy[this.thread.y * ${U} + ${u}] * w[${u} * ${F} + this.thread.x]`, 'tu');
   L.push('return s;');
-  return { source: build(['dy', 'w'], L), size: [F, N] };
+  const native: GemmNN = { kind: 'gemm-nn', J: F, rows: [{ size: N, a: U, b: 0 }], K: U, aK: 1, bK: F, a: 0, b: 1 };
+  return { source: build(['dy', 'w'], L), size: [F, N], native };
 }
 
 /** dW[u,f] = Σ_n dY[n,u]·X[n,f] on the grid [F, U]: x = f, y = u. */
-function backWeightSource(F: number, U: number, N: number): GeneratedKernel {
+function backWeightSource(F: number, U: number, N: number): GeneratedKernel & { native: NativeOp } {
   const L = ['let s = 0;'];
   unrolledSum(L, 's', N, (n) => `dy[${n} * ${U} + this.thread.y] * x[${n} * ${F} + this.thread.x]`, 'tn');
   L.push('return s;');
-  return { source: build(['x', 'dy'], L), size: [F, U] };
+  const native: GemmNN = { kind: 'gemm-nn', J: F, rows: [{ size: U, a: 1, b: 0 }], K: N, aK: U, bK: F, a: 1, b: 0 };
+  return { source: build(['x', 'dy'], L), size: [F, U], native };
 }
 
 /** dB[u] = Σ_n dY[n,u]. */
@@ -78,7 +82,7 @@ export const Dense: LayerSpec<DenseParams> = {
   compile(ctx, p) {
     const F = expectVector(ctx.inShapes[0]);
     const N = ctx.batch;
-    const make = (k: GeneratedKernel) => ctx.kernel(k.source, k.size);
+    const make = (k: GeneratedKernel & { native?: NativeOp }) => ctx.kernel(k.source, k.size, undefined, k.native);
     const forward = make(forwardSource(F, p.units, N, p.useBias));
     const backData = make(backDataSource(F, p.units, N));
     const backWeight = make(backWeightSource(F, p.units, N));

@@ -9,6 +9,7 @@
  */
 import type { Shape } from '../graph/types';
 import type { ParamDef } from './params';
+import type { NativeOp } from './native-op';
 
 export type Category =
   | 'Input'
@@ -42,9 +43,15 @@ export interface CompileCtx {
   /**
    * A kernel over `size` output elements; `fn` must be a plain `function` (gpu.js parses it).
    * `[x, y]` makes a 2-D grid whose flat order is x + X·y (the same buffer as a 1-D kernel of
-   * x·y elements): only where `grid` is true.
+   * x·y elements): only where `grid` is true. `native` says what `fn` computes as data
+   * (native-op.ts): a backend with faster code for it (webasm) runs that instead.
    */
-  kernel<C extends Record<string, number>>(fn: (this: KernelThis<C>, ...args: KArr[]) => number, size: number | [number, number], constants?: C): KernelCall;
+  kernel<C extends Record<string, number>>(
+    fn: (this: KernelThis<C>, ...args: KArr[]) => number,
+    size: number | [number, number],
+    constants?: C,
+    native?: NativeOp,
+  ): KernelCall;
   /**
    * Whether 2-D grids pay here. On webasm, `this.thread.y` is uniform across a SIMD quad, so a
    * read indexed only by y-derived values is one load + splat instead of a 4-lane gather

@@ -9,6 +9,7 @@
  */
 import { EXACT_INDEX, type ConvGeometry } from './conv-codegen';
 import type { CompileCtx, Handle, KernelCall } from './spec';
+import type { NativeOp } from './native-op';
 import { padSource } from './conv-codegen';
 import { inputExtent, tileFor, winogradKernels, winogradWeightGradKernels, type WinogradConv } from './winograd';
 
@@ -69,7 +70,8 @@ export function winogradConv(ctx: CompileCtx, v: WinogradConv): WinogradRun {
   const mh = tileFor(v.KH);
   const mw = tileFor(v.KW);
   const k = winogradKernels(v, mh, mw);
-  const make = (part: { source: Parameters<CompileCtx['kernel']>[0]; size: number | [number, number] }): KernelCall => ctx.kernel(part.source, part.size);
+  const make = (part: { source: Parameters<CompileCtx['kernel']>[0]; size: number | [number, number]; native?: NativeOp }): KernelCall =>
+    ctx.kernel(part.source, part.size, undefined, part.native);
   const weights = make(k.weights);
   const input = make(k.input);
   const gemm = make(k.gemm);

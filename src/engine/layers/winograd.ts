@@ -21,6 +21,7 @@
  * points, Bᵀ is solved so that the 1-D identity holds exactly (`winogradMatrices` checks it).
  */
 import { build, decode, exactDiv, sumInto, type KernelSource, type ValidConv } from './conv-codegen';
+import type { GemmNN, GemmNT, NativeOp } from './native-op';
 
 /** Interpolation points, in the order they are used (∞ is the last point, implicitly). */
 const POINTS = [0, 1, -1, 2, -2, 0.5, -0.5];
@@ -120,7 +121,7 @@ export interface WinogradKernels {
   tilesW: number;
   weights: { source: KernelSource; size: [number, number] };
   input: { source: KernelSource; size: [number, number] };
-  gemm: { source: KernelSource; size: [number, number] };
+  gemm: { source: KernelSource; size: [number, number]; native: NativeOp };
   output: { source: KernelSource; size: [number, number] };
   scatter: { source: KernelSource; size: number };
   /** Largest buffer the plan makes, in float32 values. */
@@ -280,7 +281,21 @@ export function winogradKernels(v: WinogradConv, mh: number, mw: number): Winogr
     L.push(`let up = r0 * ${C};`, `let vp = (xi * ${C * v.N} + n) * ${TT} + tt;`, 'let s = 0;');
     blockedDot(L, C, 'u', 'up', 'vv', 'vp', stride);
     L.push('return s;');
-    return { source: build(['u', 'vv'], L), size: [TT, XI * F * v.N] as [number, number] };
+    const native: GemmNN = {
+      kind: 'gemm-nn',
+      J: TT,
+      rows: [
+        { size: XI, a: F * C, b: C * stride },
+        { size: F, a: C, b: 0 },
+        { size: v.N, a: 0, b: TT },
+      ],
+      K: C,
+      aK: 1,
+      bK: stride,
+      a: 0,
+      b: 1,
+    };
+    return { source: build(['u', 'vv'], L), size: [TT, XI * F * v.N] as [number, number], native };
   })();
 
   // Y[ab, o, t] = Σ_ij Aᵀ[a][i] Aᵀ[b][j] M[ξ=(i,j), o, t] (+ bias[o]): grid x = tt, y = (ab·F + o)·N + n
@@ -315,7 +330,7 @@ export interface WinogradWeightGradKernels {
   /** dy [N, OC, OH, OW] → Z[ξ, o, t] = (A dy_t Aᵀ)[ξ] over whole tiles (dy padded with zeros to them first). */
   outputGrad: { source: KernelSource; size: [number, number] };
   /** dU[ξ, o, c] = Σ_t Z[ξ, o, t] · V[ξ, c, t] (V: the forward's transformed input tiles). */
-  gemm: { source: KernelSource; size: [number, number] };
+  gemm: { source: KernelSource; size: [number, number]; native: NativeOp };
   /** dg[o, c, k, l] = Σ_ξ G[i][k] G[j][l] dU[ξ, o, c], with the products G[i][k]·G[j][l] read from `coefficients`. */
   filterGrad: { source: KernelSource; size: [number, number] };
   coefficients: Float32Array;
@@ -361,7 +376,19 @@ export function winogradWeightGradKernels(v: WinogradConv, mh: number, mw: numbe
     L.push(`let zp = gy * ${T};`, `let vp = (xi * ${C} + c) * ${T};`, 'let s = 0;');
     blockedDot(L, T, 'z', 'zp', 'vv', 'vp', 1);
     L.push('return s;');
-    return { source: build(['z', 'vv'], L), size: [C, XI * F] as [number, number] };
+    const native: GemmNT = {
+      kind: 'gemm-nt',
+      J: C,
+      rows: [
+        { size: XI, a: F * T, b: C * T },
+        { size: F, a: T, b: 0 },
+      ],
+      K: T,
+      bJ: T,
+      a: 0,
+      b: 1,
+    };
+    return { source: build(['z', 'vv'], L), size: [C, XI * F] as [number, number], native };
   })();
 
   // dg[o, c, k, l]: grid x = (l, k, c) flat, y = o; coefficients[(k·KW + l)·XI + ξ] = G[i][k]·G[j][l]

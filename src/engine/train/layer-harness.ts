@@ -51,7 +51,7 @@ export function layerRunner(device: Device, type: string, rawParams: Record<stri
   const paramShapes = spec.paramShapes?.(inShapes, p) ?? {};
   const stateShapes = spec.stateShapes?.(inShapes, p) ?? {};
   const randomSizes = training ? (spec.randomInputs?.(inShapes, p, batch) ?? {}) : {};
-  const program = spec.compile({ nodeId: type, batch, inShapes, outShape, kernel: (fn, n, c) => device.kernel(fn, n, c), grid: device.grid }, p);
+  const program = spec.compile({ nodeId: type, batch, inShapes, outShape, kernel: (fn, n, c, native) => device.kernel(fn, n, c, native), grid: device.grid }, p);
   const pNames = Object.keys(paramShapes);
   const sNames = Object.keys(stateShapes);
   const rNames = Object.keys(randomSizes);

@@ -65,7 +65,7 @@ export function compileGraph(graph: Graph, device: Device, batch: number, checke
       batch,
       inShapes: n.inShapes,
       outShape: n.outputShape!,
-      kernel: (fn, sz, constants) => withLayer(n, () => device.kernel(fn, sz, constants)),
+      kernel: (fn, sz, constants, native) => withLayer(n, () => device.kernel(fn, sz, constants, native)),
       grid: device.grid,
     };
     // refuse what the device cannot hold or index before any kernel exists (backend/limits.ts)

@@ -1,0 +1,83 @@
+/**
+ * Native kernels inside gpu.js's webasm plans.
+ *
+ * gpu.js builds one WebAssembly module per plan step with `WebAssemblyKernel._assembleModule(layout,
+ * cells, shared)`: the module imports the plan's one memory and exports `run(start, end, seed)`,
+ * which computes output cells [start, end) from arguments at the byte offsets in `layout`; the
+ * fused executor calls `run` (and `run_simd` where exported) on the main thread or on each worker
+ * for its range. A kernel registered here keeps everything of that contract but the module: the
+ * hook returns a module with the same memory import whose `run` is the native code for the
+ * kernel's `NativeOp` (gemm-module.ts). The kernel's own source is what cpu and webgpu run and
+ * what the native code is tested against.
+ *
+ * Kernels are found by their source text, which pipeline clones keep (gpu.js re-creates plan
+ * kernels from `kernel.source`); generated sources bake every size in, so one source means one
+ * operation. `_assembleModule` is gpu.js 2.24's internal method: package.json pins that version
+ * and tests/integration/native-gemm.test.ts fails if the hook stops being called.
+ */
+import { WebAssemblyKernel } from 'gpu.js';
+import { nativeRows, type NativeOp } from '../../layers/native-op';
+import { nativeModule } from './gemm-module';
+
+interface Assembled {
+  bytes: Uint8Array;
+  initial: number;
+  maximum: number;
+}
+interface WasmLayout {
+  arrays: Record<string, { offset: number }>;
+  outputOffset: number;
+}
+interface KernelInternals {
+  source: unknown;
+  output: number[];
+  argumentNames: string[];
+  _assembleModule(layout: WasmLayout, cells: number, shared: boolean): Assembled;
+}
+
+const registry = new Map<string, NativeOp>();
+/** How many modules the hook has replaced (tests read it to see the native code ran). */
+export const nativeStats = { modules: 0 };
+/**
+ * Measurements and tests only (`npm run bench:kernels -- --no-native`): build gpu.js's own
+ * modules for kernels compiled while this is false.
+ */
+export const nativeKernels = { enabled: true };
+
+function sameOp(a: NativeOp, b: NativeOp): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Run `op` in place of the webasm module of every kernel whose source is `source`. */
+export function registerNative(source: string, op: NativeOp): void {
+  const known = registry.get(source);
+  if (known && !sameOp(known, op)) throw new Error('native kernel: one kernel source registered with two different operations');
+  registry.set(source, op);
+  install();
+}
+
+let installed = false;
+function install(): void {
+  if (installed) return;
+  installed = true;
+  const proto = (WebAssemblyKernel as unknown as { prototype: KernelInternals }).prototype;
+  const original = proto._assembleModule;
+  if (typeof original !== 'function') throw new Error('native kernels: this gpu.js has no WebAssemblyKernel._assembleModule (the pinned 2.24.1 has)');
+  proto._assembleModule = function (this: KernelInternals, layout, cells, shared) {
+    const assembled = original.call(this, layout, cells, shared);
+    const op = registry.get(String(this.source));
+    if (!op || !nativeKernels.enabled) return assembled;
+    const [x, y = 1, z = 1] = this.output;
+    if (x !== op.J || y * z !== nativeRows(op)) {
+      throw new Error(`native kernel: grid ${this.output.join('×')} is not the operation's ${op.J}×${nativeRows(op)}`);
+    }
+    const args = this.argumentNames.map((name) => {
+      const at = layout.arrays[name];
+      if (!at) throw new Error(`native kernel: argument "${name}" is not an array in this plan`);
+      return at.offset;
+    });
+    const bytes = nativeModule(op, { args, output: layout.outputOffset, memory: { initial: assembled.initial, maximum: assembled.maximum, shared } });
+    nativeStats.modules++;
+    return { ...assembled, bytes };
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Native GEMMs on webasm (backend/native/): inside gpu.js plans, single-threaded and on the worker
+ * pool (ranges that start and end mid-row), the WebAssembly computes exactly — bit for bit —
+ * what `nativeReference` says, and that equals what the kernel's own source computes on the cpu
+ * backend within f32 rounding. Shapes cover rows shorter than a 16-column pass, columns and
+ * reductions that are not multiples of 4, three-digit rows, bias, and both forms.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Handle, KArr, KernelThis } from '../../src/engine/layers/spec';
+import { nativeReference, nativeRows, rowBases, type NativeOp } from '../../src/engine/layers/native-op';
+import { nativeKernels, nativeStats } from '../../src/engine/backend/native/hook';
+import { Rng } from '../../src/engine/util/rng';
+import { deviceFor } from '../helpers/backends';
+
+/** The operation as a plain gpu.js kernel (loops; what cpu runs and native replaces). */
+function sourceOf(op: NativeOp): (this: KernelThis, ...a: KArr[]) => number {
+  const L = ['const j = this.thread.x;', 'let y = this.thread.y;', 'let ab = 0;', 'let bb = 0;', 'let d = 0;'];
+  for (let m = op.rows.length - 1; m >= 0; m--) {
+    const r = op.rows[m];
+    L.push(`d = y - Math.floor(y / ${r.size}) * ${r.size};`, `y = Math.floor(y / ${r.size});`, `ab += d * ${r.a};`, `bb += d * ${r.b};`);
+  }
+  L.push('let s = 0;', `for (let k = 0; k < ${op.K}; k++) {`);
+  L.push(op.kind === 'gemm-nn' ? `  s += a[ab + k * ${op.aK}] * b[bb + k * ${op.bK} + j];` : `  s += a[ab + k] * b[bb + j * ${op.bJ} + k];`);
+  L.push('}', op.bias !== undefined ? 'return s + c[j];' : 'return s;');
+  const params = ['a', 'b', 'c'].slice(0, op.bias !== undefined ? 3 : 2);
+  // argument order of the op: a and b may be swapped
+  const names = op.a === 0 ? params : ['b', 'a', ...params.slice(2)];
+  return new Function(...names, L.join('\n')) as never;
+}
+
+/** How long each argument must be for `op` to stay in bounds. */
+function argLengths(op: NativeOp): number[] {
+  let a = 0;
+  let b = 0;
+  for (let y = 0; y < nativeRows(op); y++) {
+    const r = rowBases(op, y);
+    a = Math.max(a, r.a + (op.kind === 'gemm-nn' ? (op.K - 1) * op.aK : op.K - 1) + 1);
+    b = Math.max(b, r.b + (op.kind === 'gemm-nn' ? (op.K - 1) * op.bK + op.J : (op.J - 1) * op.bJ + op.K));
+  }
+  const lengths: number[] = [];
+  lengths[op.a] = a;
+  lengths[op.b] = b;
+  if (op.bias !== undefined) lengths[op.bias] = op.J;
+  return lengths;
+}
+
+const OPS: NativeOp[] = [
+  // Winograd-forward-like: three row digits, B shared along the middle one
+  { kind: 'gemm-nn', J: 36, rows: [{ size: 3, a: 10 * 7, b: 7 * 2 * 36 }, { size: 10, a: 7, b: 0 }, { size: 2, a: 0, b: 36 }], K: 7, aK: 1, bK: 2 * 36, a: 0, b: 1 },
+  // Dense backward-weight-like: A read with a stride, arguments swapped
+  { kind: 'gemm-nn', J: 53, rows: [{ size: 9, a: 1, b: 0 }], K: 5, aK: 9, bK: 53, a: 1, b: 0 },
+  // wide rows (16-column passes), bias
+  { kind: 'gemm-nn', J: 100, rows: [{ size: 90, a: 13, b: 0 }], K: 13, aK: 1, bK: 100, a: 0, b: 1, bias: 2 },
+  // Dense-forward-like: reduction contiguous in both, K not a multiple of 4, bias
+  { kind: 'gemm-nt', J: 11, rows: [{ size: 6, a: 23, b: 0 }], K: 23, bJ: 23, a: 0, b: 1, bias: 2 },
+  // Winograd-weight-gradient-like: two row digits, K a multiple of 4, many cells (threads split rows)
+  { kind: 'gemm-nt', J: 30, rows: [{ size: 4, a: 5 * 64, b: 30 * 64 }, { size: 5, a: 64, b: 0 }], K: 64, bJ: 64, a: 0, b: 1 },
+  { kind: 'gemm-nt', J: 70, rows: [{ size: 300, a: 3, b: 0 }], K: 3, bJ: 3, a: 0, b: 1 },
+];
+
+function randomArgs(op: NativeOp, rng: Rng): Float32Array[] {
+  return argLengths(op).map((n) => new Float32Array(n).map(() => rng.random() * 2 - 1));
+}
+
+async function runOn(backend: 'webasm' | 'cpu', op: NativeOp, args: Float32Array[], threads: boolean, executors: string[] = []): Promise<Float32Array> {
+  const device = await deviceFor(backend);
+  const k = device.kernel(sourceOf(op), [op.J, nativeRows(op)], undefined, op);
+  const plan = device.plan(args.length, (...h) => [k(...(h as Handle[]))], { threads });
+  try {
+    const [out] = await plan(...args);
+    executors.push(plan.executorKind);
+    return out;
+  } finally {
+    plan.destroy();
+  }
+}
+
+describe('native GEMMs (webasm)', () => {
+  it('compute what nativeReference says, bit for bit, on one thread and on the worker pool', async () => {
+    const rng = new Rng(5);
+    for (const op of OPS) {
+      const args = randomArgs(op, rng);
+      const expected = nativeReference(op, args);
+      for (const threads of [false, true]) {
+        const before = nativeStats.modules;
+        const executors: string[] = [];
+        const got = await runOn('webasm', op, args, threads, executors);
+        // gpu.js splits plans of at least 2 × 4,096 cells between workers (on a machine with 2+ cores)
+        if (threads && nativeRows(op) * op.J >= 8192) expect(executors[0]).toBe('fused-threaded');
+        if (!threads) expect(executors[0]).toBe('fused-sync');
+        expect(nativeStats.modules, `${op.kind} J=${op.J}: the native module was built`).toBeGreaterThan(before);
+        expect(got.length).toBe(expected.length);
+        const wrong = got.findIndex((v, i) => !Object.is(v, expected[i]));
+        expect(wrong, `${op.kind} J=${op.J} threads=${threads}: first differing cell ${wrong}: ${got[wrong]} vs ${expected[wrong]}`).toBe(-1);
+      }
+    }
+  }, 120_000);
+
+  it('equal the kernel source run by the cpu backend, within f32 rounding', async () => {
+    const rng = new Rng(6);
+    for (const op of OPS) {
+      const args = randomArgs(op, rng);
+      const native = await runOn('webasm', op, args, false);
+      const cpu = await runOn('cpu', op, args, false);
+      const scale = Math.sqrt(op.K);
+      for (let i = 0; i < cpu.length; i++) expect(Math.abs(native[i] - cpu[i]), `${op.kind} cell ${i}`).toBeLessThan(1e-5 * scale + 1e-6);
+    }
+  }, 120_000);
+
+  it('give way to gpu.js’s own module when switched off, with the same results within rounding', async () => {
+    const rng = new Rng(7);
+    const op = OPS[0];
+    const args = randomArgs(op, rng);
+    const native = await runOn('webasm', op, args, false);
+    nativeKernels.enabled = false;
+    try {
+      const before = nativeStats.modules;
+      const own = await runOn('webasm', { ...op, K: op.K } as NativeOp, args, false);
+      expect(nativeStats.modules).toBe(before);
+      for (let i = 0; i < own.length; i++) expect(Math.abs(own[i] - native[i])).toBeLessThan(1e-5);
+    } finally {
+      nativeKernels.enabled = true;
+    }
+  }, 120_000);
+});
