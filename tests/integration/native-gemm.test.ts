@@ -6,41 +6,29 @@
  * reductions that are not multiples of 4, three-digit rows, bias, and both forms.
  */
 import { describe, expect, it } from 'vitest';
-import type { Handle, KArr, KernelThis } from '../../src/engine/layers/spec';
-import { nativeReference, nativeRows, rowBases, type NativeOp } from '../../src/engine/layers/native-op';
+import type { Handle } from '../../src/engine/layers/spec';
+import { nativeArity, nativeReference, nativeRows, nativeSource, rowBases, type NativeOp } from '../../src/engine/layers/native-op';
 import { nativeKernels, nativeStats } from '../../src/engine/backend/native/hook';
 import { Rng } from '../../src/engine/util/rng';
 import { deviceFor } from '../helpers/backends';
-
-/** The operation as a plain gpu.js kernel (loops; what cpu runs and native replaces). */
-function sourceOf(op: NativeOp): (this: KernelThis, ...a: KArr[]) => number {
-  const L = ['const j = this.thread.x;', 'let y = this.thread.y;', 'let ab = 0;', 'let bb = 0;', 'let d = 0;'];
-  for (let m = op.rows.length - 1; m >= 0; m--) {
-    const r = op.rows[m];
-    L.push(`d = y - Math.floor(y / ${r.size}) * ${r.size};`, `y = Math.floor(y / ${r.size});`, `ab += d * ${r.a};`, `bb += d * ${r.b};`);
-  }
-  L.push('let s = 0;', `for (let k = 0; k < ${op.K}; k++) {`);
-  L.push(op.kind === 'gemm-nn' ? `  s += a[ab + k * ${op.aK}] * b[bb + k * ${op.bK} + j];` : `  s += a[ab + k] * b[bb + j * ${op.bJ} + k];`);
-  L.push('}', op.bias !== undefined ? 'return s + c[j];' : 'return s;');
-  const params = ['a', 'b', 'c'].slice(0, op.bias !== undefined ? 3 : 2);
-  // argument order of the op: a and b may be swapped
-  const names = op.a === 0 ? params : ['b', 'a', ...params.slice(2)];
-  return new Function(...names, L.join('\n')) as never;
-}
 
 /** How long each argument must be for `op` to stay in bounds. */
 function argLengths(op: NativeOp): number[] {
   let a = 0;
   let b = 0;
+  let c = 0;
+  const outer = op.kind === 'gemm-nt' && op.outer ? op.outer : { size: 1, a: 0, b: 0 };
   for (let y = 0; y < nativeRows(op); y++) {
     const r = rowBases(op, y);
-    a = Math.max(a, r.a + (op.kind === 'gemm-nn' ? (op.K - 1) * op.aK : op.K - 1) + 1);
-    b = Math.max(b, r.b + (op.kind === 'gemm-nn' ? (op.K - 1) * op.bK + op.J : (op.J - 1) * op.bJ + op.K));
+    a = Math.max(a, r.a + (outer.size - 1) * outer.a + (op.kind === 'gemm-nn' ? (op.K - 1) * op.aK : op.K - 1) + 1);
+    b = Math.max(b, r.b + (outer.size - 1) * outer.b + (op.kind === 'gemm-nn' ? (op.K - 1) * op.bK + op.J : (op.J - 1) * op.bJ + op.K));
+    c = Math.max(c, r.bias + 1);
   }
-  const lengths: number[] = [];
+  const lengths = new Array<number>(nativeArity(op)).fill(1);
   lengths[op.a] = a;
   lengths[op.b] = b;
   if (op.bias !== undefined) lengths[op.bias] = op.J;
+  if (op.kind === 'gemm-nn' && op.rowBias !== undefined) lengths[op.rowBias] = c;
   return lengths;
 }
 
@@ -56,6 +44,11 @@ const OPS: NativeOp[] = [
   // Winograd-weight-gradient-like: two row digits, K a multiple of 4, many cells (threads split rows)
   { kind: 'gemm-nt', J: 30, rows: [{ size: 4, a: 5 * 64, b: 30 * 64 }, { size: 5, a: 64, b: 0 }], K: 64, bJ: 64, a: 0, b: 1 },
   { kind: 'gemm-nt', J: 70, rows: [{ size: 300, a: 3, b: 0 }], K: 3, bJ: 3, a: 0, b: 1 },
+  // convolution forward as im2col: bias per output channel (a row digit), arguments (cols, w, b)
+  { kind: 'gemm-nn', J: 36, rows: [{ size: 3, a: 0, b: 18 * 36 }, { size: 5, a: 18, b: 0, bias: 1 }], K: 18, aK: 1, bK: 36, a: 1, b: 0, rowBias: 2 },
+  // convolution weight gradient: an outer reduction over the batch, K with a remainder
+  { kind: 'gemm-nt', J: 25, rows: [{ size: 6, a: 37, b: 0 }], K: 37, bJ: 37, outer: { size: 5, a: 6 * 37, b: 25 * 37 }, a: 0, b: 1 },
+  { kind: 'gemm-nt', J: 9, rows: [{ size: 3, a: 8, b: 0 }], K: 8, bJ: 8, outer: { size: 4, a: 24, b: 72 }, a: 0, b: 1, bias: 2 },
 ];
 
 function randomArgs(op: NativeOp, rng: Rng): Float32Array[] {
@@ -64,7 +57,7 @@ function randomArgs(op: NativeOp, rng: Rng): Float32Array[] {
 
 async function runOn(backend: 'webasm' | 'cpu', op: NativeOp, args: Float32Array[], threads: boolean, executors: string[] = []): Promise<Float32Array> {
   const device = await deviceFor(backend);
-  const k = device.kernel(sourceOf(op), [op.J, nativeRows(op)], undefined, op);
+  const k = device.kernel(nativeSource(op) as never, [op.J, nativeRows(op)], undefined, op);
   const plan = device.plan(args.length, (...h) => [k(...(h as Handle[]))], { threads });
   try {
     const [out] = await plan(...args);

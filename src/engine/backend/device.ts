@@ -209,10 +209,10 @@ export async function createDevice(requested: BackendName = 'auto', env?: GpuEnv
     grid: mode === 'webasm',
     kernel(fn, size, constants, native) {
       alive('kernel()');
-      // webasm runs hand-scheduled SIMD for what `native` describes (native/hook.ts)
-      if (native && mode === 'webasm') registerNative(String(fn), native);
       let dims = typeof size === 'number' ? [size] : size;
       if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`kernel output size must be positive integers, got ${dims.join('×')}`);
+      // webasm runs hand-scheduled SIMD for what `native` describes (native/hook.ts)
+      if (native && mode === 'webasm') registerNative(String(fn), dims, native);
       if (mode === 'webgpu') checkGrid(dims, maxWorkgroups);
       if (mode === 'cpu' && dims.length === 2) {
         fn = flattenGrid(fn, dims[0]);

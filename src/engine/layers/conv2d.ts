@@ -26,6 +26,7 @@ import {
   type KernelSource,
 } from './conv-codegen';
 import { winogradFits, winogradConv, type WinogradRun } from './winograd-conv';
+import { im2colConv, im2colFits } from './im2col';
 
 export interface Conv2DParams {
   filters: number;
@@ -87,19 +88,22 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     const WD = Math.max(d.WD, wf?.data.IW ?? 0);
     const pad = padded ? make(padSource(N, C, H, W, HP, WP, g.PT, g.PL, 1, 1, addr)) : null;
     const forwardRun: WinogradRun | null = wf ? winogradConv(ctx, { N, IC: C, IH: HP, IW: WP, OC: g.F, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, wOut: C * g.KH * g.KW, wIn: g.KH * g.KW, rotated: false, bias: p.useBias }) : null;
-    const forward = forwardRun ? null : make(convForwardSource(g, HP, WP, p.useBias, addr));
-    const dilate = make(padSource(N, g.F, g.OH, g.OW, HD, WD, g.KH - 1, g.KW - 1, g.SH, g.SW, addr));
+    // Elsewhere on webasm, im2col + native GEMMs (im2col.ts) while the columns stay under 2^24 values
+    const ic = !forwardRun && im2colFits(g, ctx.grid) ? im2colConv(ctx, g, HP, WP, d.HC, d.WC, p.useBias) : null;
+    const direct = !forwardRun && !ic;
+    const forward = direct ? make(convForwardSource(g, HP, WP, p.useBias, addr)) : null;
+    const dilate = ic ? null : make(padSource(N, g.F, g.OH, g.OW, HD, WD, g.KH - 1, g.KW - 1, g.SH, g.SW, addr));
     const dataRun: WinogradRun | null = wf ? winogradConv(ctx, { N, IC: g.F, IH: HD, IW: WD, OC: C, OH: d.HC, OW: d.WC, KH: g.KH, KW: g.KW, wOut: g.KH * g.KW, wIn: C * g.KH * g.KW, rotated: true, bias: false }) : null;
-    const backData = dataRun ? null : make(convBackwardDataSource(g, addr));
+    const backData = direct ? make(convBackwardDataSource(g, addr)) : null;
     const crop = make(cropSource(N, C, H, W, d.HC, d.WC, g.PT, g.PL, addr));
     const weightSize = g.F * C * g.KH * g.KW;
     const groups = weightGradGroups(g);
-    const backWeight = forwardRun ? null : make(convBackwardWeightSource(g, HP, WP, addr));
+    const backWeight = direct ? make(convBackwardWeightSource(g, HP, WP, addr)) : null;
     // partial sums per batch slice; rows of taps padded to whole SIMD quads are compacted here too
     const lanes = weightGradLanes(g, addr);
     const tapsPerFilter = C * g.KH * g.KW;
     const sumGroups =
-      !forwardRun && (groups > 1 || lanes !== tapsPerFilter)
+      direct && (groups > 1 || lanes !== tapsPerFilter)
         ? ctx.kernel(lanes === tapsPerFilter ? sumSlicesSource(groups, weightSize) : sumSlicesSource(groups, tapsPerFilter, g.F, lanes), weightSize)
         : null;
     const sumGroupsOf = (partial: Handle) => (sumGroups ? sumGroups(partial) : partial);
@@ -111,16 +115,26 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
           const r = forwardRun.run(xp, params.weight, p.useBias ? params.bias : null);
           return { output: r.output, saved: { tiles: r.tiles } };
         }
+        if (ic) {
+          const r = ic.forward(xp, params.weight, p.useBias ? params.bias : null);
+          return { output: r.output, saved: { cols: r.cols } };
+        }
         const output = p.useBias ? forward!(xp, params.weight, params.bias) : forward!(xp, params.weight);
         return { output, saved: { xp } };
       },
       backward: ({ params, saved, gradOutput, needInputGrad }) => {
         const grads: Record<string, Handle> = {
-          weight: forwardRun ? forwardRun.weightGrad(saved.tiles, gradOutput) : sumGroupsOf(backWeight!(saved.xp, gradOutput)),
+          weight: forwardRun
+            ? forwardRun.weightGrad(saved.tiles, gradOutput)
+            : ic
+              ? ic.weightGrad(saved.cols, gradOutput)
+              : sumGroupsOf(backWeight!(saved.xp, gradOutput)),
         };
         if (p.useBias) grads.bias = backBias(gradOutput);
-        const dyp = needInputGrad[0] ? dilate(gradOutput) : null;
-        const dx = dyp ? crop(dataRun ? dataRun.run(dyp, params.weight, null).output : backData!(dyp, params.weight)) : null;
+        if (!needInputGrad[0]) return { inputs: [null], params: grads };
+        if (ic) return { inputs: [crop(ic.dataGrad(gradOutput, params.weight))], params: grads };
+        const dyp = dilate!(gradOutput);
+        const dx = crop(dataRun ? dataRun.run(dyp, params.weight, null).output : backData!(dyp, params.weight));
         return { inputs: [dx], params: grads };
       },
     };

@@ -21,9 +21,14 @@ export interface RowDigit {
   a: number;
   /** How far B's row base moves per unit of this digit. */
   b: number;
+  /** gemm-nn with `rowBias`: how far the bias index moves per unit of this digit (0 when absent). */
+  bias?: number;
 }
 
-/** C[y, j] = Σ_k A[aRow(y) + k·aK] · B[bRow(y) + k·bK + j]: B and C contiguous along j. */
+/**
+ * C[y, j] = Σ_k A[aRow(y) + k·aK] · B[bRow(y) + k·bK + j]: B and C contiguous along j. `bias`
+ * adds bias[j]; `rowBias` adds bias[Σ digit·digit.bias] (a convolution's per-channel bias).
+ */
 export interface GemmNN {
   kind: 'gemm-nn';
   J: number;
@@ -34,15 +39,21 @@ export interface GemmNN {
   a: number;
   b: number;
   bias?: number;
+  rowBias?: number;
 }
 
-/** C[y, j] = Σ_k A[aRow(y) + k] · B[bRow(y) + j·bJ + k]: both contiguous along the reduction. */
+/**
+ * C[y, j] = Σ_m Σ_k A[aRow(y) + m·outer.a + k] · B[bRow(y) + m·outer.b + j·bJ + k]: both contiguous
+ * along the inner reduction k; `outer` (absent: one m) walks a second, outer reduction (a
+ * convolution's weight gradient sums over the batch that way).
+ */
 export interface GemmNT {
   kind: 'gemm-nt';
   J: number;
   rows: RowDigit[];
   K: number;
   bJ: number;
+  outer?: { size: number; a: number; b: number };
   a: number;
   b: number;
   bias?: number;
@@ -54,29 +65,33 @@ export function nativeRows(op: NativeOp): number {
   return op.rows.reduce((n, d) => n * d.size, 1);
 }
 
-/** A's and B's row bases for row y. */
-export function rowBases(op: NativeOp, y: number): { a: number; b: number } {
+/** A's, B's and the row bias's bases for row y. */
+export function rowBases(op: NativeOp, y: number): { a: number; b: number; bias: number } {
   let a = 0;
   let b = 0;
+  let bias = 0;
   for (let m = op.rows.length - 1; m >= 0; m--) {
     const d = op.rows[m];
     const digit = y % d.size;
     y = (y - digit) / d.size;
     a += digit * d.a;
     b += digit * d.b;
+    bias += digit * (d.bias ?? 0);
   }
-  return { a, b };
+  return { a, b, bias };
 }
 
 /**
  * The operation in plain JavaScript, in float32 and the native code's order of additions
- * (gemm-nt: four lane sums over k ≡ 0..3 mod 4 of the whole quads, added as (l0 + l1) + (l2 + l3),
- * then the remaining k in order) — what tests hold the WebAssembly to, bit for bit.
+ * (gemm-nt: four lane sums over k ≡ 0..3 mod 4 of the whole quads of every m, added as
+ * (l0 + l1) + (l2 + l3), then the remaining k of each m in order) — what tests hold the
+ * WebAssembly to, bit for bit.
  */
 export function nativeReference(op: NativeOp, args: Float32Array[]): Float32Array {
   const A = args[op.a];
   const B = args[op.b];
   const bias = op.bias === undefined ? null : args[op.bias];
+  const rowBias = op.kind === 'gemm-nn' && op.rowBias !== undefined ? args[op.rowBias] : null;
   const rows = nativeRows(op);
   const out = new Float32Array(rows * op.J);
   const f = Math.fround;
@@ -87,15 +102,56 @@ export function nativeReference(op: NativeOp, args: Float32Array[]): Float32Arra
       if (op.kind === 'gemm-nn') {
         for (let k = 0; k < op.K; k++) s = f(s + f(A[base.a + k * op.aK] * B[base.b + k * op.bK + j]));
       } else {
-        const bRow = base.b + j * op.bJ;
+        const outer = op.outer ?? { size: 1, a: 0, b: 0 };
         const whole = op.K - (op.K % 4);
         const lane = [0, 0, 0, 0];
-        for (let k = 0; k < whole; k++) lane[k % 4] = f(lane[k % 4] + f(A[base.a + k] * B[bRow + k]));
+        for (let m = 0; m < outer.size; m++) {
+          const a = base.a + m * outer.a;
+          const b = base.b + m * outer.b + j * op.bJ;
+          for (let k = 0; k < whole; k++) lane[k % 4] = f(lane[k % 4] + f(A[a + k] * B[b + k]));
+        }
         s = f(f(lane[0] + lane[1]) + f(lane[2] + lane[3]));
-        for (let k = whole; k < op.K; k++) s = f(s + f(A[base.a + k] * B[bRow + k]));
+        for (let m = 0; m < outer.size; m++) {
+          const a = base.a + m * outer.a;
+          const b = base.b + m * outer.b + j * op.bJ;
+          for (let k = whole; k < op.K; k++) s = f(s + f(A[a + k] * B[b + k]));
+        }
       }
-      out[y * op.J + j] = bias ? f(s + bias[j]) : s;
+      if (bias) s = f(s + bias[j]);
+      if (rowBias) s = f(s + rowBias[base.bias]);
+      out[y * op.J + j] = s;
     }
   }
   return out;
+}
+
+/** How many arguments `op` reads (its highest argument position + 1). */
+export function nativeArity(op: NativeOp): number {
+  return Math.max(op.a, op.b, op.bias ?? -1, op.kind === 'gemm-nn' ? (op.rowBias ?? -1) : -1) + 1;
+}
+
+/**
+ * `op` as a plain gpu.js kernel over the grid [J, rows] (loops; for kernels that exist only to be
+ * replaced by native code: what gpu.js's analysis sees, and what runs if native kernels are off).
+ * Indices live in f32 variables: only for tensors under 2^24 values (webasm's limit anyway).
+ */
+export function nativeSource(op: NativeOp): (...args: never[]) => number {
+  const L = ['const j = this.thread.x;', 'let y = this.thread.y;', 'let ab = 0;', 'let bb = 0;', 'let cb = 0;', 'let d = 0;'];
+  for (let m = op.rows.length - 1; m >= 0; m--) {
+    const r = op.rows[m];
+    L.push(`d = y - Math.floor(y / ${r.size}) * ${r.size};`, `y = Math.floor(y / ${r.size});`, `ab += d * ${r.a};`, `bb += d * ${r.b};`, `cb += d * ${r.bias ?? 0};`);
+  }
+  L.push('let s = 0;');
+  if (op.kind === 'gemm-nn') {
+    L.push(`for (let k = 0; k < ${op.K}; k++) {`, `  s += p${op.a}[ab + k * ${op.aK}] * p${op.b}[bb + k * ${op.bK} + j];`, '}');
+  } else {
+    const outer = op.outer ?? { size: 1, a: 0, b: 0 };
+    L.push(`for (let m = 0; m < ${outer.size}; m++) {`, `for (let k = 0; k < ${op.K}; k++) {`);
+    L.push(`  s += p${op.a}[ab + m * ${outer.a} + k] * p${op.b}[bb + m * ${outer.b} + j * ${op.bJ} + k];`, '}', '}');
+  }
+  if (op.bias !== undefined) L.push(`s += p${op.bias}[j];`);
+  if (op.kind === 'gemm-nn' && op.rowBias !== undefined) L.push(`s += p${op.rowBias}[cb];`);
+  L.push('return s;');
+  const params = Array.from({ length: nativeArity(op) }, (_, i) => `p${i}`);
+  return new Function(...params, L.join('\n')) as (...args: never[]) => number;
 }

@@ -10,9 +10,9 @@
  * kernel's `NativeOp` (gemm-module.ts). The kernel's own source is what cpu and webgpu run and
  * what the native code is tested against.
  *
- * Kernels are found by their source text, which pipeline clones keep (gpu.js re-creates plan
- * kernels from `kernel.source`); generated sources bake every size in, so one source means one
- * operation. `_assembleModule` is gpu.js 2.24's internal method: package.json pins that version
+ * Kernels are found by their source text and output grid, which pipeline clones keep (gpu.js
+ * re-creates plan kernels from `kernel.source` and the output); generated sources bake every other
+ * size in, so one source over one grid means one operation. `_assembleModule` is gpu.js 2.24's internal method: package.json pins that version
  * and tests/integration/native-gemm.test.ts fails if the hook stops being called.
  */
 import { WebAssemblyKernel } from 'gpu.js';
@@ -48,11 +48,19 @@ function sameOp(a: NativeOp, b: NativeOp): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Run `op` in place of the webasm module of every kernel whose source is `source`. */
-export function registerNative(source: string, op: NativeOp): void {
-  const known = registry.get(source);
+/** A kernel's identity: its source and its grid (two Dense layers may share a source, not a grid). */
+function keyOf(source: string, grid: ArrayLike<number>): string {
+  const dims = Array.from(grid);
+  while (dims.length > 1 && dims[dims.length - 1] === 1) dims.pop();
+  return `${dims.join('×')}@${source}`;
+}
+
+/** Run `op` in place of the webasm module of every kernel whose source is `source` over `grid`. */
+export function registerNative(source: string, grid: ArrayLike<number>, op: NativeOp): void {
+  const key = keyOf(source, grid);
+  const known = registry.get(key);
   if (known && !sameOp(known, op)) throw new Error('native kernel: one kernel source registered with two different operations');
-  registry.set(source, op);
+  registry.set(key, op);
   install();
 }
 
@@ -65,7 +73,7 @@ function install(): void {
   if (typeof original !== 'function') throw new Error('native kernels: this gpu.js has no WebAssemblyKernel._assembleModule (the pinned 2.24.1 has)');
   proto._assembleModule = function (this: KernelInternals, layout, cells, shared) {
     const assembled = original.call(this, layout, cells, shared);
-    const op = registry.get(String(this.source));
+    const op = registry.get(keyOf(String(this.source), this.output));
     if (!op || !nativeKernels.enabled) return assembled;
     const [x, y = 1, z = 1] = this.output;
     if (x !== op.J || y * z !== nativeRows(op)) {
