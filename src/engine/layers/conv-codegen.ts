@@ -112,7 +112,7 @@ function decodeInto(lines: string[], source: string, prefix: string, names: [str
  * The widest 2-D grid row: gpu.js dispatches 8 × 8 workgroups, and WebGPU guarantees 65,535 of
  * them per dimension (a 4,096 × 4,097 plane in x needed 2,098,689).
  */
-const MAX_GRID_X = 8 * 65535;
+export const MAX_GRID_X = 8 * 65535;
 
 /** Lines that decode `this.thread.x` into named indices, innermost first. */
 export function decode(names: [string, number][]): string[] {

@@ -13,8 +13,8 @@
  * form is used only while they stay under 2^24 values (webasm's index limit); larger layers keep
  * the direct kernels.
  */
-import { EXACT_INDEX, MAX_UNROLL, elementwise, exactDiv, type ConvGeometry, type GeneratedKernel } from './conv-codegen';
-import { nativeSource, type GemmNN, type GemmNT, type NativeOp } from './native-op';
+import { EXACT_INDEX, MAX_GRID_X, MAX_UNROLL, elementwise, exactDiv, type ConvGeometry, type GeneratedKernel } from './conv-codegen';
+import { nativeSource, type Col2imOp, type GemmNN, type GemmNT, type Im2colOp } from './native-op';
 import type { CompileCtx, Handle } from './spec';
 
 /** Values in the columns buffer of `g`. */
@@ -24,7 +24,8 @@ export function columnsSize(g: ConvGeometry): number {
 
 /** Whether `g` runs as im2col + GEMM: webasm's grid only, columns under 2^24 values. */
 export function im2colFits(g: ConvGeometry, grid: boolean | undefined): boolean {
-  return grid === true && columnsSize(g) < EXACT_INDEX && g.KH * g.KW <= MAX_UNROLL;
+  // one grid row per window position set (x = oh·OW + ow): within a dispatch row's width
+  return grid === true && columnsSize(g) < EXACT_INDEX && g.KH * g.KW <= MAX_UNROLL && g.OH * g.OW <= MAX_GRID_X;
 }
 
 /** cols from the padded input xp [N, C, HP, WP]: grid x = (ow, oh), y = (kw, kh, c, n). */
@@ -87,6 +88,46 @@ export function col2imSource(g: ConvGeometry, HC: number, WC: number): Generated
   );
 }
 
+/** im2col as a native copy (grid as im2colSource's). */
+export function im2colOp(g: ConvGeometry, HP: number, WP: number): Im2colOp {
+  return {
+    kind: 'im2col',
+    J: g.OH * g.OW,
+    rows: [
+      { size: g.N, a: g.C * HP * WP, b: 0 },
+      { size: g.C, a: HP * WP, b: 0 },
+      { size: g.KH, a: WP, b: 0 },
+      { size: g.KW, a: 1, b: 0 },
+    ],
+    OW: g.OW,
+    rowStride: g.SH * WP,
+    SW: g.SW,
+    a: 0,
+  };
+}
+
+/** col2im as native row adds (grid as col2imSource's); null for strides along the width, which keep gpu.js's kernel. */
+export function col2imOp(g: ConvGeometry, HC: number, WC: number): Col2imOp | null {
+  if (g.SW !== 1) return null;
+  const taps = g.KH * g.KW * g.OH * g.OW;
+  return {
+    kind: 'col2im',
+    J: WC,
+    rows: [
+      { size: g.N, a: g.C * taps, b: 0 },
+      { size: g.C, a: taps, b: 0 },
+      { size: HC, a: 0, b: 0 },
+    ],
+    HC,
+    KH: g.KH,
+    KW: g.KW,
+    SH: g.SH,
+    OH: g.OH,
+    OW: g.OW,
+    a: 0,
+  };
+}
+
 /** The three GEMMs of `g` as native operations. */
 export function im2colGemms(g: ConvGeometry, bias: boolean): { forward: GemmNN; weightGrad: GemmNT; dataGrad: GemmNN } {
   const PQ = g.OH * g.OW;
@@ -144,11 +185,11 @@ export interface Im2colRun {
 
 export function im2colConv(ctx: CompileCtx, g: ConvGeometry, HP: number, WP: number, HC: number, WC: number, bias: boolean): Im2colRun {
   const ops = im2colGemms(g, bias);
-  const gemm = (op: NativeOp) => ctx.kernel(nativeSource(op) as never, [op.J, op.rows.reduce((n, d) => n * d.size, 1)], undefined, op);
+  const gemm = (op: GemmNN | GemmNT) => ctx.kernel(nativeSource(op) as never, [op.J, op.rows.reduce((n, d) => n * d.size, 1)], undefined, op);
   const cols = im2colSource(g, HP, WP);
-  const toCols = ctx.kernel(cols.source, cols.size);
+  const toCols = ctx.kernel(cols.source, cols.size, undefined, im2colOp(g, HP, WP));
   const back = col2imSource(g, HC, WC);
-  const col2im = ctx.kernel(back.source, back.size);
+  const col2im = ctx.kernel(back.source, back.size, undefined, col2imOp(g, HC, WC) ?? undefined);
   const forward = gemm(ops.forward);
   const weightGrad = gemm(ops.weightGrad);
   const dataGrad = gemm(ops.dataGrad);

@@ -59,7 +59,40 @@ export interface GemmNT {
   bias?: number;
 }
 
-export type NativeOp = GemmNN | GemmNT;
+/**
+ * im2col rows: C[y, j] = X[xRow(y) + oh·rowStride + ow·SW] with j = oh·OW + ow, where `rows`
+ * (their `a` strides) place xRow(y) at the input offset of y = (n, c, kh, kw).
+ */
+export interface Im2colOp {
+  kind: 'im2col';
+  J: number;
+  rows: RowDigit[];
+  OW: number;
+  /** SH · the padded input's width. */
+  rowStride: number;
+  SW: number;
+  a: number;
+}
+
+/**
+ * col2im for stride 1 along the width: C[y, w] with y = (…, h) (h its innermost digit, size HC)
+ * = Σ_kh Σ_kw D[dRow(y) + (kh·KW + kw)·OH·OW + oh·OW + w − kw] over kh ascending whose
+ * h − kh = oh·SH with 0 ≤ oh < OH, then kw ascending with 0 ≤ w − kw < OW.
+ */
+export interface Col2imOp {
+  kind: 'col2im';
+  J: number;
+  rows: RowDigit[];
+  HC: number;
+  KH: number;
+  KW: number;
+  SH: number;
+  OH: number;
+  OW: number;
+  a: number;
+}
+
+export type NativeOp = GemmNN | GemmNT | Im2colOp | Col2imOp;
 
 export function nativeRows(op: NativeOp): number {
   return op.rows.reduce((n, d) => n * d.size, 1);
@@ -88,10 +121,11 @@ export function rowBases(op: NativeOp, y: number): { a: number; b: number; bias:
  * WebAssembly to, bit for bit.
  */
 export function nativeReference(op: NativeOp, args: Float32Array[]): Float32Array {
+  if (op.kind === 'im2col' || op.kind === 'col2im') return copyReference(op, args[op.a]);
   const A = args[op.a];
-  const B = args[op.b];
   const bias = op.bias === undefined ? null : args[op.bias];
   const rowBias = op.kind === 'gemm-nn' && op.rowBias !== undefined ? args[op.rowBias] : null;
+  const B = args[op.b];
   const rows = nativeRows(op);
   const out = new Float32Array(rows * op.J);
   const f = Math.fround;
@@ -125,8 +159,37 @@ export function nativeReference(op: NativeOp, args: Float32Array[]): Float32Arra
   return out;
 }
 
+function copyReference(op: Im2colOp | Col2imOp, X: Float32Array): Float32Array {
+  const rows = nativeRows(op);
+  const out = new Float32Array(rows * op.J);
+  for (let y = 0; y < rows; y++) {
+    const base = rowBases(op, y).a;
+    for (let j = 0; j < op.J; j++) {
+      if (op.kind === 'im2col') {
+        const oh = Math.floor(j / op.OW);
+        out[y * op.J + j] = X[base + oh * op.rowStride + (j - oh * op.OW) * op.SW];
+        continue;
+      }
+      const h = y % op.HC;
+      let s = 0;
+      for (let kh = 0; kh < op.KH; kh++) {
+        const th = h - kh;
+        if (th < 0 || th % op.SH !== 0 || th / op.SH >= op.OH) continue;
+        const oh = th / op.SH;
+        for (let kw = 0; kw < op.KW; kw++) {
+          const ow = j - kw;
+          if (ow >= 0 && ow < op.OW) s = Math.fround(s + X[base + (kh * op.KW + kw) * op.OH * op.OW + oh * op.OW + ow]);
+        }
+      }
+      out[y * op.J + j] = s;
+    }
+  }
+  return out;
+}
+
 /** How many arguments `op` reads (its highest argument position + 1). */
 export function nativeArity(op: NativeOp): number {
+  if (op.kind === 'im2col' || op.kind === 'col2im') return op.a + 1;
   return Math.max(op.a, op.b, op.bias ?? -1, op.kind === 'gemm-nn' ? (op.rowBias ?? -1) : -1) + 1;
 }
 
@@ -135,7 +198,7 @@ export function nativeArity(op: NativeOp): number {
  * replaced by native code: what gpu.js's analysis sees, and what runs if native kernels are off).
  * Indices live in f32 variables: only for tensors under 2^24 values (webasm's limit anyway).
  */
-export function nativeSource(op: NativeOp): (...args: never[]) => number {
+export function nativeSource(op: GemmNN | GemmNT): (...args: never[]) => number {
   const L = ['const j = this.thread.x;', 'let y = this.thread.y;', 'let ab = 0;', 'let bb = 0;', 'let cb = 0;', 'let d = 0;'];
   for (let m = op.rows.length - 1; m >= 0; m--) {
     const r = op.rows[m];

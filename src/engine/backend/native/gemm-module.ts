@@ -10,82 +10,11 @@
  * the outer reduction), then single cells; each cell sums its four lanes as (l0 + l1) + (l2 + l3)
  * and then the k left over of every m, in every path.
  */
-import { nativeRows, type GemmNN, type GemmNT, type NativeOp } from '../../layers/native-op';
-import { Body, moduleBytes } from './wasm-bytes';
+import type { GemmNN, GemmNT } from '../../layers/native-op';
+import type { Body } from './wasm-bytes';
+import { columns, rowLoop, type NativeLayout } from './rows';
 
-export interface NativeLayout {
-  /** Byte offset of each kernel argument in the shared memory, by parameter position. */
-  args: number[];
-  /** Byte offset of the output. */
-  output: number;
-  memory: { initial: number; maximum: number; shared: boolean };
-}
-
-/** The shared part of both forms: the row loop, with `perRow` emitting the row's columns. */
-function rowLoop(op: NativeOp, L: NativeLayout, perRow: (r: RowLocals, b: Body) => void): Body {
-  const b = new Body();
-  const cell = b.local('i32');
-  const y = b.local('i32');
-  const j = b.local('i32');
-  const jEnd = b.local('i32');
-  const aBase = b.local('i32');
-  const bBase = b.local('i32');
-  const outp = b.local('i32');
-  const t = b.local('i32');
-  const cBase = b.local('i32');
-  const rowBias = op.kind === 'gemm-nn' ? op.rowBias : undefined;
-  const r: RowLocals = { j, jEnd, aBase, bBase, cBase, outp };
-  b.get(0).set(cell);
-  b.block().loop();
-  b.get(cell).get(1).geS().brIf(1);
-  b.get(cell).i32(op.J).divU().set(y);
-  b.get(cell).get(y).i32(op.J).mul().sub().set(j);
-  // the row's end, clipped to the range: min(J, j + end − cell)
-  b.get(j).get(1).add().get(cell).sub().tee(jEnd);
-  b.i32(op.J).get(jEnd).i32(op.J).leS().select().set(jEnd);
-  b.i32(0).set(aBase);
-  b.i32(0).set(bBase);
-  b.i32(0).set(cBase);
-  for (let m = op.rows.length - 1; m >= 0; m--) {
-    const d = op.rows[m];
-    // t = y mod size; y = y div size
-    b.get(y).i32(d.size).remU().set(t);
-    b.get(y).i32(d.size).divU().set(y);
-    if (d.a) b.get(aBase).get(t).i32(d.a).mul().add().set(aBase);
-    if (d.b) b.get(bBase).get(t).i32(d.b).mul().add().set(bBase);
-    if (rowBias !== undefined && d.bias) b.get(cBase).get(t).i32(d.bias).mul().add().set(cBase);
-  }
-  if (rowBias !== undefined) b.get(cBase).i32(2).shl().i32(L.args[rowBias]).add().set(cBase);
-  b.get(aBase).i32(2).shl().i32(L.args[op.a]).add().set(aBase);
-  b.get(bBase).i32(2).shl().i32(L.args[op.b]).add().set(bBase);
-  b.get(cell).i32(2).shl().i32(L.output).add().set(outp);
-  // cell advances by the row's share before the columns move j
-  b.get(cell).get(jEnd).add().get(j).sub().set(cell);
-  perRow(r, b);
-  b.br(0).end().end();
-  return b;
-}
-
-interface RowLocals {
-  j: number;
-  jEnd: number;
-  aBase: number;
-  bBase: number;
-  /** Byte address of the row's bias (gemm-nn with rowBias). */
-  cBase: number;
-  outp: number;
-}
-
-/** `while (j + width <= jEnd) { body; j += width }` */
-function columns(b: Body, r: RowLocals, width: number, body: () => void): void {
-  b.block().loop();
-  b.get(r.j).i32(width).add().get(r.jEnd).gtS().brIf(1);
-  body();
-  b.get(r.j).i32(width).add().set(r.j);
-  b.br(0).end().end();
-}
-
-function gemmNN(op: GemmNN, L: NativeLayout): Body {
+export function gemmNN(op: GemmNN, L: NativeLayout): Body {
   return rowLoop(op, L, (r, b) => {
     const pa = b.local('i32');
     const pb = b.local('i32');
@@ -136,7 +65,7 @@ function gemmNN(op: GemmNN, L: NativeLayout): Body {
   });
 }
 
-function gemmNT(op: GemmNT, L: NativeLayout): Body {
+export function gemmNT(op: GemmNT, L: NativeLayout): Body {
   const quadsK = Math.floor(op.K / 4);
   const whole = 4 * quadsK;
   const rest = op.K - whole;
@@ -204,8 +133,3 @@ function gemmNT(op: GemmNT, L: NativeLayout): Body {
   });
 }
 
-/** The module bytes for `op` at the given offsets. */
-export function nativeModule(op: NativeOp, L: NativeLayout): Uint8Array {
-  if (nativeRows(op) * op.J === 0) throw new Error('native kernel: empty grid');
-  return moduleBytes(op.kind === 'gemm-nn' ? gemmNN(op, L) : gemmNT(op, L), L.memory);
-}

@@ -13,11 +13,11 @@
  * Kernels are found by their source text and output grid, which pipeline clones keep (gpu.js
  * re-creates plan kernels from `kernel.source` and the output); generated sources bake every other
  * size in, so one source over one grid means one operation. `_assembleModule` is gpu.js 2.24's internal method: package.json pins that version
- * and tests/integration/native-gemm.test.ts fails if the hook stops being called.
+ * and tests/integration/native-kernels.test.ts fails if the hook stops being called.
  */
 import { WebAssemblyKernel } from 'gpu.js';
 import { nativeRows, type NativeOp } from '../../layers/native-op';
-import { nativeModule } from './gemm-module';
+import { nativeModule } from './native-module';
 
 interface Assembled {
   bytes: Uint8Array;

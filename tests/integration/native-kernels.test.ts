@@ -1,5 +1,5 @@
 /**
- * Native GEMMs on webasm (backend/native/): inside gpu.js plans, single-threaded and on the worker
+ * Native kernels on webasm (backend/native/). GEMMs: inside gpu.js plans, single-threaded and on the worker
  * pool (ranges that start and end mid-row), the WebAssembly computes exactly — bit for bit —
  * what `nativeReference` says, and that equals what the kernel's own source computes on the cpu
  * backend within f32 rounding. Shapes cover rows shorter than a 16-column pass, columns and
@@ -7,13 +7,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Handle } from '../../src/engine/layers/spec';
-import { nativeArity, nativeReference, nativeRows, nativeSource, rowBases, type NativeOp } from '../../src/engine/layers/native-op';
+import { nativeArity, nativeReference, nativeRows, nativeSource, rowBases, type GemmNN, type GemmNT, type NativeOp } from '../../src/engine/layers/native-op';
 import { nativeKernels, nativeStats } from '../../src/engine/backend/native/hook';
 import { Rng } from '../../src/engine/util/rng';
+import type { ConvGeometry, GeneratedKernel } from '../../src/engine/layers/conv-codegen';
+import { col2imOp, col2imSource, columnsSize, im2colOp, im2colSource } from '../../src/engine/layers/im2col';
 import { deviceFor } from '../helpers/backends';
 
 /** How long each argument must be for `op` to stay in bounds. */
-function argLengths(op: NativeOp): number[] {
+function argLengths(op: GemmNN | GemmNT): number[] {
   let a = 0;
   let b = 0;
   let c = 0;
@@ -32,7 +34,7 @@ function argLengths(op: NativeOp): number[] {
   return lengths;
 }
 
-const OPS: NativeOp[] = [
+const OPS: (GemmNN | GemmNT)[] = [
   // Winograd-forward-like: three row digits, B shared along the middle one
   { kind: 'gemm-nn', J: 36, rows: [{ size: 3, a: 10 * 7, b: 7 * 2 * 36 }, { size: 10, a: 7, b: 0 }, { size: 2, a: 0, b: 36 }], K: 7, aK: 1, bK: 2 * 36, a: 0, b: 1 },
   // Dense backward-weight-like: A read with a stride, arguments swapped
@@ -51,11 +53,11 @@ const OPS: NativeOp[] = [
   { kind: 'gemm-nt', J: 9, rows: [{ size: 3, a: 8, b: 0 }], K: 8, bJ: 8, outer: { size: 4, a: 24, b: 72 }, a: 0, b: 1, bias: 2 },
 ];
 
-function randomArgs(op: NativeOp, rng: Rng): Float32Array[] {
+function randomArgs(op: GemmNN | GemmNT, rng: Rng): Float32Array[] {
   return argLengths(op).map((n) => new Float32Array(n).map(() => rng.random() * 2 - 1));
 }
 
-async function runOn(backend: 'webasm' | 'cpu', op: NativeOp, args: Float32Array[], threads: boolean, executors: string[] = []): Promise<Float32Array> {
+async function runOn(backend: 'webasm' | 'cpu', op: GemmNN | GemmNT, args: Float32Array[], threads: boolean, executors: string[] = []): Promise<Float32Array> {
   const device = await deviceFor(backend);
   const k = device.kernel(nativeSource(op) as never, [op.J, nativeRows(op)], undefined, op);
   const plan = device.plan(args.length, (...h) => [k(...(h as Handle[]))], { threads });
@@ -108,11 +110,68 @@ describe('native GEMMs (webasm)', () => {
     nativeKernels.enabled = false;
     try {
       const before = nativeStats.modules;
-      const own = await runOn('webasm', { ...op, K: op.K } as NativeOp, args, false);
+      const own = await runOn('webasm', { ...op }, args, false);
       expect(nativeStats.modules).toBe(before);
       for (let i = 0; i < own.length; i++) expect(Math.abs(own[i] - native[i])).toBeLessThan(1e-5);
     } finally {
       nativeKernels.enabled = true;
+    }
+  }, 120_000);
+});
+
+/** Convolution geometries for the copies: strides, padding-sized inputs, rows that do not fill quads. */
+const GEOMETRIES: ConvGeometry[] = [
+  { N: 2, C: 3, H: 9, W: 11, F: 4, KH: 3, KW: 3, OH: 7, OW: 9, SH: 1, SW: 1, PT: 0, PL: 0 },
+  { N: 3, C: 2, H: 13, W: 13, F: 2, KH: 5, KW: 5, OH: 9, OW: 9, SH: 1, SW: 1, PT: 0, PL: 0 },
+  { N: 2, C: 2, H: 11, W: 12, F: 3, KH: 3, KW: 2, OH: 5, OW: 6, SH: 2, SW: 2, PT: 0, PL: 0 },
+  { N: 1, C: 4, H: 10, W: 9, F: 2, KH: 4, KW: 3, OH: 3, OW: 7, SH: 3, SW: 1, PT: 0, PL: 0 },
+  { N: 8, C: 8, H: 28, W: 28, F: 4, KH: 5, KW: 5, OH: 24, OW: 24, SH: 1, SW: 1, PT: 0, PL: 0 },
+];
+
+async function runKernel(backend: 'webasm' | 'cpu', k: GeneratedKernel, op: NativeOp | undefined, arg: Float32Array, threads: boolean, executors: string[] = []): Promise<Float32Array> {
+  const device = await deviceFor(backend);
+  const kernel = device.kernel(k.source, k.size, undefined, op);
+  const plan = device.plan(1, (h) => [kernel(h as Handle)], { threads });
+  try {
+    const [out] = await plan(arg);
+    executors.push(plan.executorKind);
+    return out;
+  } finally {
+    plan.destroy();
+  }
+}
+
+describe('native im2col and col2im (webasm)', () => {
+  it('equal nativeReference bit for bit and the gpu.js kernels on cpu within rounding, on one thread and on the worker pool', async () => {
+    const rng = new Rng(8);
+    for (const g of GEOMETRIES) {
+      const HP = (g.OH - 1) * g.SH + g.KH;
+      const WP = (g.OW - 1) * g.SW + g.KW;
+      const cases: [string, GeneratedKernel, NativeOp | null, number][] = [
+        ['im2col', im2colSource(g, HP, WP), im2colOp(g, HP, WP), g.N * g.C * HP * WP],
+        ['col2im', col2imSource(g, HP, WP), col2imOp(g, HP, WP), columnsSize(g)],
+      ];
+      for (const [name, k, op, inputSize] of cases) {
+        const what = `${name} ${JSON.stringify(g)}`;
+        if (!op) {
+          expect(g.SW, `${what}: only strided widths keep gpu.js's col2im`).toBeGreaterThan(1);
+          continue;
+        }
+        const x = new Float32Array(inputSize).map(() => rng.random() * 2 - 1);
+        const expected = nativeReference(op, [x]);
+        const cpu = await runKernel('cpu', k, undefined, x, false);
+        const cpuWrong = cpu.findIndex((v, i) => Math.abs(v - expected[i]) > 1e-5);
+        expect(cpuWrong, `${what}: gpu.js source on cpu vs reference at ${cpuWrong}`).toBe(-1);
+        for (const threads of [false, true]) {
+          const before = nativeStats.modules;
+          const executors: string[] = [];
+          const got = await runKernel('webasm', k, op, x, threads, executors);
+          expect(nativeStats.modules, what).toBeGreaterThan(before);
+          if (threads && expected.length >= 8192) expect(executors[0]).toBe('fused-threaded');
+          const wrong = got.findIndex((v, i) => !Object.is(v, expected[i]));
+          expect(wrong, `${what} threads=${threads}: first differing cell ${wrong}: ${got[wrong]} vs ${expected[wrong]}`).toBe(-1);
+        }
+      }
     }
   }, 120_000);
 });
