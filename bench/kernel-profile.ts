@@ -10,7 +10,7 @@
  * reads its result back at every call, as a training plan does not: for small kernels the figure
  * is an upper bound.
  *
- *   npm run bench:kernels -- [--workload mnist-cnn|cifar-keras] [--runs 20] [--no-winograd] [--no-native] [--threaded] [--json]
+ *   npm run bench:kernels -- [--workload mnist-cnn|cifar-keras] [--runs 20] [--no-winograd] [--no-im2col] [--no-native] [--threaded] [--json]
  *
  * `--threaded` runs each plan on gpu.js's worker pool instead (CONVAS_THREADS or all cores): set
  * beside a 1-thread profile it shows which kernels scale with cores and which do not.
@@ -26,6 +26,7 @@ import { inferShapes } from '../src/engine/shapes/inferShapes';
 import { winogradSwitch } from '../src/engine/layers/winograd-conv';
 import type { NativeOp } from '../src/engine/layers/native-op';
 import { nativeKernels } from '../src/engine/backend/native/hook';
+import { im2colSwitch } from '../src/engine/layers/im2col';
 import { Rng } from '../src/engine/util/rng';
 import { median } from './measure';
 import { WORKLOADS, type WorkloadName } from './workloads';
@@ -90,9 +91,10 @@ function traceLayer(node: ReturnType<typeof inferShapes>['nodes'][number], batch
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, 'no-winograd': { type: 'boolean', default: false }, 'no-native': { type: 'boolean', default: false }, threaded: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { workload: { type: 'string', default: 'mnist-cnn' }, runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, 'no-winograd': { type: 'boolean', default: false }, 'no-native': { type: 'boolean', default: false }, 'no-im2col': { type: 'boolean', default: false }, threaded: { type: 'boolean', default: false } } });
   winogradSwitch.enabled = !values['no-winograd'];
   nativeKernels.enabled = !values['no-native'];
+  im2colSwitch.enabled = !values['no-im2col'];
   const w = WORKLOADS[values.workload as WorkloadName];
   if (!w) throw new Error(`unknown workload ${values.workload}`);
   const runs = Number(values.runs);

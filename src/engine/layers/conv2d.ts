@@ -77,9 +77,12 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     const addr = ctx.grid === true ? { grid: true } : { exact: true };
     const make = (k: { source: KernelSource; size: number | [number, number] }) => ctx.kernel(k.source, k.size);
     const d = deltaPadding(g);
-    // On webasm, stride-1 2×2 to 5×5 convolutions with enough channels run as Winograd
-    // F(m×m, r×r) (winograd.ts): forward, data and weight gradients; their buffers reach whole tiles.
-    const wf = ctx.grid === true ? winogradFits(g) : null;
+    // On webasm every convolution whose columns stay under 2^24 values runs as im2col + native
+    // GEMMs (im2col.ts; the CIFAR net's kernels 770 → 439 ms against Winograd); of the rest,
+    // stride-1 2×2 to 5×5 convolutions with enough channels run as Winograd F(m×m, r×r)
+    // (winograd.ts): forward, data and weight gradients; their buffers reach whole tiles.
+    const useIm2col = im2colFits(g, ctx.grid);
+    const wf = ctx.grid === true && !useIm2col ? winogradFits(g) : null;
     // The padded input holds every tap of every window (and every tile); valid convolutions run over it.
     const HP = Math.max(H, g.PT + H, coveredExtent(g.OH, g.SH, g.KH), wf?.forward.IH ?? 0);
     const WP = Math.max(W, g.PL + W, coveredExtent(g.OW, g.SW, g.KW), wf?.forward.IW ?? 0);
@@ -88,8 +91,7 @@ export const Conv2D: LayerSpec<Conv2DParams> = {
     const WD = Math.max(d.WD, wf?.data.IW ?? 0);
     const pad = padded ? make(padSource(N, C, H, W, HP, WP, g.PT, g.PL, 1, 1, addr)) : null;
     const forwardRun: WinogradRun | null = wf ? winogradConv(ctx, { N, IC: C, IH: HP, IW: WP, OC: g.F, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, wOut: C * g.KH * g.KW, wIn: g.KH * g.KW, rotated: false, bias: p.useBias }) : null;
-    // Elsewhere on webasm, im2col + native GEMMs (im2col.ts) while the columns stay under 2^24 values
-    const ic = !forwardRun && im2colFits(g, ctx.grid) ? im2colConv(ctx, g, HP, WP, d.HC, d.WC, p.useBias) : null;
+    const ic = useIm2col ? im2colConv(ctx, g, HP, WP, d.HC, d.WC, p.useBias) : null;
     const direct = !forwardRun && !ic;
     const forward = direct ? make(convForwardSource(g, HP, WP, p.useBias, addr)) : null;
     const dilate = ic ? null : make(padSource(N, g.F, g.OH, g.OW, HD, WD, g.KH - 1, g.KW - 1, g.SH, g.SW, addr));

@@ -22,8 +22,12 @@ export function columnsSize(g: ConvGeometry): number {
   return g.N * g.C * g.KH * g.KW * g.OH * g.OW;
 }
 
+/** Measurements and tests only (`npm run bench:kernels -- --no-im2col`; the Winograd tests): compile other kernels. */
+export const im2colSwitch = { enabled: true };
+
 /** Whether `g` runs as im2col + GEMM: webasm's grid only, columns under 2^24 values. */
 export function im2colFits(g: ConvGeometry, grid: boolean | undefined): boolean {
+  if (!im2colSwitch.enabled) return false;
   // one grid row per window position set (x = oh·OW + ow): within a dispatch row's width
   return grid === true && columnsSize(g) < EXACT_INDEX && g.KH * g.KW <= MAX_UNROLL && g.OH * g.OW <= MAX_GRID_X;
 }
