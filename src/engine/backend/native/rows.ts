@@ -26,8 +26,25 @@ export interface RowShape {
  * The row loop every native kernel shares: for each row y the range [start, end) touches, the
  * row's columns [j, jEnd), A's / B's / the row bias's byte addresses from y's digits, the output
  * address of (y, j); `perRow` emits the columns.
+ *
+ * With `perGroup`, GROUP consecutive rows that share B (their innermost digit has no B stride, and
+ * they differ only in it) and lie wholly inside the range go to `perGroup` together, row y's
+ * locals standing for the first: register blocking, each B value loaded once for GROUP rows. A
+ * cell computes the same sum in either path, so results never depend on where ranges fall.
  */
-export function rowLoop(op: RowShape, L: NativeLayout, perRow: (r: RowLocals, b: Body) => void): Body {
+export const GROUP = 4;
+
+export function groupable(op: RowShape): boolean {
+  const inner = op.rows[op.rows.length - 1];
+  return inner !== undefined && inner.b === 0 && inner.size >= GROUP;
+}
+
+export function rowLoop(
+  op: RowShape,
+  L: NativeLayout,
+  perRow: (r: RowLocals, b: Body) => void,
+  perGroup?: (r: RowLocals, b: Body) => void,
+): Body {
   const b = new Body();
   const cell = b.local('i32');
   const y = b.local('i32');
@@ -39,7 +56,9 @@ export function rowLoop(op: RowShape, L: NativeLayout, perRow: (r: RowLocals, b:
   const t = b.local('i32');
   const cBase = b.local('i32');
   const y0 = b.local('i32');
+  const inner = b.local('i32');
   const rowBias = op.rowBias;
+  const grouped = perGroup !== undefined && groupable(op);
   const r: RowLocals = { j, jEnd, aBase, bBase, cBase, outp, y: y0 };
   b.get(0).set(cell);
   b.block().loop();
@@ -57,6 +76,7 @@ export function rowLoop(op: RowShape, L: NativeLayout, perRow: (r: RowLocals, b:
     // t = y mod size; y = y div size
     b.get(y).i32(d.size).remU().set(t);
     b.get(y).i32(d.size).divU().set(y);
+    if (m === op.rows.length - 1) b.get(t).set(inner);
     if (d.a) b.get(aBase).get(t).i32(d.a).mul().add().set(aBase);
     if (d.b) b.get(bBase).get(t).i32(d.b).mul().add().set(bBase);
     if (rowBias !== undefined && d.bias) b.get(cBase).get(t).i32(d.bias).mul().add().set(cBase);
@@ -65,9 +85,21 @@ export function rowLoop(op: RowShape, L: NativeLayout, perRow: (r: RowLocals, b:
   b.get(aBase).i32(2).shl().i32(L.args[op.a]).add().set(aBase);
   if (op.b !== undefined) b.get(bBase).i32(2).shl().i32(L.args[op.b]).add().set(bBase);
   b.get(cell).i32(2).shl().i32(L.output).add().set(outp);
+  if (grouped) {
+    const last = op.rows[op.rows.length - 1];
+    // a group: the row starts here, GROUP whole rows fit in the range, and in the innermost digit
+    b.block().block();
+    b.get(j).brIf(0);
+    b.get(cell).i32(GROUP * op.J).add().get(1).gtS().brIf(0);
+    b.get(inner).i32(GROUP).add().i32(last.size).gtS().brIf(0);
+    b.get(cell).i32(GROUP * op.J).add().set(cell);
+    perGroup!(r, b);
+    b.br(1).end();
+  }
   // cell advances by the row's share before the columns move j
   b.get(cell).get(jEnd).add().get(j).sub().set(cell);
   perRow(r, b);
+  if (grouped) b.end();
   b.br(0).end().end();
   return b;
 }
