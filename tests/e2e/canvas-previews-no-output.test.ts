@@ -37,6 +37,10 @@ describe('previews of a network without an output layer', () => {
     await nodeById(page, 'softmax').waitFor({ state: 'detached' });
     await expect.poll(async () => Number(await pill(page).getAttribute('data-version')), { timeout: 60_000 }).toBeGreaterThan(answered);
     await expect.poll(() => pill(page).textContent(), { timeout: 30_000 }).toBe('initial weights');
+    // the status bar gives no training-memory figure for a network that cannot train, and says why
+    const memory = page.getByTestId('status-memory');
+    await expect.poll(() => memory.textContent(), { timeout: 30_000 }).toMatch(/^Train memory — @ batch/);
+    expect(await memory.getAttribute('title')).toBe('Training memory: the network needs an output layer (Softmax or Regression) to train');
     const kinds: Record<string, string> = { input: 'maps', conv1: 'maps', pool2: 'maps', fc1: 'strip', fc2: 'strip' };
     for (const [id, kind] of Object.entries(kinds)) await expect.poll(() => nodePreview(page, id).getAttribute('data-kind'), { timeout: 30_000 }).toBe(kind);
     // the pill stays calm: no error class, no word of training or output layers, for a while

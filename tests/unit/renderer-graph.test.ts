@@ -34,13 +34,23 @@ describe('toGraphMemo', () => {
 
 describe('status bar memory', () => {
   it("is the engine's estimate (the one the worker refuses a run by), judged against the browser's figure", () => {
-    const r = reportFor(toGraphMemo(nodes, edges));
+    // without an output layer there is nothing to train (previews only): no figure
+    expect(statusMemory(reportFor(toGraphMemo(nodes, edges)), 10, 'adam', { deviceMemory: 8 })).toBeNull();
+    const head = [
+      makeLayerNode('flat', 'Flatten', {}, { x: 0, y: 300 }),
+      makeLayerNode('fc', 'Dense', { units: 10 }, { x: 0, y: 450 }),
+      makeLayerNode('sm', 'Softmax', {}, { x: 0, y: 600 }),
+    ];
+    const trainable = [...nodes, ...head];
+    const trainEdges = [...edges, makeEdge('conv', 'flat', 0), makeEdge('flat', 'fc', 0), makeEdge('fc', 'sm', 0)];
+    const r = reportFor(toGraphMemo(trainable, trainEdges));
+    expect(r.ok).toBe(true);
     const v = statusMemory(r, 10, 'adam', { deviceMemory: 8 })!;
     expect(v.estimate).toEqual(estimateTrainingMemory(r, { batch: 10, optimizer: 'adam' }));
     expect(v.verdict).toBe('fits');
     expect(v.limit.bytes).toBe(8 * 2 ** 30);
     expect(statusMemory(r, 10, 'adam', { deviceMemory: 1e-6 })!.verdict).toBe('too-big');
-    const broken = reportFor(toGraphMemo([...nodes, makeLayerNode('fc', 'Dense', { units: 0 }, { x: 0, y: 300 })], [...edges, makeEdge('conv', 'fc', 0)]));
+    const broken = reportFor(toGraphMemo([...trainable, makeLayerNode('fc0', 'Dense', { units: 0 }, { x: 0, y: 300 })], [...trainEdges, makeEdge('conv', 'fc0', 0)]));
     expect(statusMemory(broken, 10, 'adam')).toBeNull();
   });
   it('formats', () => {

@@ -8,8 +8,16 @@ import type { OptimizerName } from '../../engine/io/settings';
 import type { ShapeReport } from '../../engine/shapes/inferShapes';
 import { browserMemoryLimit, estimateTrainingMemory, judgeMemory, type MemoryVerdict } from '../../engine/train/memory-estimate';
 
-/** The verdict for a graph without errors; null while it has some (its shapes are not all known). */
+/** Whether the graph can train at all: it ends in an output layer (Softmax or Regression). */
+export function canTrain(report: ShapeReport): boolean {
+  return report.nodes.some((n) => n.spec?.output);
+}
+
+/**
+ * The verdict for a graph that can train; null while it has errors (its shapes are not all known)
+ * or has no output layer (nothing to train: previews need no training memory).
+ */
 export function statusMemory(report: ShapeReport, batch: number, optimizer: OptimizerName, nav: { deviceMemory?: number } | undefined = (globalThis as { navigator?: { deviceMemory?: number } }).navigator): MemoryVerdict | null {
-  if (!report.ok) return null;
+  if (!report.ok || !canTrain(report)) return null;
   return judgeMemory(estimateTrainingMemory(report, { batch, optimizer }), browserMemoryLimit(nav));
 }

@@ -119,7 +119,13 @@ export function StatusBar() {
       </span>
       <span
         className={`status-item${memory?.verdict === 'too-big' ? ' bad' : memory?.verdict === 'tight' ? ' warn' : ''}`}
-        title={memory ? `Training memory estimate (${optimizer}, float32): ${memory.message}` : 'Training memory: fix the problems first'}
+        title={
+          memory
+            ? `Training memory estimate (${optimizer}, float32): ${memory.message}`
+            : report.ok
+              ? 'Training memory: the network needs an output layer (Softmax or Regression) to train'
+              : 'Training memory: fix the problems first'
+        }
         data-testid="status-memory"
       >
         <span className="status-label">Train memory</span> <span className="mono">{memory ? `≈ ${formatBytes(memory.estimate.total)}` : '—'}</span>

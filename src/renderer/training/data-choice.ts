@@ -8,6 +8,7 @@ import type { BuiltinRef } from '../../engine/data/ref';
 import type { ProjectDataset } from '../../engine/io/project';
 import type { ShapeReport } from '../../engine/shapes/inferShapes';
 import type { DataChoice, DataFormat, DataPreview } from '../platform/training';
+import { canTrain } from '../graph/memory';
 
 export { classifierOutput, shapesClassesFor };
 
@@ -105,6 +106,6 @@ export function networkProblem(report: ShapeReport): string | null {
   if (report.nodes.length === 0) return 'The canvas is empty: add layers or open a preset.';
   if (!report.ok) return `The network has ${report.errors.length === 1 ? 'an error' : `${report.errors.length} errors`}: ${report.errors[0].message}`;
   if (!report.nodes.some((n) => n.type === 'Input')) return 'The network needs an Input layer.';
-  if (!report.nodes.some((n) => n.spec?.output)) return 'The network needs an output layer (Softmax for classes, Regression for values) to train.';
+  if (!canTrain(report)) return 'The network needs an output layer (Softmax for classes, Regression for values) to train.';
   return null;
 }
