@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Handle } from '../../src/engine/layers/spec';
 import { nativeArity, nativeReference, nativeRows, nativeSource, rowBases, type GemmNN, type GemmNT, type NativeOp } from '../../src/engine/layers/native-op';
-import { nativeKernels, nativeStats } from '../../src/engine/backend/native/hook';
+import { nativeKernels, nativeStats, registerNative, registeredNativeKernels, REGISTRY_LIMIT } from '../../src/engine/backend/native/hook';
 import { Rng } from '../../src/engine/util/rng';
 import type { ConvGeometry, GeneratedKernel } from '../../src/engine/layers/conv-codegen';
 import { col2imOp, col2imSource, columnsSize, im2colOp, im2colSource } from '../../src/engine/layers/im2col';
@@ -71,6 +71,14 @@ async function runOn(backend: 'webasm' | 'cpu', op: GemmNN | GemmNT, args: Float
 }
 
 describe('native GEMMs (webasm)', () => {
+  it('remember a bounded number of kernels (previews recompile at every edit), refusing one source for two operations', () => {
+    const op = OPS[1];
+    for (let i = 0; i < REGISTRY_LIMIT + 100; i++) registerNative(`function probe${i}() {}`, [op.J, nativeRows(op)], op);
+    expect(registeredNativeKernels()).toBe(REGISTRY_LIMIT);
+    expect(() => registerNative('function probe0b() {}', [op.J, nativeRows(op)], OPS[2])).not.toThrow();
+    expect(() => registerNative('function probe0b() {}', [op.J, nativeRows(op)], op)).toThrow('one kernel source registered with two different operations');
+  });
+
   it('compute what nativeReference says, bit for bit, on one thread and on the worker pool', async () => {
     const rng = new Rng(5);
     for (const op of OPS) {

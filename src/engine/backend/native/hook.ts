@@ -36,6 +36,17 @@ interface KernelInternals {
 }
 
 const registry = new Map<string, NativeOp>();
+/**
+ * Most kernels remembered: canvas previews recompile at every edit, so the registry would grow for
+ * as long as the app runs. A kernel forgotten before gpu.js assembles it again (a plan's first
+ * call, or a recompile) runs gpu.js's own module: slower, never wrong. Oldest registered go first.
+ */
+export const REGISTRY_LIMIT = 2048;
+/** Kernels registered now (tests: the registry stays bounded). */
+export function registeredNativeKernels(): number {
+  return registry.size;
+}
+
 /** How many modules the hook has replaced (tests read it to see the native code ran). */
 export const nativeStats = { modules: 0 };
 /**
@@ -60,7 +71,9 @@ export function registerNative(source: string, grid: ArrayLike<number>, op: Nati
   const key = keyOf(source, grid);
   const known = registry.get(key);
   if (known && !sameOp(known, op)) throw new Error('native kernel: one kernel source registered with two different operations');
+  registry.delete(key);
   registry.set(key, op);
+  while (registry.size > REGISTRY_LIMIT) registry.delete(registry.keys().next().value!);
   install();
 }
 
