@@ -7,12 +7,9 @@
  * pass through here on the native path; the native modules are counted so the comparison cannot
  * pass with them switched off.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseProject } from '../../src/engine/io/project';
+import { trainablePresets } from '../helpers/presets';
 import { size } from '../../src/engine/layers/spec';
-import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import { compileTrainSteps } from '../../src/engine/train/network';
 import { initWeights } from '../../src/engine/train/weights';
 import { Rng } from '../../src/engine/util/rng';
@@ -20,20 +17,12 @@ import { nativeStats } from '../../src/engine/backend/native/hook';
 import { deviceFor } from '../helpers/backends';
 import { expectClose } from '../helpers/compare';
 
-const PRESET_DIR = new URL('../../resources/presets/', import.meta.url).pathname;
 /** Forward FLOPs per sample above which the cpu backend's reference step is too slow for CI. */
 const STEP_FLOPS = 2e8;
 const BATCH = 2;
 const STEPS = 2;
 
-const presets = readdirSync(PRESET_DIR)
-  .filter((f) => f.endsWith('.convas.json'))
-  .sort()
-  .map((file) => {
-    const project = parseProject(JSON.parse(readFileSync(join(PRESET_DIR, file), 'utf8')));
-    return { file, project, report: inferShapes(project.graph) };
-  })
-  .filter((p) => p.report.ok && p.report.nodes.some((n) => n.spec?.output) && p.report.totals.flops < STEP_FLOPS);
+const presets = trainablePresets().filter((p) => p.report.ok && p.flops < STEP_FLOPS);
 
 describe('presets on webasm’s native kernels equal the cpu backend', () => {
   it('covers the small presets', () => {

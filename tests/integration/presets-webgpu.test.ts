@@ -11,33 +11,21 @@
  * recursive depth reached") and takes 8–15 s for it (all presets ≈ 2.5 min here); exact indexing
  * past 2^24 (the fc6 weights) is checked in dense-exact-index.test.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseProject } from '../../src/engine/io/project';
+import { trainablePresets } from '../helpers/presets';
 import { size } from '../../src/engine/layers/spec';
-import { inferShapes } from '../../src/engine/shapes/inferShapes';
 import { compileTrainStep } from '../../src/engine/train/network';
 import { initWeights } from '../../src/engine/train/weights';
 import { Rng } from '../../src/engine/util/rng';
 import { TEST_BACKENDS, deviceFor } from '../helpers/backends';
 import { buildTrainStepKernels } from '../helpers/build-kernels';
 
-const PRESET_DIR = new URL('../../resources/presets/', import.meta.url).pathname;
 /** Forward FLOPs per sample above which a step on SwiftShader is too slow for CI (AlexNet: 2.3 G). */
 const STEP_FLOPS = 2e8;
 /** 2, not 1: BatchNorm after a Dense layer needs two values per feature to normalise (as PyTorch). */
 const BATCH = 2;
 
-const presets = readdirSync(PRESET_DIR)
-  .filter((f) => f.endsWith('.convas.json'))
-  .sort()
-  .map((file) => {
-    const project = parseProject(JSON.parse(readFileSync(join(PRESET_DIR, file), 'utf8')));
-    const report = inferShapes(project.graph);
-    return { file, project, report, flops: report.totals.flops };
-  })
-  .filter((p) => p.report.nodes.some((n) => n.spec?.output));
+const presets = trainablePresets();
 
 describe.runIf(TEST_BACKENDS.includes('webgpu'))('presets on webgpu at their own input size', () => {
   it('include the ImageNet-size presets', () => {
