@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Handle } from '../../src/engine/layers/spec';
-import { nativeArity, nativeReference, nativeRows, nativeSource, rowBases, type GemmNN, type GemmNT, type NativeOp } from '../../src/engine/layers/native-op';
+import { nativeArity, nativeReference, nativeRows, nativeSource, rowBases, type GemmNN, type GemmNT, type NativeOp, type PoolMaxOp } from '../../src/engine/layers/native-op';
+import { poolBackwardSource, poolConsts, poolForwardSource, poolGatherSource, poolMaxOp, type PoolParams } from '../../src/engine/layers/pool-window';
 import { nativeKernels, nativeStats, registerNative, registeredNativeKernels, REGISTRY_LIMIT } from '../../src/engine/backend/native/hook';
 import { Rng } from '../../src/engine/util/rng';
 import type { ConvGeometry, GeneratedKernel } from '../../src/engine/layers/conv-codegen';
@@ -183,3 +184,64 @@ describe('native im2col and col2im (webasm)', () => {
     }
   }, 120_000);
 });
+
+/** Pooling geometries: the usual tiling 2×2, overlapping 3×3 stride 2 with padding (AlexNet-like), odd sizes with pixels no window reaches, rows that do not fill quads. */
+const POOLS: PoolParams[] = [
+  { poolSize: [2, 2], stride: null, padding: 'valid' },
+  { poolSize: [3, 3], stride: [2, 2], padding: [1, 1] },
+  { poolSize: [2, 3], stride: [1, 2], padding: 'valid' },
+  { poolSize: [3, 2], stride: [3, 2], padding: 'same' },
+];
+
+describe('native max pooling (webasm)', () => {
+  it('equals nativeReference bit for bit and the gpu.js kernels on cpu exactly, on one thread and on the worker pool', async () => {
+    const rng = new Rng(9);
+    for (const [shape, batch] of [
+      [[3, 9, 11], 2],
+      [[8, 24, 24], 16],
+    ] as [number[], number][]) {
+      for (const p of POOLS) {
+        const k = poolConsts(shape, p, 'pool');
+        const planes = batch * k.C;
+        // ties on purpose: values from a few levels, so the first-maximum rule is exercised
+        const x = new Float32Array(planes * k.H * k.W).map(() => Math.floor(rng.random() * 5));
+        const cases: [PoolMaxOp['phase'], GeneratedKernel, () => Float32Array[]][] = [];
+        const am = poolForwardSource(k, planes, 'argmax', { grid: true });
+        const argmaxOp = poolMaxOp(k, am.size, 'argmax');
+        const arg = nativeReference(argmaxOp, [x]);
+        const dy = new Float32Array(arg.length).map(() => rng.random() * 2 - 1);
+        cases.push(['argmax', am, () => [x]]);
+        cases.push(['gather', poolGatherSource(k, planes, { grid: true }), () => [x, arg]]);
+        cases.push(['backward', poolBackwardSource(k, planes, 'max', { grid: true }), () => [dy, arg]]);
+        for (const [phase, kernel, argsOf] of cases) {
+          const what = `${phase} ${JSON.stringify(p)} on ${shape.join('×')} × ${batch}`;
+          const op = poolMaxOp(k, kernel.size, phase);
+          const args = argsOf();
+          const expected = nativeReference(op, args);
+          const cpu = await runKernelN('cpu', kernel, undefined, args, false);
+          const cpuWrong = cpu.findIndex((v, i) => Math.abs(v - expected[i]) > 1e-6);
+          expect(cpuWrong, `${what}: gpu.js source on cpu vs reference at ${cpuWrong}: ${cpu[cpuWrong]} vs ${expected[cpuWrong]}`).toBe(-1);
+          for (const threads of [false, true]) {
+            const before = nativeStats.modules;
+            const got = await runKernelN('webasm', kernel, op, args, threads);
+            expect(nativeStats.modules, what).toBeGreaterThan(before);
+            const wrong = got.findIndex((v, i) => !Object.is(v, expected[i]));
+            expect(wrong, `${what} threads=${threads}: first differing cell ${wrong}: ${got[wrong]} vs ${expected[wrong]}`).toBe(-1);
+          }
+        }
+      }
+    }
+  }, 120_000);
+});
+
+async function runKernelN(backend: 'webasm' | 'cpu', k: GeneratedKernel, op: NativeOp | undefined, args: Float32Array[], threads: boolean): Promise<Float32Array> {
+  const device = await deviceFor(backend);
+  const kernel = device.kernel(k.source, k.size, undefined, op);
+  const plan = device.plan(args.length, (...h) => [kernel(...(h as Handle[]))], { threads });
+  try {
+    const [out] = await plan(...args);
+    return out;
+  } finally {
+    plan.destroy();
+  }
+}

@@ -10,7 +10,9 @@
 import { GraphError } from '../graph/errors';
 import type { LayerSpec } from './spec';
 import { EXACT_INDEX } from './conv-codegen';
-import { POOL_PARAMS, poolBackwardSource, poolConsts, poolForwardSource, poolGatherSource, poolGeometry, poolSummary, type PoolParams } from './pool-window';
+import { POOL_PARAMS, poolBackwardSource, poolConsts, poolForwardSource, poolGatherSource, poolGeometry, poolMaxOp, poolSummary, type PoolParams } from './pool-window';
+import type { GeneratedKernel } from './conv-codegen';
+import type { PoolMaxOp } from './native-op';
 
 export const MaxPool2D: LayerSpec<PoolParams> = {
   type: 'MaxPool2D',
@@ -36,12 +38,11 @@ export const MaxPool2D: LayerSpec<PoolParams> = {
     const planes = ctx.batch * k.C;
     // webasm: its fast grid; elsewhere exact i32 offsets (tensors past 2^24)
     const addr = ctx.grid === true ? { grid: true } : { exact: true };
-    const am = poolForwardSource(k, planes, 'argmax', addr);
-    const argmax = ctx.kernel(am.source, am.size);
-    const g = poolGatherSource(k, planes, addr);
-    const gather = ctx.kernel(g.source, g.size);
-    const b = poolBackwardSource(k, planes, 'max', addr);
-    const backward = ctx.kernel(b.source, b.size);
+    // webasm runs native scalar code for the three (native-op.ts `pool-max`)
+    const make = (kernel: GeneratedKernel, phase: PoolMaxOp['phase']) => ctx.kernel(kernel.source, kernel.size, undefined, poolMaxOp(k, kernel.size, phase));
+    const argmax = make(poolForwardSource(k, planes, 'argmax', addr), 'argmax');
+    const gather = make(poolGatherSource(k, planes, addr), 'gather');
+    const backward = make(poolBackwardSource(k, planes, 'max', addr), 'backward');
     return {
       forward: ({ inputs }) => {
         const arg = argmax(inputs[0]);

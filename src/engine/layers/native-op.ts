@@ -92,7 +92,37 @@ export interface Col2imOp {
   a: number;
 }
 
-export type NativeOp = GemmNN | GemmNT | Im2colOp | Col2imOp;
+/**
+ * Max pooling over planes of H × W (pool-window.ts's kernels, cell for cell in flat order; `J` and
+ * `rows` only restate the kernel's grid): `argmax` — per output cell the position ih·W + iw of the
+ * first maximum of its window in (kh, kw) order, padding skipped (argument 0: x); `gather` — x at
+ * that position (x, arg); `backward` — per input pixel the sum of dy over the windows whose argmax
+ * it is (dy, arg); where windows tile the input (pool = stride, no padding) the one window's
+ * (arg = pixel ? 1 : 0) · inside · dy, as the tiled kernel computes it.
+ */
+export interface PoolMaxOp {
+  kind: 'pool-max';
+  phase: 'argmax' | 'gather' | 'backward';
+  J: number;
+  rows: RowDigit[];
+  H: number;
+  W: number;
+  KH: number;
+  KW: number;
+  SH: number;
+  SW: number;
+  PT: number;
+  PL: number;
+  OH: number;
+  OW: number;
+}
+
+/** Whether the pooling windows tile the input (one window per pixel at most). */
+export function poolTiles(op: Pick<PoolMaxOp, 'KH' | 'KW' | 'SH' | 'SW' | 'PT' | 'PL'>): boolean {
+  return op.KH === op.SH && op.KW === op.SW && op.PT === 0 && op.PL === 0;
+}
+
+export type NativeOp = GemmNN | GemmNT | Im2colOp | Col2imOp | PoolMaxOp;
 
 export function nativeRows(op: NativeOp): number {
   return op.rows.reduce((n, d) => n * d.size, 1);
@@ -122,6 +152,7 @@ export function rowBases(op: NativeOp, y: number): { a: number; b: number; bias:
  */
 export function nativeReference(op: NativeOp, args: Float32Array[]): Float32Array {
   if (op.kind === 'im2col' || op.kind === 'col2im') return copyReference(op, args[op.a]);
+  if (op.kind === 'pool-max') return poolReference(op, args);
   const A = args[op.a];
   const bias = op.bias === undefined ? null : args[op.bias];
   const rowBias = op.kind === 'gemm-nn' && op.rowBias !== undefined ? args[op.rowBias] : null;
@@ -187,8 +218,71 @@ function copyReference(op: Im2colOp | Col2imOp, X: Float32Array): Float32Array {
   return out;
 }
 
+function poolReference(op: PoolMaxOp, args: Float32Array[]): Float32Array {
+  const f = Math.fround;
+  const HW = op.H * op.W;
+  const OHW = op.OH * op.OW;
+  const out = new Float32Array(nativeRows(op) * op.J);
+  for (let cell = 0; cell < out.length; cell++) {
+    if (op.phase === 'argmax' || op.phase === 'gather') {
+      const plane = Math.floor(cell / OHW);
+      const p = cell - plane * OHW;
+      if (op.phase === 'gather') {
+        out[cell] = args[0][plane * HW + args[1][cell]];
+        continue;
+      }
+      const oh = Math.floor(p / op.OW);
+      const ow = p - oh * op.OW;
+      let best = 0;
+      let at = -1;
+      for (let kh = 0; kh < op.KH; kh++) {
+        const ih = oh * op.SH - op.PT + kh;
+        if (ih < 0 || ih >= op.H) continue;
+        for (let kw = 0; kw < op.KW; kw++) {
+          const iw = ow * op.SW - op.PL + kw;
+          if (iw < 0 || iw >= op.W) continue;
+          const v = args[0][plane * HW + ih * op.W + iw];
+          if (at < 0 || v > best) {
+            best = v;
+            at = ih * op.W + iw;
+          }
+        }
+      }
+      out[cell] = at;
+      continue;
+    }
+    const [dy, arg] = args;
+    const plane = Math.floor(cell / HW);
+    const pos = cell - plane * HW;
+    const ih = Math.floor(pos / op.W);
+    const iw = pos - ih * op.W;
+    if (poolTiles(op)) {
+      const oh = Math.floor(ih / op.SH);
+      const ow = Math.floor(iw / op.SW);
+      const inside = oh < op.OH && ow < op.OW ? 1 : 0;
+      const o = plane * OHW + Math.min(oh, op.OH - 1) * op.OW + Math.min(ow, op.OW - 1);
+      out[cell] = f((arg[o] === pos ? 1 : 0) * inside * dy[o]);
+      continue;
+    }
+    let s = 0;
+    for (let kh = 0; kh < op.KH; kh++) {
+      const th = ih + op.PT - kh;
+      if (th < 0 || th % op.SH !== 0 || th / op.SH >= op.OH) continue;
+      for (let kw = 0; kw < op.KW; kw++) {
+        const tw = iw + op.PL - kw;
+        if (tw < 0 || tw % op.SW !== 0 || tw / op.SW >= op.OW) continue;
+        const o = plane * OHW + (th / op.SH) * op.OW + tw / op.SW;
+        if (arg[o] === pos) s = f(s + dy[o]);
+      }
+    }
+    out[cell] = s;
+  }
+  return out;
+}
+
 /** How many arguments `op` reads (its highest argument position + 1). */
 export function nativeArity(op: NativeOp): number {
+  if (op.kind === 'pool-max') return op.phase === 'argmax' ? 1 : 2;
   if (op.kind === 'im2col' || op.kind === 'col2im') return op.a + 1;
   return Math.max(op.a, op.b, op.bias ?? -1, op.kind === 'gemm-nn' ? (op.rowBias ?? -1) : -1) + 1;
 }

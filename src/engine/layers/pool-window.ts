@@ -6,6 +6,7 @@ import { ShapeError } from '../graph/errors';
 import type { Padding, ParamDef } from './params';
 import { expectImage, windowGeometry, type Window } from './geometry';
 import { copyGrid, elementwise, exactDiv, type Addressing, type GeneratedKernel } from './conv-codegen';
+import { poolTiles, type PoolMaxOp } from './native-op';
 
 export interface PoolParams {
   poolSize: [number, number];
@@ -70,7 +71,7 @@ export function poolConsts(inShape: readonly number[], p: PoolParams, layer: str
  * `a`: webasm's grid, or exact i32 offsets elsewhere (tensors past 2^24: VGG-16 at batch 8).
  */
 export function poolBackwardSource(k: PoolConsts, planes: number, mode: 'max' | 'avg', a: Addressing = {}): GeneratedKernel {
-  if (k.KH === k.SH && k.KW === k.SW && k.PT === 0 && k.PL === 0) return tiledBackwardSource(k, planes, mode, a);
+  if (poolTiles(k)) return tiledBackwardSource(k, planes, mode, a);
   return elementwise(copyGrid(a, [['iw', k.W], ['ih', k.H]]), [['iw', k.W], ['ih', k.H]], [['plane', planes]], mode === 'max' ? ['dy', 'arg'] : ['dy'], ({ int }) => {
     const L = [`const pos = ih * ${k.W} + iw;`, 'let s = 0;'];
     L.push(`for (let kh = 0; kh < ${k.KH}; kh++) {`, `const th = ih + ${k.PT} - kh;`);
@@ -130,6 +131,17 @@ export function poolForwardSource(k: PoolConsts, planes: number, mode: 'argmax' 
     L.push(mode === 'argmax' ? 'return at;' : `return s / ${k.KH * k.KW};`);
     return L;
   }, a);
+}
+
+/**
+ * A max pooling kernel of this geometry as a native operation, over the kernel's own grid. The
+ * gather reads only the plane sizes, and two poolings with the same sizes share its source: its
+ * window fields are left neutral so that one source means one operation (hook.ts refuses two).
+ */
+export function poolMaxOp(k: PoolConsts, size: number | [number, number], phase: PoolMaxOp['phase']): PoolMaxOp {
+  const [J, Y] = typeof size === 'number' ? [size, 1] : size;
+  const window = phase === 'gather' ? { KH: 1, KW: 1, SH: 1, SW: 1, PT: 0, PL: 0 } : { KH: k.KH, KW: k.KW, SH: k.SH, SW: k.SW, PT: k.PT, PL: k.PL };
+  return { kind: 'pool-max', phase, J, rows: [{ size: Y, a: 0, b: 0 }], H: k.H, W: k.W, OH: k.OH, OW: k.OW, ...window };
 }
 
 /** Max pooling's output: the input at each window's saved argmax. */

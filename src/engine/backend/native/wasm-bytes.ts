@@ -73,6 +73,15 @@ export class Body {
   leS(): this { return this.op(0x4c); }
   geS(): this { return this.op(0x4e); }
   eqz(): this { return this.op(0x45); }
+  eq(): this { return this.op(0x46); }
+  ltU(): this { return this.op(0x49); }
+  and(): this { return this.op(0x71); }
+  or(): this { return this.op(0x72); }
+  f32Eq(): this { return this.op(0x5b); }
+  f32Gt(): this { return this.op(0x5e); }
+  /** f32 → i32, truncating (indices held in f32 are exact integers). */
+  f32ToI32(): this { return this.op(0xa8); }
+  i32ToF32(): this { return this.op(0xb2); }
   select(): this { return this.op(0x1b); }
   f32Load(offset = 0): this {
     this.code.push(0x2a, 2);
