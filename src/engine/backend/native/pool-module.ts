@@ -49,13 +49,17 @@ export function poolMax(op: PoolMaxOp, L: NativeLayout): Body {
   const out = () => b.get(cell).i32(2).shl().i32(L.output).add();
   // dy[o] / arg[o] for output cell o
   const atOut = (base: number) => b.get(o).i32(2).shl().i32(base).add();
+  // cell → plane, position p in the plane, and p's row and column (plane size, row width)
+  const decode = (size: number, width: number, row: number, col: number) => {
+    b.get(cell).i32(size).divU().set(plane);
+    b.get(cell).get(plane).i32(size).mul().sub().set(p);
+    b.get(p).i32(width).divU().set(row);
+    b.get(p).get(row).i32(width).mul().sub().set(col);
+  };
 
   if (op.phase === 'argmax') {
     cellLoop(b, cell, () => {
-      b.get(cell).i32(OHW).divU().set(plane);
-      b.get(cell).get(plane).i32(OHW).mul().sub().set(p);
-      b.get(p).i32(op.OW).divU().set(oh);
-      b.get(p).get(oh).i32(op.OW).mul().sub().set(ow);
+      decode(OHW, op.OW, oh, ow);
       b.f32Const0().set(best);
       b.i32(-1).set(at);
       countLoop(b, kh, op.KH, () => {
@@ -84,10 +88,7 @@ export function poolMax(op: PoolMaxOp, L: NativeLayout): Body {
     });
   } else if (poolTiles(op)) {
     cellLoop(b, cell, () => {
-      b.get(cell).i32(HW).divU().set(plane);
-      b.get(cell).get(plane).i32(HW).mul().sub().set(p);
-      b.get(p).i32(op.W).divU().set(ih);
-      b.get(p).get(ih).i32(op.W).mul().sub().set(iw);
+      decode(HW, op.W, ih, iw);
       b.get(ih).i32(op.SH).divU().set(oh);
       b.get(iw).i32(op.SW).divU().set(ow);
       // inside: oh < OH and ow < OW; o from the clamped window
@@ -103,10 +104,7 @@ export function poolMax(op: PoolMaxOp, L: NativeLayout): Body {
     });
   } else {
     cellLoop(b, cell, () => {
-      b.get(cell).i32(HW).divU().set(plane);
-      b.get(cell).get(plane).i32(HW).mul().sub().set(p);
-      b.get(p).i32(op.W).divU().set(ih);
-      b.get(p).get(ih).i32(op.W).mul().sub().set(iw);
+      decode(HW, op.W, ih, iw);
       b.f32Const0().set(s);
       countLoop(b, kh, op.KH, () => {
         // th = ih + PT − kh = oh·SH with 0 ≤ oh < OH (th in `oh` until divided)
