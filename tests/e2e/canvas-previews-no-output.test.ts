@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextMenu, fill, nodeById, nodePreview, openApp, openPreset, select } from './helpers/editor';
+import { contextMenu, fill, nodeById, nodePreview, openApp, openMnistForPreviews, openPreset, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -23,11 +23,7 @@ describe('previews of a network without an output layer', () => {
   it('shows every block’s output, with no training error in the preview pill', async () => {
     const { page, context, errors } = await newPage(s);
     await openApp(page, s.url);
-    await openPreset(page, 'seed-mnist-cnn.convas.json');
-    await page.getByTestId('tab-train').click();
-    await page.getByTestId('training-source').selectOption('shapes');
-    await page.getByTestId('training-backend').selectOption('cpu');
-    await page.getByTestId('tab-inspector').click();
+    await openMnistForPreviews(page);
     await pill(page).filter({ hasText: /^initial weights$/ }).waitFor({ timeout: 60_000 });
 
     // the network now ends in fc2, a Dense layer: nothing to train against, everything to preview

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill, nodeById, nodePreview, openApp, openPreset, select } from './helpers/editor';
+import { fill, nodeById, nodePreview, openApp, openMnistForPreviews, select } from './helpers/editor';
 import { newPage, SCREENSHOTS, startSession, type Session } from './helpers/session';
 
 let s: Session;
@@ -27,11 +27,7 @@ describe('previews on the canvas', () => {
     it(`shows every block's output for a sample and renews it when a kernel size changes (${theme})`, async () => {
       const { page, context, errors } = await newPage(s, { theme });
       await openApp(page, s.url);
-      await openPreset(page, 'seed-mnist-cnn.convas.json');
-      await page.getByTestId('tab-train').click();
-      await page.getByTestId('training-source').selectOption('shapes');
-      await page.getByTestId('training-backend').selectOption('cpu');
-      await page.getByTestId('tab-inspector').click();
+      await openMnistForPreviews(page);
 
       await page.getByTestId('preview-status').filter({ hasText: /^initial weights$/ }).waitFor({ timeout: 60_000 });
       await nodePreview(page, 'softmax').waitFor();

@@ -26,6 +26,18 @@ export async function openPreset(page: Page, file: string, settleMs = 0): Promis
   if (settleMs > 0) await page.waitForTimeout(settleMs);
 }
 
+/**
+ * The seed MNIST CNN set up for canvas previews: its preset, Shapes as the data the previews show,
+ * the cpu backend (no GPU needed), and the Inspector open again.
+ */
+export async function openMnistForPreviews(page: Page): Promise<void> {
+  await openPreset(page, 'seed-mnist-cnn.convas.json');
+  await page.getByTestId('tab-train').click();
+  await page.getByTestId('training-source').selectOption('shapes');
+  await page.getByTestId('training-backend').selectOption('cpu');
+  await page.getByTestId('tab-inspector').click();
+}
+
 /** Drag a palette item onto the canvas at (x, y) relative to the canvas' top-left corner. */
 export async function dragLayer(page: Page, type: string, x: number, y: number): Promise<void> {
   const canvas = page.getByTestId('canvas');
